@@ -1,0 +1,25 @@
+"""The area register: Riket, the 21 counties (regions) and the 290 municipalities."""
+
+
+import dagster as dg
+
+from pipelines.progress import report
+
+from pipelines.settings import REFERENCE_DIR
+from pipelines.warehouse import Warehouse, run_sql
+
+
+@dg.asset(group_name="reference", kinds={"duckdb"})
+def areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """Areas with SCB codes: '00' Riket, two digits a county, four digits a municipality."""
+    with warehouse.connect() as con:
+        run_sql(
+            con, "core/areas.sql",
+            counties=str(REFERENCE_DIR / "counties.csv"),
+            municipalities=str(REFERENCE_DIR / "municipalities.csv"),
+            code_changes=str(REFERENCE_DIR / "area_code_changes.csv"),
+        )
+        levels = dict(con.execute("SELECT level, count(*) FROM core.areas GROUP BY level").fetchall())
+    report(context, f"areas: {levels.get('country', 0)} country, {levels.get('county', 0)} counties, "
+                     f"{levels.get('municipality', 0)} municipalities")
+    return dg.MaterializeResult(metadata={f"{level}_count": n for level, n in levels.items()})

@@ -1,0 +1,164 @@
+"""The `vardpuls` command line: refresh the warehouse, or start the Dagster UI on it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from pipelines import settings
+
+DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="vardpuls",
+        description="Indicator warehouse for following up the shift to god och nära vård.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    refresh = commands.add_parser(
+        "refresh", help="load every landed source, compute the indicators, publish",
+        description="Materialise the whole asset graph in this process: load the files under the landing "
+                    "folder, validate and compute the indicators, then publish analyst.duckdb and Parquet.")
+    _paths(refresh)
+
+    ui = commands.add_parser(
+        "ui", help="start the Dagster UI (webserver and daemon) on this workspace",
+        description="Start `dagster dev` on workspace.yaml: the asset graph, runs, schedules and sensors.")
+    _paths(ui)
+    ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    ui.add_argument("--port", type=int, default=3000, help="port to listen on (default: %(default)s)")
+
+    args = parser.parse_args(argv)
+    landing, warehouse = _resolve_paths(args)
+    if args.command == "refresh":
+        return run_refresh(landing, warehouse)
+    return run_ui(landing, warehouse, args.host, args.port)
+
+
+def _paths(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--landing", metavar="DIR",
+        help=f"landing folder with one sub-folder per source (default: $VARDPULS_LANDING, else "
+             f"{settings.DEFAULT_LANDING}/)")
+    command.add_argument(
+        "--warehouse", metavar="DIR",
+        help=f"warehouse folder for the live database and what is published (default: $VARDPULS_WAREHOUSE, "
+             f"else {settings.DEFAULT_WAREHOUSE}/)")
+
+
+def _resolve_paths(args: argparse.Namespace) -> tuple[Path, Path]:
+    if args.landing:
+        os.environ["VARDPULS_LANDING"] = str(Path(args.landing).resolve())
+    if args.warehouse:
+        os.environ["VARDPULS_WAREHOUSE"] = str(Path(args.warehouse).resolve())
+    landing, warehouse = settings.landing_dir(), settings.warehouse_dir()
+    os.environ["VARDPULS_LANDING"], os.environ["VARDPULS_WAREHOUSE"] = str(landing), str(warehouse)
+    if not landing.is_dir():
+        sys.exit(f"vardpuls: landing folder {landing} does not exist (give --landing DIR or set VARDPULS_LANDING)")
+    warehouse.mkdir(parents=True, exist_ok=True)
+    _dagster_home(warehouse)
+    return landing, warehouse
+
+
+def _dagster_home(warehouse: Path) -> Path:
+    """Runs are recorded under DAGSTER_HOME (default <warehouse>/dagster), so the UI shows CLI refreshes too."""
+    home = Path(os.environ.get("DAGSTER_HOME") or warehouse / "dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def run_refresh(landing: Path, warehouse_root: Path) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+    from pipelines.progress import show_on_terminal
+    from pipelines.publish import MANIFEST
+    from pipelines.warehouse import Warehouse
+
+    print(f"vardpuls refresh: landing {landing}\n                  warehouse {warehouse_root}", flush=True)
+    show_on_terminal()
+    started = time.monotonic()
+    defs = build_definitions(Warehouse(landing_dir=str(landing), warehouse_dir=str(warehouse_root)))
+    job = defs.resolve_job_def("refresh")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            # the assets report progress through pipelines.progress; Dagster's own console stays quiet
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        )
+    elapsed = time.monotonic() - started
+    if not result.success:
+        print(f"\nvardpuls refresh FAILED after {elapsed:.1f} s (run {result.run_id}):", file=sys.stderr)
+        for line in _failures(result):
+            print(f"  {line}", file=sys.stderr)
+        print(f"Nothing published changed: {warehouse_root / 'analyst.duckdb'} and the Parquet exports still "
+              "hold the last successful refresh.", file=sys.stderr)
+        return 1
+    manifest = json.loads((warehouse_root / MANIFEST).read_text(encoding="utf-8"))
+    print(_summary(result, manifest, elapsed), flush=True)
+    return 0
+
+
+def _failures(result) -> list[str]:
+    lines = []
+    for event in result.all_events:
+        if not event.is_step_failure:
+            continue
+        data = event.step_failure_data
+        user = data.user_failure_data
+        # an expected failure (bad input) is one clear line; anything else keeps its stack trace
+        message = user.description if user and user.description else data.error.to_string().strip()
+        lines.append(f"{event.step_key}: {message}")
+    return lines or ["the run failed before any step ran; see the Dagster UI (vardpuls ui) for the run log"]
+
+
+def _summary(result, manifest: dict, elapsed: float) -> str:
+    raw = _metadata(result, "raw_population")
+    lines = [f"\nvardpuls refresh: done in {elapsed:.1f} s (run {result.run_id})", "", "Sources:"]
+    if raw.get("files_seen", 0) == 0:
+        lines.append(f"  population   no files in {raw.get('landing_folder')}: skipped")
+    else:
+        lines.append(f"  population   {raw['files_seen']} files ({raw['files_loaded']} loaded, "
+                     f"{raw['files_unchanged']} unchanged), {raw['rows_loaded']:,} rows loaded")
+    values = _metadata(result, "indicator_values")
+    lines += ["", "Published (open these; the live vardpuls.duckdb is the pipeline's own):",
+              f"  analyst DuckDB   {manifest['analyst_database']}"]
+    width = max(len(name) for name in manifest["tables"])
+    for name, table in manifest["tables"].items():
+        lines.append(f"  {name:<{width}}  {table['rows']:>9,} rows  {table['parquet']}")
+    if values.get("synthetic_values"):
+        lines += ["", f"NOTE: {values['synthetic_values']:,} indicator values are built on SYNTHETIC data "
+                      "(column synthetic = true): never report them as real."]
+    return "\n".join(lines)
+
+
+def _metadata(result, asset: str) -> dict:
+    for event in result.get_asset_materialization_events():
+        if event.asset_key.to_user_string() == asset:
+            return {k: v.value for k, v in event.materialization.metadata.items()}
+    return {}
+
+
+def run_ui(landing: Path, warehouse: Path, host: str, port: int) -> int:
+    workspace = settings.PROJECT_ROOT / "workspace.yaml"
+    dagster = Path(sys.executable).with_name("dagster")
+    command = [str(dagster), "dev", "-w", str(workspace), "-h", host, "-p", str(port)]
+    print(f"vardpuls ui: http://{host}:{port}  (landing {landing}, warehouse {warehouse}, "
+          f"DAGSTER_HOME {os.environ['DAGSTER_HOME']})", flush=True)
+    os.chdir(settings.PROJECT_ROOT)
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())

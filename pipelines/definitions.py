@@ -1,0 +1,33 @@
+"""The Dagster code location: every asset of the warehouse and the refresh job."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.areas import areas
+from pipelines.indicators.assets import indicator_values, indicators
+from pipelines.population.assets import population, raw_population
+from pipelines.publish import published
+from pipelines.warehouse import Warehouse, default_warehouse
+
+ASSETS = [areas, raw_population, population, indicators, indicator_values, published]
+
+refresh_job = dg.define_asset_job(
+    "refresh",
+    selection=dg.AssetSelection.assets(*ASSETS),
+    description="Load every landed source, compute the indicators and publish the analyst snapshot and Parquet.",
+)
+
+
+def build_definitions(warehouse: Warehouse | None = None) -> dg.Definitions:
+    """Definitions bound to one landing area and warehouse (default: VARDPULS_* variables or the defaults)."""
+    return dg.Definitions(
+        assets=ASSETS,
+        jobs=[refresh_job],
+        resources={"warehouse": warehouse or default_warehouse()},
+        # One DuckDB file has one writer: steps run one after another in one process.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,58 @@
+"""The indicator catalogue as a table, and every indicator computed into one long table."""
+
+
+import dagster as dg
+
+from pipelines.progress import report
+import pyarrow as pa
+
+from pipelines.indicators.catalogue import CatalogueError, load_catalogue
+from pipelines.population.assets import population
+from pipelines.warehouse import Warehouse, run_sql
+
+REQUIRED_COLUMNS = {"area_code", "period", "sex", "numerator", "denominator", "synthetic"}
+
+
+@dg.asset(group_name="indicators", kinds={"duckdb", "yaml"})
+def indicators(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """The catalogue from `indicators/*.yaml`: titles in Swedish and English, unit, polarity, definition."""
+    try:
+        catalogue = load_catalogue()
+    except CatalogueError as error:
+        raise dg.Failure(description=str(error), allow_retries=False) from None
+    table = pa.Table.from_pylist([i.as_row() for i in catalogue])
+    with warehouse.connect() as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS core").fetchall()
+        con.register("catalogue_rows", table)
+        con.execute("CREATE OR REPLACE TABLE core.indicators AS SELECT * FROM catalogue_rows").fetchall()
+        con.unregister("catalogue_rows")
+    report(context, f"indicators: {len(catalogue)} in the catalogue")
+    return dg.MaterializeResult(metadata={"indicators": len(catalogue), "ids": ", ".join(i.id for i in catalogue)})
+
+
+@dg.asset(deps=[indicators, population], group_name="indicators", kinds={"duckdb"})
+def indicator_values(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """Every catalogue indicator per area, period and sex, with numerator and denominator."""
+    catalogue = load_catalogue()
+    counts: dict[str, int] = {}
+    with warehouse.connect() as con:
+        run_sql(con, "core/population_bands.sql")
+        run_sql(con, "core/indicator_values.sql")
+        for number, indicator in enumerate(catalogue, start=1):
+            con.execute(f"CREATE OR REPLACE TEMP VIEW indicator_source AS {indicator.select_sql()}").fetchall()
+            columns = {row[0] for row in con.execute("DESCRIBE indicator_source").fetchall()}
+            if missing := REQUIRED_COLUMNS - columns:
+                raise dg.Failure(description=f"{indicator.sql}: the query must return {sorted(REQUIRED_COLUMNS)}; "
+                                             f"missing {sorted(missing)}", allow_retries=False)
+            duplicates = run_sql(con, "core/indicator_values_insert.sql", indicator_id=indicator.id,
+                                 version=indicator.version, kind=indicator.kind, scale=indicator.scale)[0][0]
+            if duplicates:
+                raise dg.Failure(description=f"{indicator.sql}: {duplicates} area/period/sex combinations "
+                                             "appear more than once", allow_retries=False)
+            counts[indicator.id] = con.execute(
+                "SELECT count(*) FROM core.indicator_values WHERE indicator_id = ?", [indicator.id]).fetchall()[0][0]
+            report(context, f"indicator [{number}/{len(catalogue)}] {indicator.id}: {counts[indicator.id]:,} values")
+        con.execute("DROP VIEW IF EXISTS indicator_source").fetchall()
+        synthetic = con.execute("SELECT count(*) FROM core.indicator_values WHERE synthetic").fetchall()[0][0]
+    return dg.MaterializeResult(metadata={
+        "values": sum(counts.values()), "synthetic_values": synthetic, "by_indicator": dg.MetadataValue.json(counts)})

@@ -1,0 +1,102 @@
+"""The indicator catalogue: one YAML file per indicator in `indicators/`, checked before use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipelines.settings import CATALOGUE_DIR, PROJECT_ROOT
+
+BILINGUAL = ("title", "definition", "numerator", "denominator", "unit")
+POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement")
+KINDS = ("count", "ratio")
+FREQUENCIES = ("yearly", "monthly", "daily")
+
+
+class CatalogueError(ValueError):
+    """An indicator file that cannot be used: names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    version: int
+    title: dict
+    definition: dict
+    numerator: dict
+    denominator: dict
+    unit: dict
+    polarity: str
+    kind: str
+    scale: float
+    decimals: int
+    source: str
+    frequency: str
+    breakdowns: tuple[str, ...]
+    sql: str
+    catalogue_file: str
+
+    @property
+    def sql_path(self) -> Path:
+        return PROJECT_ROOT / self.sql
+
+    def select_sql(self) -> str:
+        return self.sql_path.read_text(encoding="utf-8").strip().rstrip(";")
+
+    def as_row(self) -> dict:
+        row = {"indicator_id": self.id, "definition_version": self.version}
+        for name in BILINGUAL:
+            row[f"{name}_sv"] = getattr(self, name)["sv"]
+            row[f"{name}_en"] = getattr(self, name)["en"]
+        row.update(polarity=self.polarity, kind=self.kind, scale=float(self.scale), decimals=self.decimals,
+                   source=self.source, frequency=self.frequency, breakdowns=list(self.breakdowns),
+                   sql_file=self.sql, catalogue_file=self.catalogue_file)
+        return row
+
+
+def load_catalogue(folder: Path = CATALOGUE_DIR) -> list[Indicator]:
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise CatalogueError(f"{folder}: no indicator files (*.yaml)")
+    indicators = [_load(path) for path in files]
+    return indicators
+
+
+def _load(path: Path) -> Indicator:
+    where = path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else str(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{where}: not valid YAML: {error}") from None
+    if not isinstance(doc, dict):
+        raise CatalogueError(f"{where}: expected a mapping of fields")
+
+    def need(field: str, kind=str):
+        if field not in doc or doc[field] in (None, ""):
+            raise CatalogueError(f"{where}: field '{field}' is missing")
+        if not isinstance(doc[field], kind):
+            raise CatalogueError(f"{where}: field '{field}' should be {getattr(kind, '__name__', kind)}")
+        return doc[field]
+
+    if need("id") != path.stem:
+        raise CatalogueError(f"{where}: id '{doc['id']}' must equal the file name '{path.stem}'")
+    for field in BILINGUAL:
+        texts = need(field, dict)
+        for lang in ("sv", "en"):
+            if not str(texts.get(lang) or "").strip():
+                raise CatalogueError(f"{where}: field '{field}' needs a '{lang}' text")
+    for field, allowed in (("polarity", POLARITIES), ("kind", KINDS), ("frequency", FREQUENCIES)):
+        if need(field) not in allowed:
+            raise CatalogueError(f"{where}: {field} '{doc[field]}' is not one of {', '.join(allowed)}")
+    sql = need("sql")
+    if not (PROJECT_ROOT / sql).is_file():
+        raise CatalogueError(f"{where}: sql file '{sql}' does not exist")
+    return Indicator(
+        id=doc["id"], version=need("version", int), title=doc["title"], definition=doc["definition"],
+        numerator=doc["numerator"], denominator=doc["denominator"], unit=doc["unit"],
+        polarity=doc["polarity"], kind=doc["kind"], scale=float(need("scale", (int, float))),
+        decimals=need("decimals", int), source=need("source"), frequency=doc["frequency"],
+        breakdowns=tuple(need("breakdowns", list)), sql=sql, catalogue_file=where,
+    )

@@ -1,0 +1,21 @@
+"""Progress lines: to the Dagster event log (the UI) and to the `vardpuls` terminal logger (the CLI)."""
+
+import logging
+
+import dagster as dg
+
+terminal = logging.getLogger("vardpuls")
+
+
+def report(context: dg.AssetExecutionContext, message: str, warning: bool = False) -> None:
+    (context.log.warning if warning else context.log.info)(message)
+    terminal.log(logging.WARNING if warning else logging.INFO, message)
+
+
+def show_on_terminal() -> None:
+    """Used by the CLI: one short timestamped line per step of progress."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", datefmt="%H:%M:%S"))
+    terminal.addHandler(handler)
+    terminal.setLevel(logging.INFO)
+    terminal.propagate = False

@@ -1,0 +1,102 @@
+"""Publish at the end of a refresh: an analyst DuckDB snapshot and Parquet for BI, each appearing atomically.
+
+Every published table is one ``sql/publish/<table>.sql`` (a SELECT whose first comment line
+describes the table). Files are written beside their final place and renamed over it, so a
+reader sees the old complete file or the new complete file, never half of one; what was
+published before stays until the new refresh has fully succeeded up to this step.
+"""
+
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.progress import report
+import duckdb
+
+from pipelines.areas import areas
+from pipelines.indicators.assets import indicator_values, indicators
+from pipelines.population.assets import population, raw_population
+from pipelines.settings import SQL_DIR
+from pipelines.warehouse import Warehouse
+
+ANALYST_DATABASE = "analyst.duckdb"
+PARQUET_DIR = Path("exports") / "parquet"
+MANIFEST = "manifest.json"
+
+
+def published_tables() -> dict[str, tuple[str, str]]:
+    """name -> (description, SELECT) for every file in sql/publish/."""
+    tables = {}
+    for path in sorted((SQL_DIR / "publish").glob("*.sql")):
+        text = path.read_text(encoding="utf-8").strip().rstrip(";")
+        first = text.splitlines()[0]
+        description = first.removeprefix("--").strip() if first.startswith("--") else ""
+        tables[path.stem] = (description, text)
+    return tables
+
+
+def publish(con: duckdb.DuckDBPyConnection, root: Path, run_id: str) -> dict:
+    """Write the analyst snapshot and the Parquet exports from the live database, then swap them in."""
+    staging = root / f".publish-{run_id}"
+    staging.mkdir(parents=True, exist_ok=True)
+    snapshot = staging / ANALYST_DATABASE
+    snapshot.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    swaps: list[tuple[Path, Path]] = [(snapshot, root / ANALYST_DATABASE)]
+    con.execute(f"ATTACH {_literal(str(snapshot))} AS snapshot").fetchall()
+    try:
+        for name, (description, select) in published_tables().items():
+            con.execute(f"CREATE TABLE snapshot.main.{name} AS {select}").fetchall()
+            con.execute(f"COMMENT ON TABLE snapshot.main.{name} IS {_literal(description)}").fetchall()
+            counts[name] = con.execute(f"SELECT count(*) FROM snapshot.main.{name}").fetchall()[0][0]
+            parquet = staging / f"{name}.parquet"
+            con.execute(
+                f"COPY snapshot.main.{name} TO {_literal(str(parquet))} (FORMAT parquet, COMPRESSION zstd)").fetchall()
+            swaps.append((parquet, root / PARQUET_DIR / name / "data.parquet"))
+    finally:
+        con.execute("DETACH snapshot").fetchall()
+    manifest = {
+        "run_id": run_id,
+        "published_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "analyst_database": str(root / ANALYST_DATABASE),
+        "tables": {name: {"rows": counts[name], "parquet": str(root / PARQUET_DIR / name / "data.parquet"),
+                          "description": published_tables()[name][0]} for name in counts},
+    }
+    manifest_tmp = staging / MANIFEST
+    manifest_tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    swaps.append((manifest_tmp, root / MANIFEST))
+    for source, _ in swaps:
+        _fsync(source)
+    for source, target in swaps:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    staging.rmdir()
+    return manifest
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dg.asset(deps=[areas, raw_population, population, indicators, indicator_values], group_name="publish",
+          kinds={"duckdb", "parquet"})
+def published(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """analyst.duckdb and exports/parquet/<table>/data.parquet, swapped in atomically at the end of a refresh."""
+    with warehouse.connect() as con:
+        manifest = publish(con, warehouse.root, context.run_id)
+    for name, table in manifest["tables"].items():
+        report(context, f"published {name}: {table['rows']:,} rows")
+    return dg.MaterializeResult(metadata={
+        "analyst_database": dg.MetadataValue.path(manifest["analyst_database"]),
+        "parquet_dir": dg.MetadataValue.path(str(warehouse.root / PARQUET_DIR)),
+        "rows": dg.MetadataValue.json({n: t["rows"] for n, t in manifest["tables"].items()}),
+    })

@@ -1,0 +1,71 @@
+"""The live DuckDB warehouse: the pipeline's alone (analysts read the published snapshot)."""
+
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+from pipelines import settings
+
+LIVE_DATABASE = "vardpuls.duckdb"
+
+
+class Warehouse(dg.ConfigurableResource):
+    """Paths of the landing area and the warehouse directory, and connections to the live database."""
+
+    landing_dir: str
+    warehouse_dir: str
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_dir)
+
+    @property
+    def root(self) -> Path:
+        return Path(self.warehouse_dir)
+
+    @property
+    def live_path(self) -> Path:
+        return self.root / LIVE_DATABASE
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.live_path))
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def default_warehouse() -> Warehouse:
+    return Warehouse(landing_dir=str(settings.landing_dir()), warehouse_dir=str(settings.warehouse_dir()))
+
+
+def sql_path(relative: str) -> Path:
+    path = settings.SQL_DIR / relative
+    if not path.is_file():
+        raise FileNotFoundError(f"SQL file {path} is missing (the project's sql/ folder must sit beside pipelines/)")
+    return path
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, relative: str, **params) -> list[tuple]:
+    """Run every statement of ``sql/<relative>``, binding the named ``$parameters`` each one uses.
+
+    Returns the rows of the last statement (duckdb 2 wants each result fetched before the next statement).
+    """
+    rows: list[tuple] = []
+    for statement in con.extract_statements(sql_path(relative).read_text(encoding="utf-8")):
+        wanted = statement.named_parameters
+        missing = wanted - params.keys()
+        if missing:
+            raise KeyError(f"sql/{relative} needs parameters {sorted(missing)}")
+        rows = con.execute(statement, {k: params[k] for k in wanted} if wanted else None).fetchall()
+    return rows
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]

@@ -1,0 +1,73 @@
+-- core.population: persons by area, year (31 December), single year of age and sex.
+--   * "totalt ålder" rows are never added to the ages;
+--   * civil status: SCB's total ("SC", "totalt") when delivered, else the sum of its parts;
+--   * sex: K and M when delivered, T only where the file had no split by sex;
+--   * ".." stays NULL (missing), never 0, and a sum over a missing cell is missing;
+--   * a county (or Riket) is taken as delivered; only where it was not delivered is it
+--     summed from its parts, and only when all of its parts are there, so nobody is counted twice.
+CREATE SCHEMA IF NOT EXISTS core;
+
+CREATE OR REPLACE TABLE core.population AS
+WITH cells AS (
+    SELECT * FROM staging.population_current WHERE NOT age_is_total
+), by_civil_status AS (
+    SELECT
+        area_code, year, age, sex,
+        CASE
+            WHEN bool_or(civil_is_total) THEN max(persons) FILTER (WHERE civil_is_total)
+            WHEN count(*) = count(persons) THEN sum(persons)
+        END AS persons,
+        bool_or(civil_is_total) AS had_civil_total,
+        bool_or(synthetic) AS synthetic,
+        max(file_version_id) AS file_version_id
+    FROM cells
+    GROUP BY area_code, year, age, sex
+), delivered AS (
+    SELECT area_code, year, age, sex, persons, synthetic, file_version_id
+    FROM (
+        SELECT *, bool_or(sex IN ('K', 'M')) OVER (PARTITION BY area_code, year, age) AS split_by_sex
+        FROM by_civil_status
+    )
+    WHERE (split_by_sex AND sex IN ('K', 'M')) OR (NOT split_by_sex AND sex = 'T')
+), county_years_to_sum AS (
+    -- counties not delivered for a year whose every municipality was delivered that year
+    SELECT a.parent_code AS area_code, d.year
+    FROM delivered d JOIN core.areas a ON a.area_code = d.area_code AND a.level = 'municipality'
+    GROUP BY a.parent_code, d.year
+    HAVING count(DISTINCT d.area_code) = (SELECT count(*) FROM core.areas m
+                                          WHERE m.level = 'municipality' AND m.parent_code = a.parent_code)
+    EXCEPT
+    SELECT area_code, year FROM delivered
+), counties_from_municipalities AS (
+    SELECT a.parent_code AS area_code, d.year, d.age, d.sex,
+           CASE WHEN count(*) = count(d.persons) THEN sum(d.persons) END AS persons,
+           bool_or(d.synthetic) AS synthetic
+    FROM delivered d
+    JOIN core.areas a ON a.area_code = d.area_code AND a.level = 'municipality'
+    JOIN county_years_to_sum s ON s.area_code = a.parent_code AND s.year = d.year
+    GROUP BY a.parent_code, d.year, d.age, d.sex
+), counties AS (
+    SELECT d.area_code, d.year, d.age, d.sex, d.persons, d.synthetic
+    FROM delivered d JOIN core.areas a USING (area_code) WHERE a.level = 'county'
+    UNION ALL
+    SELECT * FROM counties_from_municipalities
+), riket_years_to_sum AS (
+    SELECT '00' AS area_code, year FROM counties
+    GROUP BY year
+    HAVING count(DISTINCT area_code) = (SELECT count(*) FROM core.areas WHERE level = 'county')
+    EXCEPT
+    SELECT area_code, year FROM delivered
+), riket_from_counties AS (
+    SELECT '00' AS area_code, c.year, c.age, c.sex,
+           CASE WHEN count(*) = count(c.persons) THEN sum(c.persons) END AS persons,
+           bool_or(c.synthetic) AS synthetic
+    FROM counties c JOIN riket_years_to_sum USING (year)
+    GROUP BY c.year, c.age, c.sex
+)
+SELECT area_code, year, age, sex, persons, 'delivered' AS derivation, synthetic, file_version_id
+FROM delivered
+UNION ALL
+SELECT area_code, year, age, sex, persons, 'sum of municipalities', synthetic, NULL FROM counties_from_municipalities
+UNION ALL
+SELECT area_code, year, age, sex, persons, 'sum of counties', synthetic, NULL FROM riket_from_counties
+ORDER BY area_code, year, age, sex;

@@ -1,0 +1,4 @@
+-- Every landed file version loaded into the warehouse: source, file, sha256, format, rows, whether it is synthetic, and the load run.
+SELECT 'population' AS source, source_file, sha256, size_bytes, modified_at, format, encoding, title, synthetic,
+       row_count, load_run, loaded_at, file_version_id
+FROM raw.population_files ORDER BY source, file_version_id

@@ -1,0 +1,52 @@
+-- Raw population labels turned into codes. A NULL in a parsed column where the
+-- label was given means the label was not understood (see population_errors.sql).
+CREATE SCHEMA IF NOT EXISTS staging;
+
+CREATE OR REPLACE VIEW staging.population_parsed AS
+WITH labels AS (
+    SELECT
+        r.*,
+        trim(r.area_label) AS area_text,
+        lower(trim(coalesce(r.civil_status_label, 'totalt'))) AS civil_text,
+        lower(trim(r.age_label)) AS age_text,
+        lower(trim(coalesce(r.sex_label, 'totalt'))) AS sex_text,
+        regexp_replace(trim(coalesce(r.value_text, '')), '[\s\x{00A0}]', '', 'g') AS value_clean
+    FROM raw.population r
+), parsed AS (
+    SELECT
+        *,
+        -- "19 Västmanlands län" -> 19, "1980 Västerås" -> 1980, "2580" -> 2580, "Riket" -> 00
+        CASE
+            WHEN regexp_matches(area_text, '^(\d{4}|\d{2})(\s|$)') THEN regexp_extract(area_text, '^(\d{4}|\d{2})(\s|$)', 1)
+            WHEN lower(area_text) IN ('riket', 'hela riket', 'sverige', 'sweden', 'totalt riket') THEN '00'
+        END AS area_code_delivered,
+        -- "totalt ålder" and its kin are totals: never added to the single ages
+        regexp_matches(age_text, '^(tot|totalt|total|totalt ålder|total age|alla åldrar|samtliga åldrar)$') AS age_is_total,
+        -- "0 år", "0", "100+ år", "100+" and PxWebApi v2's "100+1" -> 0 .. 100
+        TRY_CAST(regexp_extract(age_text, '^(\d{1,3})(\+1|\+)?(\s*(år|years?))?$', 1) AS INTEGER) AS age_single,
+        CASE
+            WHEN sex_text IN ('män', 'man', 'men', 'males', 'male', '1', 'm') THEN 'M'
+            WHEN sex_text IN ('kvinnor', 'kvinna', 'women', 'females', 'female', '2', 'k') THEN 'K'
+            WHEN sex_text IN ('totalt', 'total', 'tot', '1+2', 'båda könen', 'both sexes', 't') THEN 'T'
+        END AS sex,
+        civil_text IN ('sc', 'tot', 'totalt', 'total', 'totalt civilstånd', 'samtliga civilstånd', 'alla') AS civil_is_total,
+        TRY_CAST(regexp_extract(trim(period_label), '(\d{4})$', 1) AS INTEGER) AS year,
+        -- SCB's symbols: ".." not available -> NULL, "." logically impossible -> NULL, "-" nothing to report -> 0
+        CASE
+            WHEN value_clean IN ('..', '.', '', '…') THEN NULL
+            WHEN value_clean IN ('-', '–') THEN 0
+            ELSE TRY_CAST(value_clean AS BIGINT)
+        END AS persons,
+        value_clean IN ('..', '.', '', '…', '-', '–') OR TRY_CAST(value_clean AS BIGINT) IS NOT NULL AS value_understood
+    FROM labels
+)
+SELECT
+    p.file_version_id, p.source_file, p.source_row, p.source_column,
+    p.area_label, p.civil_status_label, p.age_label, p.sex_label, p.period_label, p.value_text,
+    p.area_code_delivered,
+    coalesce(c.new_code, p.area_code_delivered) AS area_code,
+    p.age_is_total,
+    CASE WHEN NOT p.age_is_total THEN p.age_single END AS age,
+    p.sex, p.civil_is_total, p.year, p.persons, p.value_understood
+FROM parsed p
+LEFT JOIN core.area_code_changes c ON c.old_code = p.area_code_delivered;

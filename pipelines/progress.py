@@ -14,6 +14,8 @@ def report(context: dg.AssetExecutionContext, message: str, warning: bool = Fals
 
 def show_on_terminal() -> None:
     """Used by the CLI: one short timestamped line per step of progress."""
+    if terminal.handlers:
+        return
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", datefmt="%H:%M:%S"))
     terminal.addHandler(handler)

@@ -20,7 +20,7 @@ problems AS (
     FROM p WHERE year IS NULL OR year NOT BETWEEN 1749 AND 2200
     UNION ALL
     SELECT source_row, source_column, value_text, 'a whole, non-negative number of persons or ".." for missing'
-    FROM p WHERE NOT value_understood OR persons < 0
+    FROM p WHERE NOT value_understood
     UNION ALL
     -- the same person cell twice in one file would be counted twice
     SELECT max(source_row), 'region/civilstånd/ålder/kön/år',

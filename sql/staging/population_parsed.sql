@@ -35,9 +35,9 @@ WITH labels AS (
         CASE
             WHEN value_clean IN ('..', '.', '', '…') THEN NULL
             WHEN value_clean IN ('-', '–') THEN 0
-            ELSE TRY_CAST(value_clean AS BIGINT)
+            WHEN regexp_matches(value_clean, '^\d{1,12}$') THEN CAST(value_clean AS BIGINT)
         END AS persons,
-        value_clean IN ('..', '.', '', '…', '-', '–') OR TRY_CAST(value_clean AS BIGINT) IS NOT NULL AS value_understood
+        value_clean IN ('..', '.', '', '…', '-', '–') OR regexp_matches(value_clean, '^\d{1,12}$') AS value_understood
     FROM labels
 )
 SELECT

@@ -1,0 +1,75 @@
+"""The Dagster code location: the workspace loads, and `vardpuls ui` serves the asset graph."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from pipelines.definitions import defs
+from pipelines.settings import PROJECT_ROOT
+
+BIN = Path(sys.executable).parent
+ASSETS = {"areas", "raw_population", "population", "indicators", "indicator_values", "published"}
+
+
+def test_the_asset_graph_runs_one_direction():
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert keys == ASSETS
+    upstream = {key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
+                for key in graph.get_all_asset_keys()}
+    assert upstream["population"] == {"raw_population", "areas"}
+    assert upstream["indicator_values"] == {"indicators", "population"}
+    assert upstream["published"] == ASSETS - {"published"}
+    assert defs.resolve_job_def("refresh") is not None
+
+
+def test_dagster_definitions_validate_loads_the_workspace(tmp_path):
+    env = os.environ | {"DAGSTER_HOME": str(tmp_path)}
+    result = subprocess.run([str(BIN / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],
+                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Validation successful" in result.stdout + result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_vardpuls_ui_serves_the_asset_graph(tmp_path):
+    port = _free_port()
+    env = os.environ | {"DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    process = subprocess.Popen(
+        [str(BIN / "vardpuls"), "ui", "--port", str(port), "--warehouse", str(tmp_path / "warehouse")],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
+        deadline, answer = time.monotonic() + 180, None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
+                                                 headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    answer = json.load(response)
+                if answer.get("data", {}).get("assetNodes"):
+                    break
+            except OSError:
+                pass
+            time.sleep(1)
+        assert answer is not None, "the UI never answered"
+        served = {"/".join(node["assetKey"]["path"]) for node in answer["data"]["assetNodes"]}
+        assert served == ASSETS
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

@@ -1,0 +1,136 @@
+"""The whole refresh through the command line, on the bundled sample and on bad input."""
+
+import csv
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.cli import main
+from pipelines.settings import PROJECT_ROOT
+
+SAMPLE = PROJECT_ROOT / "data" / "sample"
+PUBLISHED_TABLES = {"areas", "indicator_values", "indicators", "population", "source_files"}
+
+
+@pytest.fixture
+def refresh(tmp_path, monkeypatch):
+    """Run `vardpuls refresh` in this process against a temporary warehouse; returns (exit code, out, err)."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.setenv("VARDPULS_LANDING", str(SAMPLE))
+    monkeypatch.setenv("VARDPULS_WAREHOUSE", str(tmp_path / "warehouse"))
+
+    def run(capsys, landing: Path = SAMPLE, warehouse: Path = tmp_path / "warehouse"):
+        code = main(["refresh", "--landing", str(landing), "--warehouse", str(warehouse)])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def analyst(tmp_path):
+    def open_snapshot():
+        return duckdb.connect(str(tmp_path / "warehouse" / "analyst.duckdb"), read_only=True)
+    return open_snapshot
+
+
+def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path, capsys):
+    code, out, _ = refresh(capsys)
+    assert code == 0
+    assert "analyst DuckDB" in out and "SYNTHETIC" in out
+    with analyst() as con:
+        tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert tables == PUBLISHED_TABLES
+        columns = [row[0] for row in con.execute("DESCRIBE indicator_values").fetchall()]
+        assert columns[:7] == ["indicator_id", "area_code", "period", "sex", "value", "numerator", "denominator"]
+        assert con.execute("SELECT DISTINCT sex FROM indicator_values ORDER BY 1").fetchall() == [("K",), ("M",), ("T",)]
+        periods = [row[0] for row in con.execute("SELECT DISTINCT period FROM indicator_values").fetchall()]
+        assert periods and all(re.fullmatch(r"\d{4}(-\d{2})?", p) for p in periods)
+        assert con.execute("SELECT min(age), max(age), typeof(any_value(age)) FROM population").fetchall() \
+            == [(0, 100, "INTEGER")]
+        assert con.execute("SELECT count(*) FROM indicators").fetchall() == [(4,)]
+        # every value built on the synthetic sample says so
+        assert con.execute("SELECT bool_and(synthetic) FROM indicator_values").fetchall() == [(True,)]
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in PUBLISHED_TABLES}
+    for table, rows in counts.items():
+        parquet = tmp_path / "warehouse" / "exports" / "parquet" / table / "data.parquet"
+        assert pq.read_metadata(parquet).num_rows == rows, table
+    assert not list((tmp_path / "warehouse").glob(".publish-*")), "staging folder left behind"
+
+
+def test_sample_population_matches_published_totals(refresh, analyst, capsys):
+    """Every SCB total in data/reference/published_figures.csv for the sample's counties and years."""
+    assert refresh(capsys)[0] == 0
+    with open(PROJECT_ROOT / "data" / "reference" / "published_figures.csv", encoding="utf-8") as handle:
+        published = [r for r in csv.DictReader(handle)
+                     if r["metric"] == "folkmangd_31dec" and r["geo_code"] in {"19", "17", "14"}
+                     and 2015 <= int(r["period"]) <= 2024]
+    assert len(published) >= 6
+    with analyst() as con:
+        for figure in published:
+            value = con.execute(
+                "SELECT value FROM indicator_values WHERE indicator_id = 'population_total' AND sex = 'T' "
+                "AND area_code = ? AND period = ?", [figure["geo_code"], figure["period"]]).fetchall()
+            assert value == [(float(figure["value"]),)], figure
+
+
+def test_indicators_agree_with_a_hand_computation_from_the_population_table(refresh, analyst, tmp_path, capsys):
+    assert refresh(capsys)[0] == 0
+    rows = pq.read_table(tmp_path / "warehouse" / "exports" / "parquet" / "population" / "data.parquet",
+                         filters=[("area_code", "=", "19"), ("year", "=", 2023)]).to_pylist()
+    total = sum(r["persons"] for r in rows)
+    young = sum(r["persons"] for r in rows if r["age"] <= 19)
+    working = sum(r["persons"] for r in rows if 20 <= r["age"] <= 64)
+    old = sum(r["persons"] for r in rows if r["age"] >= 65)
+    very_old_women = sum(r["persons"] for r in rows if r["age"] >= 80 and r["sex"] == "K")
+    women = sum(r["persons"] for r in rows if r["sex"] == "K")
+    with analyst() as con:
+        def value(indicator, sex="T"):
+            return con.execute("SELECT value, numerator, denominator FROM indicator_values WHERE indicator_id = ? "
+                               "AND area_code = '19' AND period = '2023' AND sex = ?", [indicator, sex]).fetchall()[0]
+        assert value("population_total") == (total, total, None)
+        assert value("dependency_ratio") == pytest.approx(((young + old) / working, young + old, working))
+        assert value("population_share_65plus") == pytest.approx((100 * old / total, old, total))
+        assert value("population_share_80plus", "K") == pytest.approx(
+            (100 * very_old_women / women, very_old_women, women))
+
+
+def test_a_bad_file_fails_the_refresh_and_changes_nothing_published(refresh, tmp_path, capsys):
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE, landing)
+    assert refresh(capsys, landing=landing)[0] == 0
+    published = sorted(p for p in (tmp_path / "warehouse").rglob("*")
+                       if p.is_file() and (p.suffix in {".parquet", ".json"} or p.name == "analyst.duckdb"))
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in published}
+    (landing / "population" / "zz_broken.csv").write_text(
+        '"region","ålder","kön","2025"\n"19 Västmanlands län","0 år","män",1500\n"19 Västmanlands län","tre år","män",7\n',
+        encoding="utf-8")
+    code, _, err = refresh(capsys, landing=landing)
+    assert code == 1
+    assert "zz_broken.csv, row 3, column 'ålder': 'tre år' is not understood" in err
+    assert "Nothing published changed" in err
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in published}
+    assert after == before
+
+
+def test_a_source_without_files_is_reported_and_skipped(refresh, analyst, tmp_path, capsys):
+    empty = tmp_path / "empty_landing"
+    empty.mkdir()
+    code, out, _ = refresh(capsys, landing=empty)
+    assert code == 0
+    assert "no files in" in out and "skipped" in out
+    with analyst() as con:
+        assert con.execute("SELECT count(*) FROM indicator_values").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM areas").fetchall() == [(312,)]
+
+
+def test_a_missing_landing_folder_is_a_clear_error(tmp_path, monkeypatch):
+    for name in ("DAGSTER_HOME", "VARDPULS_LANDING", "VARDPULS_WAREHOUSE"):
+        monkeypatch.setenv(name, str(tmp_path / name))
+    with pytest.raises(SystemExit, match="landing folder .*nowhere does not exist"):
+        main(["refresh", "--landing", str(tmp_path / "nowhere"), "--warehouse", str(tmp_path / "wh")])

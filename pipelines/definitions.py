@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.areas import areas
 from pipelines.indicators.assets import indicator_values, indicators
 from pipelines.population.assets import population, raw_population
 from pipelines.publish import published
+from pipelines.reference import areas, code_lists
+from pipelines.regional.assets import ASSETS as REGIONAL_ASSETS
 from pipelines.warehouse import Warehouse, default_warehouse
 
-ASSETS = [areas, raw_population, population, indicators, indicator_values, published]
+ASSETS = [areas, code_lists, raw_population, population, *REGIONAL_ASSETS, indicators, indicator_values, published]
 
 refresh_job = dg.define_asset_job(
     "refresh",

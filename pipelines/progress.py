@@ -1,6 +1,7 @@
 """Progress lines: to the Dagster event log (the UI) and to the `vardpuls` terminal logger (the CLI)."""
 
 import logging
+import sys
 
 import dagster as dg
 
@@ -16,8 +17,20 @@ def show_on_terminal() -> None:
     """Used by the CLI: one short timestamped line per step of progress."""
     if terminal.handlers:
         return
-    handler = logging.StreamHandler()
+    handler = _CurrentStderr()
     handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", datefmt="%H:%M:%S"))
     terminal.addHandler(handler)
     terminal.setLevel(logging.INFO)
     terminal.propagate = False
+
+
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now (not the one at start-up), so redirection keeps working."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _):
+        pass

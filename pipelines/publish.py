@@ -17,9 +17,11 @@ import dagster as dg
 from pipelines.progress import report
 import duckdb
 
-from pipelines.areas import areas
+from pipelines.reference import areas
 from pipelines.indicators.assets import indicator_values, indicators
 from pipelines.population.assets import population, raw_population
+from pipelines.reference import code_lists
+from pipelines.regional.assets import ASSETS as REGIONAL_ASSETS
 from pipelines.settings import SQL_DIR
 from pipelines.warehouse import Warehouse
 
@@ -87,7 +89,8 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-@dg.asset(deps=[areas, raw_population, population, indicators, indicator_values], group_name="publish",
+@dg.asset(deps=[areas, code_lists, raw_population, population, indicators, indicator_values, *REGIONAL_ASSETS],
+          group_name="publish",
           kinds={"duckdb", "parquet"})
 def published(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """analyst.duckdb and exports/parquet/<table>/data.parquet, swapped in atomically at the end of a refresh."""

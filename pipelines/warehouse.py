@@ -57,12 +57,16 @@ def run_sql(con: duckdb.DuckDBPyConnection, relative: str, **params) -> list[tup
 
     Returns the rows of the last statement (duckdb 2 wants each result fetched before the next statement).
     """
+    return execute_script(con, sql_path(relative).read_text(encoding="utf-8"), f"sql/{relative}", **params)
+
+
+def execute_script(con: duckdb.DuckDBPyConnection, script: str, name: str = "script", **params) -> list[tuple]:
+    """Run each statement of a script with the named parameters it uses; the last statement's rows."""
     rows: list[tuple] = []
-    for statement in con.extract_statements(sql_path(relative).read_text(encoding="utf-8")):
+    for statement in con.extract_statements(script):
         wanted = statement.named_parameters
-        missing = wanted - params.keys()
-        if missing:
-            raise KeyError(f"sql/{relative} needs parameters {sorted(missing)}")
+        if missing := wanted - params.keys():
+            raise KeyError(f"{name} needs parameters {sorted(missing)}")
         rows = con.execute(statement, {k: params[k] for k in wanted} if wanted else None).fetchall()
     return rows
 

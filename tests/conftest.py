@@ -7,8 +7,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.areas import areas
 from pipelines.population.assets import population, raw_population
+from pipelines.reference import areas, code_lists
+from pipelines.regional.assets import ASSETS as REGIONAL_ASSETS
 from pipelines.warehouse import Warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,6 +36,18 @@ class Site:
         path = self.landing / "population" / name
         path.write_bytes(text.encode(encoding))
         return path
+
+    def write_source(self, source: str, name: str, text: str, encoding: str = "utf-8-sig") -> Path:
+        folder = self.landing / source
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+        return path
+
+    def load_regional(self) -> dg.ExecuteInProcessResult:
+        """Materialise the reference data and every regional source (the real assets)."""
+        return dg.materialize([areas, code_lists, *REGIONAL_ASSETS], resources={"warehouse": self.warehouse},
+                              instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
 
     def load_population(self) -> dg.ExecuteInProcessResult:
         """Materialise areas, raw_population and population (the real assets) into this warehouse."""

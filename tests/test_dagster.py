@@ -14,7 +14,9 @@ from pipelines.definitions import defs
 from pipelines.settings import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
-ASSETS = {"areas", "raw_population", "population", "indicators", "indicator_values", "published"}
+ASSETS = {"areas", "code_lists", "raw_population", "population", "indicators", "indicator_values", "published",
+          "raw_organisation", "raw_listings", "raw_staffing", "raw_cost", "raw_beds", "units",
+          "listed_inhabitants", "staff_fte", "cost", "bed_days", "load_findings"}
 
 
 def test_the_asset_graph_runs_one_direction():
@@ -25,6 +27,8 @@ def test_the_asset_graph_runs_one_direction():
                 for key in graph.get_all_asset_keys()}
     assert upstream["population"] == {"raw_population", "areas"}
     assert upstream["indicator_values"] == {"indicators", "population"}
+    assert upstream["staff_fte"] == {"raw_staffing", "units"}
+    assert upstream["units"] == {"raw_organisation", "areas", "code_lists"}
     assert upstream["published"] == ASSETS - {"published"}
     assert defs.resolve_job_def("refresh") is not None
 

@@ -14,7 +14,8 @@ from pipelines.cli import main
 from pipelines.settings import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "data" / "sample"
-PUBLISHED_TABLES = {"areas", "indicator_values", "indicators", "population", "source_files"}
+PUBLISHED_TABLES = {"areas", "indicator_values", "indicators", "population", "source_files", "units",
+                    "listed_inhabitants", "staff_fte", "cost", "bed_days", "load_findings"}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import dagster as dg
 
 from pipelines.progress import report
 
-from pipelines.areas import areas
+from pipelines.reference import areas
 from pipelines.population.formats import PopulationFormatError
 from pipelines.population.ingest import ingest_population
 from pipelines.warehouse import Warehouse, count_rows, run_sql

@@ -1,4 +1,4 @@
-"""The area register: Riket, the 21 counties (regions) and the 290 municipalities."""
+"""Reference data: the area register and the code lists the regional sources are checked against."""
 
 
 import dagster as dg
@@ -23,3 +23,19 @@ def areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materia
     report(context, f"areas: {levels.get('country', 0)} country, {levels.get('county', 0)} counties, "
                      f"{levels.get('municipality', 0)} municipalities")
     return dg.MaterializeResult(metadata={f"{level}_count": n for level, n in levels.items()})
+
+
+@dg.asset(group_name="reference", kinds={"duckdb"})
+def code_lists(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """Professions, VI 2000 activity areas and RS-BAS accounts (data/reference/*.csv)."""
+    with warehouse.connect() as con:
+        run_sql(
+            con, "core/code_lists.sql",
+            professions=str(REFERENCE_DIR / "professions.csv"),
+            activity_areas=str(REFERENCE_DIR / "activity_areas.csv"),
+            accounts=str(REFERENCE_DIR / "accounts.csv"),
+        )
+        counts = {t: con.execute(f"SELECT count(*) FROM core.{t}").fetchall()[0][0]
+                  for t in ("professions", "activity_areas", "accounts")}
+    report(context, "code lists: " + ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in counts.items()))
+    return dg.MaterializeResult(metadata=counts)

@@ -1,0 +1,11 @@
+-- core.staff_fte: FTE (årsarbetare) by month, unit, profession, employment form and hired-staff flag,
+-- with the employee-months and hours behind it. Employee-level rows stay in staging (pseudonymous).
+CREATE OR REPLACE TABLE core.staff_fte AS
+SELECT period, county_code, unit_id, unit_type, care_level, profession, profession_group,
+       gp_specialist, gp_trainee, employment_form, hired,
+       count(*) AS employee_months, sum(fte) AS fte, sum(hours_worked) AS hours_worked,
+       sum(sick_hours) AS sick_hours, bool_or(synthetic) AS synthetic
+FROM staging.staffing
+WHERE finding IS NULL
+GROUP BY ALL
+ORDER BY period, unit_id, profession, employment_form, hired;

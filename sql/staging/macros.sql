@@ -1,0 +1,32 @@
+-- Parsing and privacy helpers used by the regional sources' ingest and staging SQL.
+
+-- Swedish exports write decimal commas and may group thousands with (non-breaking) spaces.
+CREATE OR REPLACE MACRO parse_decimal(v) AS
+    TRY_CAST(replace(regexp_replace(trim(v), '[\s\x{00A0}]', '', 'g'), ',', '.') AS DOUBLE);
+CREATE OR REPLACE MACRO parse_integer(v) AS
+    CASE WHEN regexp_full_match(regexp_replace(trim(v), '[\s\x{00A0}]', '', 'g'), '-?\d{1,15}')
+         THEN CAST(regexp_replace(trim(v), '[\s\x{00A0}]', '', 'g') AS BIGINT) END;
+CREATE OR REPLACE MACRO parse_date(v) AS TRY_CAST(trim(v) AS DATE);
+CREATE OR REPLACE MACRO parse_flag(v) AS
+    CASE WHEN lower(trim(v)) IN ('j', 'ja', '1', 'true', 'y', 'yes') THEN true
+         WHEN lower(trim(v)) IN ('n', 'nej', '0', 'false', 'no') THEN false END;
+-- 'YYYY-MM', 'YYYYMM' or a date -> 'YYYY-MM'
+CREATE OR REPLACE MACRO normalise_month(v) AS
+    CASE WHEN regexp_full_match(trim(v), '\d{4}-?\d{2}(-\d{2})?')
+         THEN substr(replace(trim(v), '-', ''), 1, 4) || '-' || substr(replace(trim(v), '-', ''), 5, 2) END;
+CREATE OR REPLACE MACRO normalise_day(v) AS strftime(TRY_CAST(trim(v) AS DATE), '%Y-%m-%d');
+CREATE OR REPLACE MACRO is_blank(v) AS v IS NULL OR trim(v) = '';
+
+-- Personnummer: 10 or 12 digits, with or without '-' or '+' before the last four.
+CREATE OR REPLACE MACRO looks_like_personnummer(v) AS regexp_full_match(trim(v), '(\d{2})?\d{6}[-+]?\d{4}');
+CREATE OR REPLACE MACRO contains_personnummer(v) AS regexp_matches(v, '(^|\D)(\d{2})?\d{6}[-+]?\d{4}(\D|$)');
+-- A keyed pseudonym of the last ten digits; text that only contains a number has it masked.
+CREATE OR REPLACE MACRO deidentify(v, secret) AS
+    CASE
+        WHEN v IS NULL THEN NULL
+        WHEN looks_like_personnummer(v)
+            THEN 'P' || left(sha256(secret || ':' || right(regexp_replace(trim(v), '[-+]', '', 'g'), 10)), 16)
+        WHEN contains_personnummer(v)
+            THEN regexp_replace(v, '(\d{2})?\d{6}[-+]?\d{4}', '[personnummer]', 'g')
+        ELSE v
+    END;

@@ -175,3 +175,14 @@ def test_csv_and_parquet_of_the_same_rows_load_alike(site, tmp_path):
     pq.write_table(table, other.landing / "beds" / "a.parquet")
     assert other.load_regional().success
     assert other.query("SELECT * EXCLUDE (synthetic) FROM core.bed_days ORDER BY ALL") == from_csv
+
+
+def test_cp1252_with_characters_latin1_lacks_is_transcoded(site):
+    # '–' (en dash) and '€' are bytes 0x96 and 0x80 in cp1252 but control characters in latin-1
+    text = ORGANISATION.replace("Vårdcentral Viksäng-Bäckby", "Vårdcentral Viksäng – Bäckby (€)")
+    site.write_source("organisation", "enheter.csv", text, encoding="cp1252")
+    assert site.load_regional().success
+    assert site.query("SELECT unit_name FROM core.units WHERE unit_id = '19-VC-003'") \
+        == [("Vårdcentral Viksäng – Bäckby (€)",)]
+    assert site.query("SELECT encoding FROM raw.regional_files") == [("utf-8",)]
+    assert not list(site.landing.rglob("vardpuls-utf8-*"))

@@ -68,11 +68,20 @@ def open_delivery(path: Path, source: Source, display: str, con: duckdb.DuckDBPy
             raise SourceFileError(display, f"not a readable Parquet file: {_first_line(error)}") from None
         return Delivery(path, "parquet", None, None, _map_columns(names, source, display, 0), path, 1)
     encoding, read_path = _encoding(path, head)
-    text = head.decode("utf-8-sig" if encoding == "utf-8" else "latin-1", errors="replace")
-    header_line = text.splitlines()[0] if text.splitlines() else ""
-    separator = _separator(header_line, source, display)
-    names = [cell.strip().strip('"') for cell in header_line.split(separator)]
-    return Delivery(path, "csv", encoding, separator, _map_columns(names, source, display, 1), read_path, 2)
+    try:
+        if read_path != path:
+            with read_path.open("rb") as handle:
+                head = handle.read(CHUNK)
+        text = head.decode("utf-8-sig" if encoding == "utf-8" else "latin-1", errors="replace")
+        header_line = text.splitlines()[0] if text.splitlines() else ""
+        separator = _separator(header_line, source, display)
+        names = [cell.strip().strip('"') for cell in header_line.split(separator)]
+        columns = _map_columns(names, source, display, 1)
+    except BaseException:
+        if read_path != path:
+            read_path.unlink(missing_ok=True)
+        raise
+    return Delivery(path, "csv", encoding, separator, columns, read_path, 2)
 
 
 def _encoding(path: Path, head: bytes) -> tuple[str, Path]:

@@ -18,12 +18,14 @@ CREATE OR REPLACE MACRO normalise_day(v) AS strftime(TRY_CAST(trim(v) AS DATE), 
 CREATE OR REPLACE MACRO is_blank(v) AS v IS NULL OR trim(v) = '';
 
 -- Personnummer: 10 or 12 digits, with or without '-' or '+' before the last four.
-CREATE OR REPLACE MACRO looks_like_personnummer(v) AS regexp_full_match(trim(v), '(\d{2})?\d{6}[-+]?\d{4}');
+CREATE OR REPLACE MACRO looks_like_personnummer(v) AS
+    length(v) >= 10 AND regexp_full_match(trim(v), '(\d{2})?\d{6}[-+]?\d{4}');
 CREATE OR REPLACE MACRO contains_personnummer(v) AS regexp_matches(v, '(^|\D)(\d{2})?\d{6}[-+]?\d{4}(\D|$)');
 -- A keyed pseudonym of the last ten digits; text that only contains a number has it masked.
+-- (Fewer than ten characters cannot hold one: most values skip the regular expressions.)
 CREATE OR REPLACE MACRO deidentify(v, secret) AS
     CASE
-        WHEN v IS NULL THEN NULL
+        WHEN v IS NULL OR length(v) < 10 THEN v
         WHEN looks_like_personnummer(v)
             THEN 'P' || left(sha256(secret || ':' || right(regexp_replace(trim(v), '[-+]', '', 'g'), 10)), 16)
         WHEN contains_personnummer(v)

@@ -16,9 +16,9 @@ test: $(VENV)/.installed-dev
 ui: $(VENV)/.installed
 	$(BIN)/vardpuls ui
 
-# Rewrite the synthetic sample population (deterministic: the committed files come out byte for byte).
+# Rewrite the synthetic sample landing area (deterministic: the committed files come out byte for byte).
 sample: $(VENV)/.installed
-	$(BIN)/python -m pipelines.synthetic.population --out data/sample/population
+	$(BIN)/vardpuls generate --scale sample --out data/sample
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "vardpuls needs Python 3.11, found " + sys.version.split()[0]'

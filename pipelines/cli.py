@@ -12,6 +12,7 @@ from pathlib import Path
 from pipelines import settings
 
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+SOURCES = ("population", "organisation", "listings", "staffing", "cost", "beds")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +35,17 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     ui.add_argument("--port", type=int, default=3000, help="port to listen on (default: %(default)s)")
 
+    generate = commands.add_parser(
+        "generate", help="write deterministic synthetic data in every source's format",
+        description="Write synthetic landing data (SCB population and projections, organisation register, "
+                    "listings, staffing, cost, bed census) calibrated to published figures. Every row says it is "
+                    "synthetic, and every value built on it is flagged synthetic in the warehouse.")
+    from pipelines.synthetic.generate import add_arguments
+    add_arguments(generate)
+
     args = parser.parse_args(argv)
+    if args.command == "generate":
+        return run_generate(args)
     landing, warehouse = _resolve_paths(args)
     if args.command == "refresh":
         return run_refresh(landing, warehouse)
@@ -75,6 +86,18 @@ def _dagster_home(warehouse: Path) -> Path:
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from pipelines.synthetic.generate import generate
+
+    started = time.monotonic()
+    summary = generate(args.scale, Path(args.out), seed=args.seed,
+                       progress=lambda message: print(f"{time.strftime('%H:%M:%S')}  {message}", flush=True))
+    print(f"\nvardpuls generate: {args.scale} scale written to {Path(args.out).resolve()} in "
+          f"{time.monotonic() - started:.1f} s (SYNTHETIC data)")
+    print(f"Refresh a warehouse from it with: vardpuls refresh --landing {args.out}")
+    return 0 if summary is not None else 1
 
 
 def run_refresh(landing: Path, warehouse_root: Path) -> int:
@@ -123,13 +146,23 @@ def _failures(result) -> list[str]:
 
 
 def _summary(result, manifest: dict, elapsed: float) -> str:
-    raw = _metadata(result, "raw_population")
     lines = [f"\nvardpuls refresh: done in {elapsed:.1f} s (run {result.run_id})", "", "Sources:"]
-    if raw.get("files_seen", 0) == 0:
-        lines.append(f"  population   no files in {raw.get('landing_folder')}: skipped")
-    else:
-        lines.append(f"  population   {raw['files_seen']} files ({raw['files_loaded']} loaded, "
-                     f"{raw['files_unchanged']} unchanged), {raw['rows_loaded']:,} rows loaded")
+    for source in SOURCES:
+        raw = _metadata(result, f"raw_{source}")
+        if raw.get("files_seen", 0) == 0:
+            lines.append(f"  {source:<13}no files in {raw.get('landing_folder')}: skipped")
+        else:
+            lines.append(f"  {source:<13}{raw['files_seen']} files ({raw['files_loaded']} loaded, "
+                         f"{raw['files_unchanged']} unchanged), {raw['rows_loaded']:,} rows loaded")
+    landing = Path(os.environ["VARDPULS_LANDING"])
+    unread = sorted(p.name for p in landing.iterdir() if p.is_dir() and p.name not in SOURCES
+                    and not p.name.startswith(".")) if landing.is_dir() else []
+    for name in unread:
+        lines.append(f"  {name:<13}no reader for this folder yet: not loaded")
+    held_out = _metadata(result, "load_findings")
+    if held_out.get("rows"):
+        lines += ["", f"Held out of the facts ({held_out['rows']:,} rows, see table load_findings):"]
+        lines += [f"  {count:>9,}  {rule}" for rule, count in held_out["by_rule"].items()]
     values = _metadata(result, "indicator_values")
     lines += ["", "Published (open these; the live vardpuls.duckdb is the pipeline's own):",
               f"  analyst DuckDB   {manifest['analyst_database']}"]

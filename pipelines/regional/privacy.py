@@ -1,9 +1,10 @@
 """Personal identity numbers (personnummer) never reach a table, an export, a log or an error message.
 
 Staffing exports can carry personnummer (10 or 12 digits, with or without '-' or '+' before
-the last four). Every text value of a staffing file shaped like one is replaced, inside the
-DuckDB query that reads the file and before anything is written, by a keyed pseudonym:
-'P' + the first 16 hex digits of SHA-256(key ':' the last ten digits). The same person gets the
+the last four). Every value of a regional file shaped like one is replaced, inside the DuckDB
+query that reads the file and before anything is written, by a keyed pseudonym: 'P' + the first
+16 hex digits of SHA-256(key ':' the last ten digits), written with the letters a-p so that it
+never looks like a number (sql/staging/macros.sql, deidentify). The same person gets the
 same pseudonym in every file (both the 10- and the 12-digit form), and without the key the
 pseudonym cannot be turned back into the number. Text that merely contains one is masked.
 

@@ -27,7 +27,9 @@ CREATE OR REPLACE MACRO deidentify(v, secret) AS
     CASE
         WHEN v IS NULL OR length(v) < 10 THEN v
         WHEN looks_like_personnummer(v)
-            THEN 'P' || left(sha256(secret || ':' || right(regexp_replace(trim(v), '[-+]', '', 'g'), 10)), 16)
+            -- letters only (hex digits 0-9 become g-p), so a pseudonym never looks like a number
+            THEN 'P' || translate(left(sha256(secret || ':' || right(regexp_replace(trim(v), '[-+]', '', 'g'), 10)), 16),
+                                  '0123456789', 'ghijklmnop')
         WHEN contains_personnummer(v)
             THEN regexp_replace(v, '(\d{2})?\d{6}[-+]?\d{4}', '[personnummer]', 'g')
         ELSE v

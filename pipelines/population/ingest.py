@@ -3,68 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 
-from pipelines.lineage import landed_files, sha256_of
+from pipelines.lineage import LoadReport, load_changed_files
 from pipelines.population.formats import PopulationFormatError, read_population_file
 from pipelines.warehouse import run_sql
 
 
-@dataclass
-class IngestReport:
-    folder: Path
-    loaded: list[dict] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-    @property
-    def files_seen(self) -> int:
-        return len(self.loaded) + len(self.unchanged)
-
-    @property
-    def rows_loaded(self) -> int:
-        return sum(f["rows"] for f in self.loaded)
-
-
 def ingest_population(
     con: duckdb.DuckDBPyConnection, landing: Path, load_run: str, progress: Callable[[str], None] = print
-) -> IngestReport:
-    """Load every new or changed file under ``<landing>/population/``.
+) -> LoadReport:
+    """Load every new or changed file under ``<landing>/population/`` (see lineage.load_changed_files).
 
-    A file is loaded when its path is new or its bytes differ from the version last loaded
-    from that path; loading the same file again changes nothing. Every file is checked
-    before the transaction commits: one unreadable file and nothing of this load is kept.
+    Each file is checked before the transaction commits: one unreadable file and nothing of this
+    load is kept.
     """
-    folder = landing / "population"
-    report = IngestReport(folder=folder)
     run_sql(con, "raw/population.sql")
     run_sql(con, "staging/population_parsed.sql")
     run_sql(con, "staging/population_current.sql")
-    files = landed_files(folder)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for number, path in enumerate(files, start=1):
-            relative = path.relative_to(folder).as_posix()
-            sha = sha256_of(path)
-            last = con.execute(
-                "SELECT sha256 FROM raw.population_files WHERE source_file = ? "
-                "ORDER BY file_version_id DESC LIMIT 1", [relative]).fetchall()
-            if last and last[0][0] == sha:
-                report.unchanged.append(relative)
-                progress(f"population [{number}/{len(files)}] {relative}: unchanged since last load")
-                continue
-            loaded = _load_file(con, path, relative, sha, load_run)
-            report.loaded.append(loaded)
-            progress(f"population [{number}/{len(files)}] {relative}: {loaded['format']}, "
-                     f"{loaded['rows']:,} rows{' (synthetic)' if loaded['synthetic'] else ''}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return report
+
+    def last_sha256(relative: str) -> str | None:
+        rows = con.execute("SELECT sha256 FROM raw.population_files WHERE source_file = ? "
+                           "ORDER BY file_version_id DESC LIMIT 1", [relative]).fetchall()
+        return rows[0][0] if rows else None
+
+    return load_changed_files(con, landing / "population", "population", last_sha256,
+                              lambda path, relative, sha: _load_file(con, path, relative, sha, load_run), progress)
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, path: Path, relative: str, sha: str, load_run: str) -> dict:

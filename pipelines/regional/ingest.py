@@ -12,36 +12,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 
-from pipelines.lineage import landed_files, sha256_of
+from pipelines.lineage import LoadReport, load_changed_files
 from pipelines.regional.privacy import configured_key, pseudonym_key, scrub
 from pipelines.regional.reader import Delivery, SourceFileError, open_delivery
 from pipelines.regional.spec import Source
 from pipelines.warehouse import execute_script, run_sql
-
-LINEAGE = ["file_version_id", "source_file", "source_sha256", "source_row", "load_run", "period", "synthetic"]
-
-
-@dataclass
-class SourceLoad:
-    source: str
-    folder: Path
-    loaded: list[dict] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-    @property
-    def files_seen(self) -> int:
-        return len(self.loaded) + len(self.unchanged)
-
-    @property
-    def rows_loaded(self) -> int:
-        return sum(f["rows"] for f in self.loaded)
-
 
 def ensure_raw_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     run_sql(con, "raw/regional_files.sql")
@@ -53,32 +33,19 @@ def ensure_raw_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
 
 
 def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, load_run: str,
-                  progress: Callable[[str], None] = print) -> SourceLoad:
-    folder = landing / source.name
-    report = SourceLoad(source.name, folder)
+                  progress: Callable[[str], None] = print) -> LoadReport:
+    """Load every new or changed file under ``<landing>/<source>/`` (see lineage.load_changed_files)."""
     run_sql(con, "staging/macros.sql")
     ensure_raw_table(con, source)
-    files = landed_files(folder)
-    con.execute("BEGIN TRANSACTION").fetchall()
-    try:
-        for number, path in enumerate(files, start=1):
-            relative = path.relative_to(folder).as_posix()
-            sha = sha256_of(path)
-            last = con.execute("SELECT sha256 FROM raw.regional_files WHERE source = ? AND source_file = ? "
-                               "ORDER BY file_version_id DESC LIMIT 1", [source.name, relative]).fetchall()
-            if last and last[0][0] == sha:
-                report.unchanged.append(relative)
-                progress(f"{source.name} [{number}/{len(files)}] {relative}: unchanged since last load")
-                continue
-            loaded = _load_file(con, source, path, relative, sha, load_run)
-            report.loaded.append(loaded)
-            progress(f"{source.name} [{number}/{len(files)}] {relative}: {loaded['format']}, {loaded['rows']:,} rows, "
-                     f"{_periods_text(loaded['periods'])}{' (synthetic)' if loaded['synthetic'] else ''}")
-        con.execute("COMMIT").fetchall()
-    except BaseException:
-        con.execute("ROLLBACK").fetchall()
-        raise
-    return report
+
+    def last_sha256(relative: str) -> str | None:
+        rows = con.execute("SELECT sha256 FROM raw.regional_files WHERE source = ? AND source_file = ? "
+                           "ORDER BY file_version_id DESC LIMIT 1", [source.name, relative]).fetchall()
+        return rows[0][0] if rows else None
+
+    return load_changed_files(con, landing / source.name, source.name, last_sha256,
+                              lambda path, relative, sha: _load_file(con, source, path, relative, sha, load_run),
+                              progress)
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, relative: str, sha: str,
@@ -172,12 +139,6 @@ def _incoming_sql(delivery: Delivery, source: Source) -> str:
 
 def _delivered_name(delivery: Delivery, name: str) -> str:
     return next(delivered for delivered, column in delivery.columns.items() if column.name == name)
-
-
-def _periods_text(periods: list[str]) -> str:
-    if not periods:
-        return "no period"
-    return periods[0] if len(periods) == 1 else f"{periods[0]}..{periods[-1]}"
 
 
 def _ident(name: str) -> str:

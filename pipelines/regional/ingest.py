@@ -69,11 +69,16 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, relat
     if rows == 0:
         raise SourceFileError(display, "the file has a header but no data rows")
     # the new version replaces what older versions delivered for the same file, or the same periods
-    same = "source_file = ?" if source.replaces == "file" else (
-        f"(period IN (SELECT DISTINCT period FROM raw.{source.name} WHERE file_version_id = ?) "
-        "OR (source_file = ? AND period IS NULL))")
-    params = [version, relative] if source.replaces == "file" else [version, version, relative]
-    con.execute(f"DELETE FROM raw.{source.name} WHERE file_version_id <> ? AND {same}", params).fetchall()
+    # (the file register says whether there is anything to replace, so a new month costs no scan)
+    earlier = con.execute(
+        "SELECT count(*) FROM raw.regional_files WHERE source = ? AND (source_file = ? OR list_has_any(periods, ?))",
+        [source.name, relative, [] if source.replaces == "file" else (periods or [])]).fetchall()[0][0]
+    if earlier:
+        same = "source_file = ?" if source.replaces == "file" else (
+            f"(period IN (SELECT DISTINCT period FROM raw.{source.name} WHERE file_version_id = ?) "
+            "OR (source_file = ? AND period IS NULL))")
+        params = [version, relative] if source.replaces == "file" else [version, version, relative]
+        con.execute(f"DELETE FROM raw.{source.name} WHERE file_version_id <> ? AND {same}", params).fetchall()
     stat = path.stat()
     con.execute(
         "INSERT INTO raw.regional_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -112,23 +112,30 @@ def run_refresh(landing: Path, warehouse_root: Path) -> int:
     show_on_terminal()
     started = time.monotonic()
     defs = build_definitions(Warehouse(landing_dir=str(landing), warehouse_dir=str(warehouse_root)))
-    job = defs.resolve_job_def("refresh")
+    # the assets report progress through pipelines.progress; Dagster's own console stays quiet
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
-            # the assets report progress through pipelines.progress; Dagster's own console stays quiet
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
-        )
+        result = defs.resolve_job_def("refresh").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=quiet)
+        # publish whatever became of the refresh: a refused source keeps what it had published
+        published = defs.resolve_job_def("publish").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=quiet)
     elapsed = time.monotonic() - started
-    if not result.success:
-        print(f"\nvardpuls refresh FAILED after {elapsed:.1f} s (run {result.run_id}):", file=sys.stderr)
-        for line in _failures(result):
+    failures = _failures(result)
+    if not published.success:
+        print(f"\nvardpuls refresh: publishing FAILED (run {published.run_id}); what was published before is "
+              "unchanged:", file=sys.stderr)
+        for line in _failures(published) + failures:
             print(f"  {line}", file=sys.stderr)
-        print(f"Nothing published changed: {warehouse_root / 'analyst.duckdb'} and the Parquet exports still "
-              "hold the last successful refresh.", file=sys.stderr)
         return 1
     manifest = json.loads((warehouse_root / MANIFEST).read_text(encoding="utf-8"))
     print(_summary(result, manifest, elapsed), flush=True)
+    if failures:
+        print(f"\nvardpuls refresh: {len(failures)} step(s) FAILED (run {result.run_id}); what they feed keeps "
+              "what was published before:", file=sys.stderr)
+        for line in failures:
+            print(f"  {line}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -142,14 +149,18 @@ def _failures(result) -> list[str]:
         # an expected failure (bad input) is one clear line; anything else keeps its stack trace
         message = user.description if user and user.description else data.error.to_string().strip()
         lines.append(f"{event.step_key}: {message}")
-    return lines or ["the run failed before any step ran; see the Dagster UI (vardpuls ui) for the run log"]
+    if not lines and not result.success:
+        lines.append("the run failed before any step ran; see the Dagster UI (vardpuls ui) for the run log")
+    return lines
 
 
 def _summary(result, manifest: dict, elapsed: float) -> str:
     lines = [f"\nvardpuls refresh: done in {elapsed:.1f} s (run {result.run_id})", "", "Sources:"]
     for source in SOURCES:
         raw = _metadata(result, f"raw_{source}")
-        if raw.get("files_seen", 0) == 0:
+        if not raw:
+            lines.append(f"  {source:<13}REFUSED: nothing of it loaded; its tables keep what was published before")
+        elif raw.get("files_seen", 0) == 0:
             lines.append(f"  {source:<13}no files in {raw.get('landing_folder')}: skipped")
         else:
             lines.append(f"  {source:<13}{raw['files_seen']} files ({raw['files_loaded']} loaded, "
@@ -168,7 +179,8 @@ def _summary(result, manifest: dict, elapsed: float) -> str:
               f"  analyst DuckDB   {manifest['analyst_database']}"]
     width = max(len(name) for name in manifest["tables"])
     for name, table in manifest["tables"].items():
-        lines.append(f"  {name:<{width}}  {table['rows']:>9,} rows  {table['parquet']}")
+        state = "" if table.get("changed", True) else "  (unchanged)"
+        lines.append(f"  {name:<{width}}  {table['rows']:>9,} rows  {table['parquet']}{state}")
     if values.get("synthetic_values"):
         lines += ["", f"NOTE: {values['synthetic_values']:,} indicator values are built on SYNTHETIC data "
                       "(column synthetic = true): never report them as real."]

@@ -15,8 +15,14 @@ ASSETS = [areas, code_lists, raw_population, population, *REGIONAL_ASSETS, indic
 
 refresh_job = dg.define_asset_job(
     "refresh",
-    selection=dg.AssetSelection.assets(*ASSETS),
-    description="Load every landed source, compute the indicators and publish the analyst snapshot and Parquet.",
+    selection=dg.AssetSelection.assets(*ASSETS) - dg.AssetSelection.assets(published),
+    description="Load every landed source and compute the facts and indicators. A source whose files are "
+                "refused stops there; the other sources carry on.",
+)
+publish_job = dg.define_asset_job(
+    "publish",
+    selection=dg.AssetSelection.assets(published),
+    description="Publish the analyst snapshot and the changed Parquet exports (run after every refresh).",
 )
 
 
@@ -24,7 +30,7 @@ def build_definitions(warehouse: Warehouse | None = None) -> dg.Definitions:
     """Definitions bound to one landing area and warehouse (default: VARDPULS_* variables or the defaults)."""
     return dg.Definitions(
         assets=ASSETS,
-        jobs=[refresh_job],
+        jobs=[refresh_job, publish_job],
         resources={"warehouse": warehouse or default_warehouse()},
         # One DuckDB file has one writer: steps run one after another in one process.
         executor=dg.in_process_executor,

@@ -1,13 +1,18 @@
-"""Publish at the end of a refresh: an analyst DuckDB snapshot and Parquet for BI, each appearing atomically.
+"""Publish after a refresh: an analyst DuckDB snapshot and Parquet for BI, each appearing atomically.
 
 Every published table is one ``sql/publish/<table>.sql`` (a SELECT whose first comment line
 describes the table). Files are written beside their final place and renamed over it, so a
-reader sees the old complete file or the new complete file, never half of one; what was
-published before stays until the new refresh has fully succeeded up to this step.
+reader sees the old complete file or the new complete file, never half of one.
+
+Publishing is its own job (``publish``), run after ``refresh`` whatever became of it: a source
+whose files were refused keeps its core tables as they were, so its published tables come out
+with the same content. A table whose content fingerprint equals the one last published keeps its
+Parquet file untouched, byte for byte, and the run that published it (``published_run``).
 """
 
 
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -42,31 +47,38 @@ def published_tables() -> dict[str, tuple[str, str]]:
 
 
 def publish(con: duckdb.DuckDBPyConnection, root: Path, run_id: str) -> dict:
-    """Write the analyst snapshot and the Parquet exports from the live database, then swap them in."""
+    """Write the analyst snapshot and the changed Parquet exports from the live database, then swap them in."""
     staging = root / f".publish-{run_id}"
     staging.mkdir(parents=True, exist_ok=True)
     snapshot = staging / ANALYST_DATABASE
     snapshot.unlink(missing_ok=True)
-    counts: dict[str, int] = {}
+    previous = _previous_tables(root)
+    tables: dict[str, dict] = {}
     swaps: list[tuple[Path, Path]] = [(snapshot, root / ANALYST_DATABASE)]
     con.execute(f"ATTACH {_literal(str(snapshot))} AS snapshot").fetchall()
     try:
         for name, (description, select) in published_tables().items():
             con.execute(f"CREATE TABLE snapshot.main.{name} AS {select}").fetchall()
             con.execute(f"COMMENT ON TABLE snapshot.main.{name} IS {_literal(description)}").fetchall()
-            counts[name] = con.execute(f"SELECT count(*) FROM snapshot.main.{name}").fetchall()[0][0]
-            parquet = staging / f"{name}.parquet"
-            con.execute(
-                f"COPY snapshot.main.{name} TO {_literal(str(parquet))} (FORMAT parquet, COMPRESSION zstd)").fetchall()
-            swaps.append((parquet, root / PARQUET_DIR / name / "data.parquet"))
+            rows, fingerprint = _fingerprint(con, name)
+            final = root / PARQUET_DIR / name / "data.parquet"
+            before = previous.get(name, {})
+            unchanged = before.get("content_sha256") == fingerprint and final.exists()
+            if not unchanged:
+                parquet = staging / f"{name}.parquet"
+                con.execute(f"COPY snapshot.main.{name} TO {_literal(str(parquet))} "
+                            "(FORMAT parquet, COMPRESSION zstd)").fetchall()
+                swaps.append((parquet, final))
+            tables[name] = {"rows": rows, "parquet": str(final), "description": description,
+                            "content_sha256": fingerprint, "changed": not unchanged,
+                            "published_run": before.get("published_run", run_id) if unchanged else run_id}
     finally:
         con.execute("DETACH snapshot").fetchall()
     manifest = {
         "run_id": run_id,
         "published_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "analyst_database": str(root / ANALYST_DATABASE),
-        "tables": {name: {"rows": counts[name], "parquet": str(root / PARQUET_DIR / name / "data.parquet"),
-                          "description": published_tables()[name][0]} for name in counts},
+        "tables": tables,
     }
     manifest_tmp = staging / MANIFEST
     manifest_tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -78,6 +90,23 @@ def publish(con: duckdb.DuckDBPyConnection, root: Path, run_id: str) -> dict:
         os.replace(source, target)
     staging.rmdir()
     return manifest
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, str]:
+    """Rows and a fingerprint of a snapshot table's columns and content, independent of row order."""
+    rows, content = con.execute(
+        f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM snapshot.main.{name} t").fetchall()[0]
+    schema = con.execute(
+        "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM duckdb_columns() "
+        "WHERE database_name = 'snapshot' AND table_name = ?", [name]).fetchall()[0][0]
+    return rows, hashlib.sha256(f"{schema}|{rows}|{content}".encode()).hexdigest()
+
+
+def _previous_tables(root: Path) -> dict:
+    try:
+        return json.loads((root / MANIFEST).read_text(encoding="utf-8")).get("tables", {})
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
 
 
 def _fsync(path: Path) -> None:
@@ -93,11 +122,12 @@ def _literal(text: str) -> str:
           group_name="publish",
           kinds={"duckdb", "parquet"})
 def published(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """analyst.duckdb and exports/parquet/<table>/data.parquet, swapped in atomically at the end of a refresh."""
+    """analyst.duckdb and exports/parquet/<table>/data.parquet, swapped in atomically after a refresh."""
     with warehouse.connect() as con:
         manifest = publish(con, warehouse.root, context.run_id)
     for name, table in manifest["tables"].items():
-        report(context, f"published {name}: {table['rows']:,} rows")
+        report(context, f"published {name}: {table['rows']:,} rows"
+                        + ("" if table["changed"] else " (unchanged: Parquet kept as it was)"))
     return dg.MaterializeResult(metadata={
         "analyst_database": dg.MetadataValue.path(manifest["analyst_database"]),
         "parquet_dir": dg.MetadataValue.path(str(warehouse.root / PARQUET_DIR)),

@@ -30,7 +30,10 @@ def test_the_asset_graph_runs_one_direction():
     assert upstream["staff_fte"] == {"raw_staffing", "units"}
     assert upstream["units"] == {"raw_organisation", "areas", "code_lists"}
     assert upstream["published"] == ASSETS - {"published"}
-    assert defs.resolve_job_def("refresh") is not None
+    refresh = {key.to_user_string() for key in defs.resolve_job_def("refresh").asset_layer.executable_asset_keys}
+    assert refresh == ASSETS - {"published"}  # publishing is its own job, run after every refresh
+    publish = {key.to_user_string() for key in defs.resolve_job_def("publish").asset_layer.executable_asset_keys}
+    assert publish == {"published"}
 
 
 def test_dagster_definitions_validate_loads_the_workspace(tmp_path):

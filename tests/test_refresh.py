@@ -101,22 +101,58 @@ def test_indicators_agree_with_a_hand_computation_from_the_population_table(refr
             (100 * very_old_women / women, very_old_women, women))
 
 
-def test_a_bad_file_fails_the_refresh_and_changes_nothing_published(refresh, tmp_path, capsys):
+def published_parquet(warehouse: Path) -> dict[Path, str]:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((warehouse / "exports").rglob("*.parquet"))}
+
+
+def snapshot_tables(warehouse: Path, tables) -> dict[str, list]:
+    con = duckdb.connect(str(warehouse / "analyst.duckdb"), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+def test_a_bad_population_file_fails_the_refresh_and_changes_nothing_published(refresh, tmp_path, capsys):
     landing = tmp_path / "landing"
     shutil.copytree(SAMPLE, landing)
+    warehouse = tmp_path / "warehouse"
     assert refresh(capsys, landing=landing)[0] == 0
-    published = sorted(p for p in (tmp_path / "warehouse").rglob("*")
-                       if p.is_file() and (p.suffix in {".parquet", ".json"} or p.name == "analyst.duckdb"))
-    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in published}
+    before, tables_before = published_parquet(warehouse), snapshot_tables(warehouse, PUBLISHED_TABLES)
     (landing / "population" / "zz_broken.csv").write_text(
         '"region","ålder","kön","2025"\n"19 Västmanlands län","0 år","män",1500\n"19 Västmanlands län","tre år","män",7\n',
         encoding="utf-8")
-    code, _, err = refresh(capsys, landing=landing)
+    code, out, err = refresh(capsys, landing=landing)
     assert code == 1
     assert "zz_broken.csv, row 3, column 'ålder': 'tre år' is not understood" in err
-    assert "Nothing published changed" in err
-    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in published}
-    assert after == before
+    assert "keeps what was published before" in err
+    assert "population   REFUSED" in out
+    assert published_parquet(warehouse) == before  # byte for byte
+    assert snapshot_tables(warehouse, PUBLISHED_TABLES) == tables_before
+
+
+def test_a_refused_source_keeps_its_publication_while_the_others_move_on(refresh, tmp_path, capsys):
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE, landing, ignore=shutil.ignore_patterns("*2024-12*"))
+    warehouse = tmp_path / "warehouse"
+    assert refresh(capsys, landing=landing)[0] == 0
+    staff_before = published_parquet(warehouse)
+    staff_file = warehouse / "exports" / "parquet" / "staff_fte" / "data.parquet"
+    # December arrives for every source, but the staffing file is broken
+    for path in SAMPLE.rglob("*2024-12*"):
+        shutil.copy(path, landing / path.parent.name / path.name)
+    broken = landing / "staffing" / "personal_2024-12.parquet"
+    broken.write_bytes(b"PAR1 this is not a parquet file")
+    code, out, err = refresh(capsys, landing=landing)
+    assert code == 1
+    assert "personal_2024-12.parquet: not a readable Parquet file" in err
+    assert "staffing     REFUSED" in out
+    after = published_parquet(warehouse)
+    assert after[staff_file] == staff_before[staff_file]  # the refused source: byte for byte as before
+    for table in ("bed_days", "listed_inhabitants", "cost"):
+        changed = warehouse / "exports" / "parquet" / table / "data.parquet"
+        assert after[changed] != staff_before[changed], table
+        assert pq.read_table(changed, columns=["period"]).column("period").to_pylist().count("2024-12") > 0
 
 
 def test_a_source_without_files_is_reported_and_skipped(refresh, analyst, tmp_path, capsys):

@@ -2,7 +2,8 @@
 CREATE OR REPLACE TABLE core.cost AS
 SELECT period, county_code, cost_centre, unit_id, activity_code, activity_area, health_care, primary_care,
        account, account_class, hired_staff, personnel,
-       sum(amount_sek) AS amount_sek, count(*) AS ledger_rows, bool_or(synthetic) AS synthetic
+       -- exact decimal sums: öre do not drift with the order the threads add in
+       sum(amount_sek::DECIMAL(18, 2)) AS amount_sek, count(*) AS ledger_rows, bool_or(synthetic) AS synthetic
 FROM staging.cost
 WHERE finding IS NULL
 GROUP BY ALL

@@ -186,3 +186,27 @@ def test_cp1252_with_characters_latin1_lacks_is_transcoded(site):
         == [("Vårdcentral Viksäng – Bäckby (€)",)]
     assert site.query("SELECT encoding FROM raw.regional_files") == [("utf-8",)]
     assert not list(site.landing.rglob("vardpuls-utf8-*"))
+
+
+def test_missing_codes_are_held_out_not_passed(site):
+    """An empty code is no code: NULL must not slip through a NOT IN check into the facts."""
+    organisation(site)
+    site.write_source("listings", "listning_2024-01.csv",
+                      "period;vårdcentral_id;åldersgrupp;kön;antal_listade\n"
+                      "2024-01;19-VC-003;;K;10\n2024-01;19-VC-003;0-5;;11\n2024-01;19-VC-003;0-5;K;12\n")
+    site.write_source("staffing", "personal_2024-01.csv", STAFFING_HEADER
+                      + "2024-01;1000001;19-VC-003;Distriktssköterska;;1,0;160;0;N;\n")
+    site.write_source("organisation", "extra.csv", ORGANISATION.splitlines()[0] + "\n"
+                      + "19-VC-777;Ny vårdcentral;;primärvård;;;1980;19-KS-1777;1;2024-01-01;;\n"
+                      + "19-AVD-01;Avdelning 41 Internmedicin;vårdavdelning;specialiserad somatisk vård;"
+                        "Västmanlands sjukhus Västerås;Internmedicin;1980;19-KS-2001;2;2015-01-01;;\n")
+    assert site.load_regional().success
+    assert site.query("SELECT sum(listed) FROM core.listed_inhabitants") == [(12,)]
+    assert site.query("SELECT count(*) FROM core.staff_fte") == [(0,)]
+    assert site.query("SELECT source, source_file, source_row, column_name FROM core.load_findings ORDER BY ALL") == [
+        ("listings", "listning_2024-01.csv", 2, "åldersgrupp"),
+        ("listings", "listning_2024-01.csv", 3, "kön"),
+        ("organisation", "extra.csv", 2, "enhetstyp"),
+        ("organisation", "extra.csv", 3, "enhets_id"),
+        ("staffing", "personal_2024-01.csv", 2, "anställningsform"),
+    ]

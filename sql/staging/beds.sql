@@ -13,7 +13,8 @@ WITH typed AS (
                               ORDER BY r.source_file, r.source_row) AS occurrence
     FROM raw.beds r
 ), resolved AS (
-    SELECT t.*, u.unit_id, u.unit_name AS ward_name, u.unit_type, u.care_level, u.hospital, u.specialty,
+    SELECT t.*, t.beds_occupied - t.beds_available - t.overcrowded AS beds_over_capacity,
+           u.unit_id, u.unit_name AS ward_name, u.unit_type, u.care_level, u.hospital, u.specialty,
            u.county_code, u.municipality_code
     FROM typed t
     LEFT JOIN core.units u ON u.unit_id = t.ward_id AND t.census_date >= u.valid_from
@@ -31,7 +32,7 @@ SELECT
         WHEN outlying IS NULL OR outlying < 0 THEN ['utlokaliserade', 'not a whole number >= 0', outlying_text]
         WHEN discharge_ready IS NULL OR discharge_ready < 0 THEN ['utskrivningsklara', 'not a whole number >= 0', discharge_ready_text]
         WHEN discharges IS NULL OR discharges < 0 THEN ['utskrivningar', 'not a whole number >= 0', discharges_text]
-        WHEN beds_occupied > beds_available + overcrowded
+        WHEN beds_over_capacity > 0
             THEN ['belagda', 'more occupied beds than available plus överbelagda (' || beds_available || ' + ' || overcrowded || ')', beds_occupied_text]
         WHEN occurrence > 1 THEN ['avdelnings_id', 'duplicated ward-day', ward_id]
     END AS finding

@@ -17,7 +17,7 @@ SELECT
     CASE
         WHEN t.period IS NULL THEN ['period', 'not a month (YYYY-MM)', t.month_text]
         WHEN u.unit_id IS NULL THEN ['kostnadsställe', 'unknown cost centre (not in the organisation register that month)', t.cost_centre]
-        WHEN NOT regexp_full_match(t.account, '\d{4}') THEN ['konto', 'not a four-digit RS-BAS account', t.account]
+        WHEN t.account IS NULL OR NOT regexp_full_match(t.account, '\d{4}') THEN ['konto', 'not a four-digit RS-BAS account', t.account]
         WHEN a.activity_code IS NULL THEN ['verksamhet', 'not a VI 2000 activity code in data/reference/activity_areas.csv', t.activity_code]
         WHEN t.amount_sek IS NULL THEN ['belopp', 'not a number', t.amount_text]
     END AS finding

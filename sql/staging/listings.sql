@@ -14,9 +14,9 @@ SELECT
         WHEN t.period IS NULL THEN ['period', 'not a month (YYYY-MM)', t.month_text]
         WHEN u.unit_id IS NULL THEN ['vårdcentral_id', 'unknown unit (not in the organisation register that month)', t.health_centre_id]
         WHEN u.unit_type <> 'vårdcentral' THEN ['vårdcentral_id', 'not a health centre (vårdcentral) but ' || u.unit_type, t.health_centre_id]
-        WHEN t.age_band NOT IN ('0-5', '6-17', '18-44', '45-64', '65-74', '75-79', '80-84', '85+')
+        WHEN t.age_band IS NULL OR t.age_band NOT IN ('0-5', '6-17', '18-44', '45-64', '65-74', '75-79', '80-84', '85+')
             THEN ['åldersgrupp', 'not one of 0-5, 6-17, 18-44, 45-64, 65-74, 75-79, 80-84, 85+', t.age_band]
-        WHEN t.sex NOT IN ('K', 'M') THEN ['kön', 'not K or M', t.sex]
+        WHEN t.sex IS NULL OR t.sex NOT IN ('K', 'M') THEN ['kön', 'not K or M', t.sex]
         WHEN t.listed IS NULL THEN ['antal_listade', 'not a whole number', t.listed_text]
         WHEN t.listed < 0 THEN ['antal_listade', 'negative count', t.listed_text]
         WHEN t.occurrence > 1 THEN ['vårdcentral_id', 'duplicated month, health centre, age band and sex', t.health_centre_id]

@@ -16,8 +16,9 @@ WITH typed AS (
 ), checked AS (
     SELECT
         t.*,
-        lag(coalesce(t.valid_to, DATE '9999-12-31')) OVER (PARTITION BY t.unit_id ORDER BY t.valid_from, t.source_row)
+        lag(coalesce(t.valid_to, DATE '9999-12-31')) OVER (PARTITION BY t.unit_id ORDER BY t.valid_from, t.source_file, t.source_row)
             AS previous_valid_to,
+        row_number() OVER (PARTITION BY t.unit_id, t.valid_from ORDER BY t.source_file, t.source_row) AS occurrence,
         m.area_code IS NOT NULL AS municipality_known,
         a.activity_code IS NOT NULL AS activity_known
     FROM typed t
@@ -29,9 +30,9 @@ SELECT
     CASE
         WHEN is_blank(unit_id) THEN ['enhets_id', 'missing value', unit_id]
         WHEN is_blank(unit_name) THEN ['enhetsnamn', 'missing value', unit_name]
-        WHEN unit_type NOT IN ('vårdcentral', 'vårdavdelning', 'ambulansstation', 'övrig')
+        WHEN unit_type IS NULL OR unit_type NOT IN ('vårdcentral', 'vårdavdelning', 'ambulansstation', 'övrig')
             THEN ['enhetstyp', 'not one of vårdcentral, vårdavdelning, ambulansstation, övrig', unit_type]
-        WHEN care_level NOT IN ('primärvård', 'specialiserad somatisk vård', 'specialiserad psykiatrisk vård',
+        WHEN care_level IS NULL OR care_level NOT IN ('primärvård', 'specialiserad somatisk vård', 'specialiserad psykiatrisk vård',
                                 'ambulanssjukvård', 'tandvård', 'övrig hälso- och sjukvård', 'regional utveckling')
             THEN ['vårdnivå', 'not a known care level', care_level]
         WHEN NOT municipality_known THEN ['kommunkod', 'not a municipality code in the area register', municipality_code]
@@ -40,6 +41,7 @@ SELECT
         WHEN valid_from IS NULL THEN ['giltig_från', 'not a date (YYYY-MM-DD)', valid_from_text]
         WHEN NOT is_blank(valid_to_text) AND valid_to IS NULL THEN ['giltig_till', 'not a date (YYYY-MM-DD)', valid_to_text]
         WHEN valid_to < valid_from THEN ['giltig_till', 'ends before it starts (giltig_från ' || valid_from_text || ')', valid_to_text]
+        WHEN occurrence > 1 THEN ['enhets_id', 'duplicated unit version (same enhets_id and giltig_från)', unit_id]
         WHEN previous_valid_to >= valid_from THEN ['giltig_från', 'overlaps an earlier version of the same unit', valid_from_text]
     END AS finding
 FROM checked;

@@ -18,7 +18,7 @@ SELECT
         WHEN is_blank(t.employee_id) THEN ['anställningsnummer', 'missing value', t.employee_id]
         WHEN u.unit_id IS NULL THEN ['enhets_id', 'unknown unit (not in the organisation register that month)', t.unit_id]
         WHEN p.profession IS NULL THEN ['yrke', 'not a profession in data/reference/professions.csv', t.profession]
-        WHEN t.employment_form NOT IN ('tillsvidare', 'visstid', 'timavlönad')
+        WHEN t.employment_form IS NULL OR t.employment_form NOT IN ('tillsvidare', 'visstid', 'timavlönad')
             THEN ['anställningsform', 'not one of tillsvidare, visstid, timavlönad', t.employment_form]
         WHEN t.fte IS NULL THEN ['sysselsättningsgrad', 'not a number', t.fte_text]
         WHEN t.fte < 0 THEN ['sysselsättningsgrad', 'negative FTE', t.fte_text]

@@ -129,7 +129,7 @@ def run_refresh(landing: Path, warehouse_root: Path) -> int:
             print(f"  {line}", file=sys.stderr)
         return 1
     manifest = json.loads((warehouse_root / MANIFEST).read_text(encoding="utf-8"))
-    print(_summary(result, manifest, elapsed), flush=True)
+    print(_summary(result, published, manifest, elapsed), flush=True)
     if failures:
         print(f"\nvardpuls refresh: {len(failures)} step(s) FAILED (run {result.run_id}); what they feed keeps "
               "what was published before:", file=sys.stderr)
@@ -154,7 +154,7 @@ def _failures(result) -> list[str]:
     return lines
 
 
-def _summary(result, manifest: dict, elapsed: float) -> str:
+def _summary(result, published, manifest: dict, elapsed: float) -> str:
     lines = [f"\nvardpuls refresh: done in {elapsed:.1f} s (run {result.run_id})", "", "Sources:"]
     for source in SOURCES:
         raw = _metadata(result, f"raw_{source}")
@@ -174,6 +174,15 @@ def _summary(result, manifest: dict, elapsed: float) -> str:
     if held_out.get("rows"):
         lines += ["", f"Held out of the facts ({held_out['rows']:,} rows, see table load_findings):"]
         lines += [f"  {count:>9,}  {rule}" for rule, count in held_out["by_rule"].items()]
+    quality = _metadata(published, "data_quality")
+    if quality.get("data_docs"):
+        lines += ["", f"Data quality (Great Expectations; Data Docs: {quality['data_docs']}):"]
+        failed = quality.get("failed") or {}
+        if not any(failed.values()):
+            lines.append("  every rule of every suite passed")
+        for suite, rules in failed.items():
+            for rule, outcome in rules.items():
+                lines.append(f"  {suite:<13}{outcome['severity']:<9}{outcome['rows']:>9,} rows  {outcome['title']}")
     values = _metadata(result, "indicator_values")
     lines += ["", "Published (open these; the live vardpuls.duckdb is the pipeline's own):",
               f"  analyst DuckDB   {manifest['analyst_database']}"]

@@ -24,13 +24,12 @@ def show_on_terminal() -> None:
     terminal.propagate = False
 
 
-class _CurrentStderr(logging.StreamHandler):
+class _CurrentStderr(logging.Handler):
     """Writes to whatever sys.stderr is now (not the one at start-up), so redirection keeps working."""
 
-    @property
-    def stream(self):
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _):
-        pass
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except Exception:  # noqa: BLE001 - logging must never break the refresh
+            self.handleError(record)

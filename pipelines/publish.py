@@ -25,6 +25,7 @@ import duckdb
 from pipelines.reference import areas
 from pipelines.indicators.assets import indicator_values, indicators
 from pipelines.population.assets import population, raw_population
+from pipelines.quality.assets import data_quality
 from pipelines.reference import code_lists
 from pipelines.regional.assets import ASSETS as REGIONAL_ASSETS
 from pipelines.settings import SQL_DIR
@@ -118,7 +119,8 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-@dg.asset(deps=[areas, code_lists, raw_population, population, indicators, indicator_values, *REGIONAL_ASSETS],
+@dg.asset(deps=[areas, code_lists, raw_population, population, indicators, indicator_values, *REGIONAL_ASSETS,
+                data_quality],
           group_name="publish",
           kinds={"duckdb", "parquet"})
 def published(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:

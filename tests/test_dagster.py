@@ -16,7 +16,7 @@ from pipelines.settings import PROJECT_ROOT
 BIN = Path(sys.executable).parent
 ASSETS = {"areas", "code_lists", "raw_population", "population", "indicators", "indicator_values", "published",
           "raw_organisation", "raw_listings", "raw_staffing", "raw_cost", "raw_beds", "units",
-          "listed_inhabitants", "staff_fte", "cost", "bed_days", "load_findings"}
+          "listed_inhabitants", "staff_fte", "cost", "bed_days", "load_findings", "data_quality"}
 
 
 def test_the_asset_graph_runs_one_direction():
@@ -31,9 +31,12 @@ def test_the_asset_graph_runs_one_direction():
     assert upstream["units"] == {"raw_organisation", "areas", "code_lists"}
     assert upstream["published"] == ASSETS - {"published"}
     refresh = {key.to_user_string() for key in defs.resolve_job_def("refresh").asset_layer.executable_asset_keys}
-    assert refresh == ASSETS - {"published"}  # publishing is its own job, run after every refresh
+    # validating and publishing are their own job, run after every refresh whatever became of it
+    assert refresh == ASSETS - {"published", "data_quality"}
     publish = {key.to_user_string() for key in defs.resolve_job_def("publish").asset_layer.executable_asset_keys}
-    assert publish == {"published"}
+    assert publish == {"data_quality", "published"}
+    checks = {key.name for key in graph.asset_check_keys}
+    assert checks == {f"{source}_suite" for source in ("organisation", "listings", "staffing", "cost", "beds")}
 
 
 def test_dagster_definitions_validate_loads_the_workspace(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -214,5 +215,26 @@ def run_ui(landing: Path, warehouse: Path, host: str, port: int) -> int:
     return 0  # not reached
 
 
+def entry() -> None:
+    """The console script: run, flush, and leave without interpreter finalisation.
+
+    Once Great Expectations has run in the process, duckdb's type constants are reported as
+    "leaked" by nanobind while the interpreter shuts down: harmless, but it would end every
+    refresh with an alarming message. Everything is closed and flushed before leaving.
+    """
+    try:
+        code = main()
+    except SystemExit as stop:  # argparse and clear usage errors
+        if isinstance(stop.code, str):
+            print(stop.code, file=sys.stderr)
+            code = 1
+        else:
+            code = stop.code or 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -296,3 +296,197 @@ def _lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text
+
+
+# -------------------------------------------------------------------------- comparison, trend, rank, time
+
+# benchmark_assessment / unit_funnels: better, similar, worse, higher, lower -> Swedish
+COMPARISON_SV = {"better": "bättre", "similar": "likvärdigt", "worse": "sämre", "higher": "högre", "lower": "lägre"}
+# benchmark_assessment.quintile_assessment -> Swedish
+QUINTILE_SV = {"best": "bästa femtedelen", "better": "näst bästa femtedelen", "middle": "mittersta femtedelen",
+               "worse": "näst sämsta femtedelen", "worst": "sämsta femtedelen", "lowest": "lägsta femtedelen",
+               "low": "näst lägsta femtedelen", "high": "näst högsta femtedelen", "highest": "högsta femtedelen"}
+# indicator_trends.assessment -> (arrow, Swedish words, judgement for the colour)
+TREND_SV = {
+    "increasing and getting better": ("↑", "ökar och förbättras", "better"),
+    "increasing and getting worse": ("↑", "ökar och försämras", "worse"),
+    "decreasing and getting better": ("↓", "minskar och förbättras", "better"),
+    "decreasing and getting worse": ("↓", "minskar och försämras", "worse"),
+    "increasing": ("↑", "ökar", "higher"),
+    "decreasing": ("↓", "minskar", "lower"),
+    "no significant change": ("→", "ingen säkerställd förändring", "similar"),
+    "could not be calculated": ("·", "trend kan inte beräknas (färre än fem årsvärden i följd)", "none"),
+}
+# goal_progress.certainty -> Swedish
+CERTAINTY_SV = {
+    "observed": "bygger på uppmätta värden",
+    "uncertain basis": "osäkert underlag",
+    "interval agrees": "säkert enligt 95 % intervall",
+    "interval straddles": "osäkert: 95 % intervallet når åt båda håll",
+    "no values": "inga värden",
+}
+# unit_funnels.position -> Swedish
+POSITION_SV = {"above 99.8 %": "över 99,8 %-gränsen", "above 95 %": "över 95 %-gränsen", "within": "inom gränserna",
+               "below 95 %": "under 95 %-gränsen", "below 99.8 %": "under 99,8 %-gränsen"}
+THEME_SV = {"demography": "Befolkning", "staffing": "Personal och bemanning", "cost": "Kostnader",
+            "beds": "Vårdplatser och slutenvård"}
+MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+             "november", "december")
+SEX_SV = {"T": "alla", "K": "kvinnor", "M": "män"}
+# the regional sources (table coverage) -> Swedish
+SOURCE_SV = {"listings": "Listningen", "staffing": "Personalexporten", "cost": "Huvudboken", "beds": "Vårdplatsläget"}
+STOCKHOLM = "Europe/Stockholm"
+
+
+def stockholm_time(moment) -> str:
+    """A moment (a datetime, or ISO text) as Stockholm's local time, 'YYYY-MM-DD HH:MM'; 'okänt' without one."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    if not moment:
+        return "okänt"
+    if isinstance(moment, str):
+        try:
+            moment = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    if moment.tzinfo is None:  # a time without a zone is UTC, as the warehouse writes its times
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(ZoneInfo(STOCKHOLM)).strftime("%Y-%m-%d %H:%M")
+
+
+def rank_with_interval(rank, lower, upper, ranked, note=None) -> str:
+    """'plats 4 (2–9) av 21'; without an interval 'plats 4 av 21 (utan osäkerhetsintervall)'."""
+    if rank is None or not ranked:
+        return "ingen placering"
+    if lower is not None and upper is not None:
+        return f"plats {rank} ({lower}–{upper}) av {ranked}"
+    return f"plats {rank} av {ranked} (utan osäkerhetsintervall)"
+
+
+def comparison_words(row: dict | None, benchmark: str) -> str:
+    """'bättre än riket (95 %), även vid 99,8 %' from benchmark_assessment's two levels."""
+    if not row:
+        return ""
+    key = "riket" if benchmark == "riket" else "median"
+    at95, at998 = row.get(f"compared_to_{key}_95"), row.get(f"compared_to_{key}_998")
+    if at95 is None:
+        return ""
+    name = "riket" if benchmark == "riket" else "regionernas median"
+    if at95 == "similar":
+        return f"likvärdigt med {name}"
+    text = f"{COMPARISON_SV[at95]} än {name}"
+    if at998 == at95:
+        return text + " (säkerställt även på 99,8 %-nivån)"
+    return text + " (på 95 %-nivån, inte på 99,8 %-nivån)"
+
+
+def lever_sentence(goal: dict, unit_sv: str | None, decimals: int | None) -> str | None:
+    """'+14 läkarårsarbetare till 2029', or the margin when the goal is already met with room to spare; None when
+    goal_progress has no lever change."""
+    change = goal.get("lever_change")
+    if change is None or not unit_sv:
+        return None
+    decimals = decimals or 0
+    part, direction = goal.get("lever_part"), goal.get("direction")
+    more_helps = (part in ("numerator", "value")) == (direction == "up")
+    slack = (change > 0) != more_helps and number(change, decimals) != number(0, decimals)
+    if slack:
+        return f"marginal {number(abs(change), decimals)} {unit_sv} vid tidsgränsen {goal['deadline_year']}"
+    if number(change, decimals) == number(0, decimals):
+        return f"oförändrat antal {unit_sv} räcker till {goal['deadline_year']}"
+    return f"{number(change, decimals, signed=True)} {unit_sv} till {goal['deadline_year']}"
+
+
+def lever_assumption_sv(goal: dict, indicator: dict) -> str | None:
+    """The assumption behind lever_sentence in Swedish, with the numbers of goal_progress."""
+    if goal.get("lever_change") is None:
+        return None
+    d = indicator.get("decimals") or 0
+    lever_d = indicator.get("lever_decimals") or 0
+    year, deadline = goal["latest_year"], goal["deadline_year"]
+    target = number(goal["target_value"], d)
+    unit = indicator.get("lever_unit_sv") or ""
+    multiplier = indicator.get("lever_multiplier") or 1
+    if goal["lever_part"] == "value":
+        return (f"Målet {target} minus det senaste värdet {number(goal['latest_value'], d)} ({year}), i "
+                f"{unit}.")
+    other = indicator["denominator_sv"] if goal["lever_part"] == "numerator" else indicator["numerator_sv"]
+    other = _lower_first(without_note(other))
+    text = f"Antagande: {other} ({number(goal['lever_other_latest'], 0)} år {year}) "
+    if indicator.get("lever_other_part") == "population" and goal.get("lever_population_latest"):
+        growth = (goal["lever_growth"] - 1) * 100
+        text += (f"växer som SCB:s befolkningsframskrivning för åldrarna {indicator.get('lever_age_from')}–"
+                 f"{indicator.get('lever_age_to')} år ({number(goal['lever_population_latest'], 0)} år {year}, "
+                 f"{number(goal['lever_population_deadline'], 0)} framskrivet för {deadline}, "
+                 f"{number(growth, 1, signed=True)} %) till {number(goal['lever_other_at_deadline'], 0)}")
+    else:
+        text += "hålls oförändrat"
+    return (text + f"; vid målet {target} behövs då {number(goal['lever_needed'] * multiplier, lever_d + 1)} {unit} "
+            f"mot {number(goal['lever_latest'] * multiplier, lever_d + 1)} år {year}.")
+
+
+def certainty_text(goal: dict) -> str:
+    """'osäkert underlag (2 årsvärden, 2023–2024)' and the like."""
+    words = CERTAINTY_SV.get(goal.get("certainty"), goal.get("certainty") or "")
+    n = goal.get("years_observed") or 0
+    if not n:
+        return words
+    first, last = goal.get("fit_first_year"), goal.get("latest_year")
+    span = f"{first}–{last}" if first and last and first != last else f"{last}"
+    return f"{words} ({n} årsvärde{'n' if n != 1 else ''}, {span})"
+
+
+def not_compared_sv(row: dict | None) -> str:
+    """Why a value is not compared with Riket, the median or the other regions (benchmark_assessment), in Swedish."""
+    if not row:
+        return "inget att jämföra med"
+    if row.get("suppressed"):
+        return "värdet är undertryckt"
+    if row.get("value") is None:
+        return "inget värde"
+    reasons = []
+    if row.get("ci_lower_95") is None:
+        reasons.append("värdet har inget konfidensintervall" if row.get("source") != "kolada"
+                       else "Kolada redovisar inga konfidensintervall")
+    elif row.get("riket_value") is None and row.get("regions_median") is None:
+        reasons.append("inget värde för riket eller de andra regionerna")
+    n = row.get("regions_with_value") or 0
+    if n < 5:
+        reasons.append(f"bara {n} {'region' if n == 1 else 'regioner'} har värden (femtedelar kräver minst fem)")
+    return "; ".join(reasons) or "inget att jämföra med"
+
+
+def rank_note_sv(row: dict | None) -> str | None:
+    """Why a rank has no interval (rank_intervals.interval_note), in Swedish."""
+    if not row or row.get("rank_lower") is not None:
+        return None
+    if row.get("suppressed"):
+        return "platsen är undertryckt"
+    if row.get("source") == "kolada":
+        return "Kolada redovisar inga konfidensintervall"
+    if (row.get("regions_ranked") or 0) < 2:
+        return "bara regionen har ett värde"
+    return "värdet har inget konfidensintervall att räkna osäkerheten ur"
+
+
+def funnel_model_sv(model: str | None) -> str:
+    """unit_funnels.model in Swedish."""
+    model = model or ""
+    if model.startswith("binomial"):
+        return "andelar med Wilsons intervall"
+    if model.startswith("Poisson (exact"):
+        return "antal händelser med exakta Poisson-gränser under 10 händelser och Byars från 10"
+    if model.startswith("Poisson count of the denominator"):
+        return "nämnaren (läkarnas årsarbetare) som ett Poisson-antal, normalapproximation"
+    if model.startswith("Poisson count of the numerator"):
+        return "täljaren som ett Poisson-antal, normalapproximation"
+    return model
+
+
+def without_note(text: str | None) -> str:
+    """A catalogue text without its closing parenthesis ('Listade invånare (medelvärde över perioden)' ->
+    'Listade invånare')."""
+    import re
+
+    return re.sub(r"\s*\([^()]*\)\s*$", "", text or "")

@@ -4,8 +4,8 @@
     .venv/bin/python bench/compare.py bench/results/national-1a2b3c4.json
     .venv/bin/python bench/compare.py --record bench/results/region-latest.json bench/results/national-latest.json
 
-Compared, per scale, where both the result and the record have them: the wall time of the full and the
-incremental refresh, each of their stages (parse+load, validate, compute, publish, overhead), their CPU
+Compared, per scale, where both the result and the record have them: the wall time of the full refresh, the
+next night's and the night with nothing new, each of their stages (parse+load, validate, compute, publish, overhead), their CPU
 time (user + system), their peak memory, and the full refresh's ratio to the floor (with the CPU time,
 the figures that hold best on a busier machine). A figure
 is a regression when it is more than --threshold (default 20 %) above the recorded one and also more
@@ -33,7 +33,7 @@ MIB = 1024 ** 2
 def figures(result: dict) -> dict[str, tuple[float, str]]:
     """name -> (value, kind) for every compared figure the result has; kind: seconds, bytes or ratio."""
     out: dict[str, tuple[float, str]] = {}
-    for run in ("full", "incremental"):
+    for run in ("full", "incremental", "nothing_new"):
         measured = result.get(run) or {}
         if "wall_seconds" in measured:
             out[f"{run} wall"] = (float(measured["wall_seconds"]), "seconds")

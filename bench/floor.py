@@ -124,6 +124,8 @@ def run(landing: Path, work: Path, key: str, code: Path = REPO) -> dict:
     statements: list[dict] = []
     started = time.perf_counter()
     con = duckdb.connect(str(work / "floor.duckdb"))
+    # the Swedish working calendar (ordinary hours of a month), the same reference the indicators use
+    con.execute((code / "sql" / "macros" / "calendar.sql").read_text(encoding="utf-8")).fetchall()
     try:
         for stage, body in sections(script):
             log(f"{stage} ...")

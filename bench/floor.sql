@@ -161,16 +161,21 @@ WITH fte AS (
 )
 SELECT 'listed_per_gp_specialist', county_code, unit_id, period, listed, fte, listed / nullif(fte, 0) FROM summed;
 
--- sick-leave share of region-employed staff, per region, health centre and hospital
+-- sick-leave share of region-employed staff (permanent and fixed-term, as SKR counts it): sick hours over the
+-- ordinary hours of their contracted working time (FTE times the month's full-time hours, the calendar macros of
+-- sql/macros/calendar.sql), per region, health centre and hospital
 INSERT INTO indicator_values
-WITH staff AS (
+WITH months AS (
+    SELECT period, ordinary_full_time_hours(period) AS full_time_hours FROM (SELECT DISTINCT period FROM staff_fte)
+), staff AS (
     SELECT s.period, s.county_code,
            CASE WHEN s.unit_type = 'vårdcentral' THEN s.unit_id WHEN s.unit_type = 'vårdavdelning' THEN u.hospital END
                AS unit_id,
-           s.hours_worked::DOUBLE AS hours_worked, s.sick_hours::DOUBLE AS sick_hours
+           s.fte * m.full_time_hours AS ordinary_hours, s.sick_hours
     FROM staff_fte s
+    JOIN months m USING (period)
     LEFT JOIN unit_months u ON u.unit_id = s.unit_id AND u.period = s.period
-    WHERE NOT s.hired
+    WHERE NOT s.hired AND s.employment_form IN ('tillsvidare', 'visstid')
 ), periods AS (
     SELECT * FROM staff
     UNION ALL
@@ -178,7 +183,7 @@ WITH staff AS (
     FROM staff s SEMI JOIN years_delivered y ON y.source = 'staffing' AND y.county_code = s.county_code
                                             AND y.year = left(s.period, 4)
 ), summed AS (
-    SELECT period, county_code, unit_id, sum(sick_hours) AS sick_hours, sum(hours_worked + sick_hours) AS hours,
+    SELECT period, county_code, unit_id, sum(sick_hours)::DOUBLE AS sick_hours, sum(ordinary_hours)::DOUBLE AS hours,
            GROUPING(unit_id) = 0 AS by_unit
     FROM periods GROUP BY GROUPING SETS ((period, county_code), (period, county_code, unit_id))
 )
@@ -206,13 +211,14 @@ WITH days AS (
 SELECT 'occupancy', county_code, hospital, period, occupied, available, 100 * occupied / nullif(available, 0)
 FROM summed;
 
--- primary care's share of health-care net cost, and hired staff's of personnel cost, per whole year
+-- primary care's share of health-care net cost, and hired staff cost over the own personnel cost, per whole year
 CREATE TABLE cost_years AS
 SELECT c.county_code, left(c.period, 4) AS year,
        sum(c.amount_sek) FILTER (WHERE c.health_care)::DOUBLE AS health_care_net_cost,
        sum(c.amount_sek) FILTER (WHERE c.health_care AND c.primary_care)::DOUBLE AS primary_care_net_cost,
        sum(c.amount_sek) FILTER (WHERE c.health_care AND c.hired_staff)::DOUBLE AS hired_staff_cost,
-       sum(c.amount_sek) FILTER (WHERE c.health_care AND c.personnel)::DOUBLE AS personnel_cost
+       sum(c.amount_sek) FILTER (WHERE c.health_care AND c.personnel AND NOT c.hired_staff)::DOUBLE
+           AS own_personnel_cost
 FROM cost_fact c
 JOIN years_delivered y ON y.source = 'cost' AND y.county_code = c.county_code AND y.year = left(c.period, 4)
 GROUP BY ALL;
@@ -221,8 +227,8 @@ SELECT 'primary_care_cost_share', county_code, NULL, year, coalesce(primary_care
        100 * coalesce(primary_care_net_cost, 0) / nullif(health_care_net_cost, 0)
 FROM cost_years
 UNION ALL
-SELECT 'hired_staff_cost_share', county_code, NULL, year, coalesce(hired_staff_cost, 0), personnel_cost,
-       100 * coalesce(hired_staff_cost, 0) / nullif(personnel_cost, 0)
+SELECT 'hired_staff_cost_share', county_code, NULL, year, coalesce(hired_staff_cost, 0), own_personnel_cost,
+       100 * coalesce(hired_staff_cost, 0) / nullif(own_personnel_cost, 0)
 FROM cost_years;
 
 -- stage: publish

@@ -1,10 +1,12 @@
 """What starts a refresh without anyone typing: the nightly schedule and the landing sensor.
 
-Both start the ``refresh`` job; when it ends, successful or not, ``publish_after_refresh`` starts
-the ``publish`` job, exactly as ``vardpuls refresh`` runs the two one after the other (a source
-refused in the refresh keeps what it published before; the other sources are published).
+Both start the ``refresh`` job; when it ends, successful or not, ``derive_after_refresh`` (and
+``derive_after_failed_refresh``) start the ``derive`` job, and after it the ``publish`` job, exactly as
+``vardpuls refresh`` runs the three one after the other (a source refused in the refresh keeps what it
+published before; the other sources are published).
 
-- ``nightly_refresh``: every night at 02:00 Europe/Stockholm.
+- ``nightly_refresh``: every night at 02:00 Europe/Stockholm, skipped with the reason when nothing is new
+  (pipelines/plan.py).
 - ``new_landed_files``: looks at the landing folders every ``VARDPULS_SENSOR_SECONDS`` seconds
   (default 60) and starts a refresh when a file was added, changed or removed since the last
   refresh it started. A file still being written (modified in the last few seconds) waits for the
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.landing import scan_landing
 from pipelines.warehouse import Warehouse
 
 TIMEZONE = "Europe/Stockholm"
@@ -43,7 +46,10 @@ def landing_fingerprint(landing: Path, now: float | None = None) -> tuple[str, i
     digest, count, settling = hashlib.sha256(), 0, False
     now = time.time() if now is None else now
     if landing.is_dir():
-        for path in sorted(p for p in landing.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        # what a refresh would read: regular files inside each source's folder, never through a link outside it
+        files = [path for folder in sorted(p for p in landing.iterdir() if p.is_dir() and not p.name.startswith("."))
+                 for path in scan_landing(folder).files]
+        for path in sorted(files):
             stat = path.stat()
             digest.update(f"{path.relative_to(landing)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
             count += 1
@@ -51,17 +57,25 @@ def landing_fingerprint(landing: Path, now: float | None = None) -> tuple[str, i
     return digest.hexdigest(), count, settling
 
 
-def build_automation(refresh_job, publish_job) -> tuple[list, list]:
-    """The schedule and the sensors for these two jobs."""
-    nightly_refresh = dg.ScheduleDefinition(
-        name="nightly_refresh", job=refresh_job, cron_schedule=NIGHTLY_CRON, execution_timezone=TIMEZONE,
-        default_status=dg.DefaultScheduleStatus.RUNNING,
-        description="The nightly refresh at 02:00 Europe/Stockholm (publish follows it).")
+def build_automation(refresh_job, derive_job, publish_job) -> tuple[list, list]:
+    """The schedule and the sensors for the three jobs."""
+
+    @dg.schedule(name="nightly_refresh", job=refresh_job, cron_schedule=NIGHTLY_CRON, execution_timezone=TIMEZONE,
+                 default_status=dg.DefaultScheduleStatus.RUNNING,
+                 description="The nightly refresh at 02:00 Europe/Stockholm (derive and publish follow it); a night "
+                             "with nothing new is skipped with the reason.")
+    def nightly_refresh(context: dg.ScheduleEvaluationContext, warehouse: Warehouse):
+        from pipelines.plan import what_is_new
+
+        reasons = what_is_new(warehouse.landing, warehouse.root)
+        if not reasons:
+            return dg.SkipReason("nothing new since the last refresh; the publication stands as it is")
+        return dg.RunRequest(run_key=None, tags={"vardpuls/trigger": "schedule", "vardpuls/why": "; ".join(reasons)})
 
     @dg.sensor(name="new_landed_files", job=refresh_job, minimum_interval_seconds=SENSOR_SECONDS,
                default_status=dg.DefaultSensorStatus.RUNNING,
                description="Starts a refresh when files are added to, changed in or removed from the landing "
-                           "folders (publish follows it).")
+                           "folders (derive and publish follow it).")
     def new_landed_files(context: dg.SensorEvaluationContext, warehouse: Warehouse):
         fingerprint, count, settling = landing_fingerprint(warehouse.landing)
         if count == 0:
@@ -70,29 +84,38 @@ def build_automation(refresh_job, publish_job) -> tuple[list, list]:
             return dg.SkipReason(f"no new or changed files in {warehouse.landing} ({count} files)")
         if settling:
             return dg.SkipReason("a landed file was modified in the last seconds; waiting until it is complete")
-        busy = context.instance.get_run_records(
-            dg.RunsFilter(job_name=refresh_job.name, statuses=ACTIVE), limit=1) or \
-            context.instance.get_run_records(dg.RunsFilter(job_name=publish_job.name, statuses=ACTIVE), limit=1)
+        busy = any(context.instance.get_run_records(dg.RunsFilter(job_name=job.name, statuses=ACTIVE), limit=1)
+                   for job in (refresh_job, derive_job, publish_job))
         if busy:
-            return dg.SkipReason("a refresh or publish is queued or running; looking again after it")
+            return dg.SkipReason("a refresh, derive or publish is queued or running; looking again after it")
         context.update_cursor(fingerprint)
         return dg.RunRequest(run_key=f"landing-{fingerprint[:16]}", tags={"vardpuls/trigger": "new files"})
 
-    @dg.run_status_sensor(name="publish_after_refresh", run_status=dg.DagsterRunStatus.SUCCESS,
-                          monitored_jobs=[refresh_job], request_job=publish_job, minimum_interval_seconds=10,
+    sensors = [new_landed_files, *follows(refresh_job, derive_job), *follows(derive_job, publish_job)]
+    return [nightly_refresh], sensors
+
+
+def follows(after, then) -> list:
+    """Two sensors that start ``then`` when a run of ``after`` ends, successful or not (the step that failed
+    stops only what reads it; the rest goes on)."""
+    def request(context) -> dg.RunRequest:
+        refresh_run = context.dagster_run.tags.get("vardpuls/refresh_run", context.dagster_run.run_id)
+        return dg.RunRequest(run_key=f"{then.name}-{context.dagster_run.run_id}",
+                             tags={"vardpuls/refresh_run": refresh_run})
+
+    @dg.run_status_sensor(name=f"{then.name}_after_{after.name}", run_status=dg.DagsterRunStatus.SUCCESS,
+                          monitored_jobs=[after], request_job=then, minimum_interval_seconds=10,
                           default_status=dg.DefaultSensorStatus.RUNNING,
-                          description="Publishes after every refresh that succeeded.")
-    def publish_after_refresh(context: dg.RunStatusSensorContext):
-        return dg.RunRequest(run_key=f"publish-{context.dagster_run.run_id}",
-                             tags={"vardpuls/refresh_run": context.dagster_run.run_id})
+                          description=f"Starts {then.name} after every {after.name} that succeeded.")
+    def after_success(context: dg.RunStatusSensorContext):
+        return request(context)
 
-    @dg.run_failure_sensor(name="publish_after_failed_refresh", monitored_jobs=[refresh_job],
-                           request_job=publish_job, minimum_interval_seconds=10,
+    @dg.run_failure_sensor(name=f"{then.name}_after_failed_{after.name}", monitored_jobs=[after],
+                           request_job=then, minimum_interval_seconds=10,
                            default_status=dg.DefaultSensorStatus.RUNNING,
-                           description="Publishes after a refresh in which some source failed: the other "
-                                       "sources are published, the failed one keeps what it had.")
-    def publish_after_failed_refresh(context: dg.RunFailureSensorContext):
-        return dg.RunRequest(run_key=f"publish-{context.dagster_run.run_id}",
-                             tags={"vardpuls/refresh_run": context.dagster_run.run_id})
+                           description=f"Starts {then.name} after a {after.name} in which some step failed: what "
+                                       "the failed step feeds keeps what it had, everything else goes on.")
+    def after_failure(context: dg.RunFailureSensorContext):
+        return request(context)
 
-    return [nightly_refresh], [new_landed_files, publish_after_refresh, publish_after_failed_refresh]
+    return [after_success, after_failure]

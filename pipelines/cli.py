@@ -15,8 +15,7 @@ from pipelines import settings
 # No telemetry (no network); runs started by the schedule or the sensor wait in a queue one at a time,
 # because the live DuckDB file has one writer.
 DAGSTER_YAML = "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n"
-SOURCES = ("population", "population_projections", "organisation", "listings", "staffing", "cost", "beds",
-           "kolada")
+EXIT_BUSY = 75  # EX_TEMPFAIL (pipelines.lock): another refresh or a reader holds the warehouse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,16 +23,25 @@ def main(argv: list[str] | None = None) -> int:
         prog="vardpuls",
         description="Indicator warehouse for following up the shift to god och nära vård.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     refresh = commands.add_parser(
-        "refresh", help="load every landed source, compute the indicators, publish",
-        description="Materialise the whole asset graph in this process: load the files under the landing "
-                    "folder, validate and compute the indicators, then publish analyst.duckdb and Parquet.",
-        epilog="Exit status: 0 when everything loaded and no blocking rule failed (warnings allowed); 1 when a "
-               "source was blocked (a file refused), rows were quarantined by a blocking rule, or publishing "
-               "failed. Whatever could be published is published either way.")
+        "refresh", help="load what landed, compute what it changed, publish",
+        description="Load the files under the landing folder that are new or changed, validate them and build, for "
+                    "the periods they touch, the facts, the indicators and the goals, then publish a release "
+                    "(analyst.duckdb, Parquet, CSV) and the report. With nothing new it says so and changes nothing.",
+        epilog=f"Exit status: 0 when everything loaded and no blocking rule failed (warnings allowed); 1 when a "
+               "source was blocked (a file refused), rows were quarantined by a blocking rule, or a step failed "
+               f"(whatever could be published is published either way); {EXIT_BUSY} when another refresh or a reader "
+               "holds the warehouse (nothing was changed; try again later).")
     _paths(refresh)
+    refresh.add_argument("--rehash", action="store_true",
+                         help="read and hash every landed file, even those whose size and time are unchanged")
+    loudness = refresh.add_mutually_exclusive_group()
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="a line per file loaded and per relation built, besides one per source")
+    loudness.add_argument("-q", "--quiet", action="store_true", help="only the summary at the end (and warnings)")
 
     ui = commands.add_parser(
         "ui", help="start the Dagster UI (webserver and daemon) on this workspace",
@@ -47,8 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Write synthetic landing data (SCB population and projections, organisation register, "
                     "listings, staffing, cost, bed census) calibrated to published figures. Every row says it is "
                     "synthetic, and every value built on it is flagged synthetic in the warehouse.")
-    from pipelines.synthetic.generate import add_arguments
-    add_arguments(generate)
+    if _command_of(argv) == "generate":  # (the generator's imports are heavy: only when it is the command)
+        from pipelines.synthetic.generate import add_arguments
+        add_arguments(generate)
 
     goals = commands.add_parser(
         "goals", help="print each goal's progress from the published analyst.duckdb",
@@ -59,16 +68,41 @@ def main(argv: list[str] | None = None) -> int:
     goals.add_argument(
         "--warehouse", metavar="DIR",
         help=f"warehouse folder (default: $VARDPULS_WAREHOUSE, else {settings.DEFAULT_WAREHOUSE}/)")
+    goals.add_argument("--as-of", metavar="DATE",
+                       help="the goal table as it was published then: a date (2026-03-01, the release published last "
+                            "that day), a time (2026-03-01 08:00) or a release name (`vardpuls diff --releases` "
+                            "lists them)")
+
+    from pipelines.fetch.cli import add_fetch_parser
+    add_fetch_parser(commands)
+    from pipelines.vintages.cli import add_diff_parser
+    add_diff_parser(commands)
 
     args = parser.parse_args(argv)
+    if args.command == "fetch":
+        from pipelines.fetch.cli import run_fetch
+        return run_fetch(args)
     if args.command == "generate":
         return run_generate(args)
     if args.command == "goals":
+        if args.as_of:
+            from pipelines.vintages.cli import run_goals_as_of
+            return run_goals_as_of(args)
         return run_goals(args)
+    if args.command == "diff":
+        from pipelines.vintages.cli import run_diff
+        return run_diff(args)
     landing, warehouse = _resolve_paths(args)
     if args.command == "refresh":
-        return run_refresh(landing, warehouse)
+        level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+        return run_refresh(landing, warehouse, rehash=args.rehash, level=level)
     return run_ui(landing, warehouse, args.host, args.port)
+
+
+def _version() -> str:
+    from pipelines.runs import code_version
+
+    return code_version()
 
 
 def _paths(command: argparse.ArgumentParser) -> None:
@@ -129,58 +163,132 @@ def run_generate(args: argparse.Namespace) -> int:
                        progress=lambda message: print(f"{time.strftime('%H:%M:%S')}  {message}", flush=True))
     print(f"\nvardpuls generate: {args.scale} scale written to {Path(args.out).resolve()} in "
           f"{time.monotonic() - started:.1f} s (SYNTHETIC data)")
-    print(f"Refresh a warehouse from it with: vardpuls refresh --landing {args.out}")
+    print(f"Refresh a warehouse from it with: vardpuls refresh --landing {args.out} --warehouse "
+          f"{Path(args.out).resolve().parent / (Path(args.out).name + '-warehouse')}")
     return 0 if summary is not None else 1
 
 
-def run_refresh(landing: Path, warehouse_root: Path) -> int:
+def run_refresh(landing: Path, warehouse_root: Path, rehash: bool = False, level: int = logging.INFO) -> int:
+    from pipelines.lock import WarehouseBusy, writer_lock
+    from pipelines.plan import News, news, remember_state
+
+    if level <= logging.INFO:
+        print(f"vardpuls refresh: landing {landing}\n                  warehouse {warehouse_root}", flush=True)
+    started = time.monotonic()
+    try:
+        with writer_lock(warehouse_root, f"vardpuls refresh (PID {os.getpid()})"):
+            new = News(["--rehash: every landed file is read again"], None) if rehash else news(landing, warehouse_root)
+            if not new.reasons:
+                print(f"vardpuls refresh: nothing new since the last refresh ({_current_release(warehouse_root)}); "
+                      "the publication stands as it is", flush=True)
+                return 0
+            code, clean = _refresh(landing, warehouse_root, rehash, level, started, new)
+            remember_state(warehouse_root, clean)
+            return code
+    except WarehouseBusy as busy:
+        print(f"vardpuls refresh: {busy}", file=sys.stderr)
+        return EXIT_BUSY
+
+
+def _current_release(root: Path) -> str:
+    current = root / "current"
+    return f"release {current.resolve().name}" if current.is_symlink() else "no release yet"
+
+
+def _refresh(landing: Path, warehouse_root: Path, rehash: bool, level: int, started: float,
+             new) -> tuple[int, bool]:
     import dagster as dg
 
     from pipelines.definitions import build_definitions
+    from pipelines.graph.raw import REHASH_TAG
+    from pipelines.graph.selection import downstream_of_sources, job_selection
     from pipelines.progress import show_on_terminal
     from pipelines.publish import MANIFEST
     from pipelines.warehouse import Warehouse
 
-    print(f"vardpuls refresh: landing {landing}\n                  warehouse {warehouse_root}", flush=True)
-    show_on_terminal()
-    started = time.monotonic()
+    show_on_terminal(level)
+    if level <= logging.INFO:
+        print("                  " + "; ".join(new.reasons), flush=True)
     defs = build_definitions(Warehouse(landing_dir=str(landing), warehouse_dir=str(warehouse_root)))
+    # new files are all that is new: only what reads their sources runs (pipelines/graph/selection.py)
+    wanted = None if new.sources is None else downstream_of_sources(defs.resolve_asset_graph(), new.sources)
     # the assets report progress through pipelines.progress; Dagster's own console stays quiet
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    tags = {REHASH_TAG: "true"} if rehash else {}
+    def run(name: str, run_tags: dict):
+        job = defs.resolve_job_def(name)
+        return job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet, tags=run_tags,
+                                      asset_selection=job_selection(job, wanted) or None)
+
     with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("refresh").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=quiet)
-        # publish whatever became of the refresh: a refused source keeps what it had published
-        published = defs.resolve_job_def("publish").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=quiet)
+        result = run("refresh", tags)
+        # derive and publish whatever became of the refresh: a refused source keeps what it had published
+        follow = {"vardpuls/refresh_run": result.run_id}
+        derived = run("derive", follow)
+        published = run("publish", follow)
     elapsed = time.monotonic() - started
-    failures = _failures(result)
-    if not published.success:
+    failures = _failures(result) + _failures(derived)
+    clean = result.success and derived.success and published.success
+    if not published.success and _metadata(published, "publish/release") == {}:
         print(f"\nvardpuls refresh: publishing FAILED (run {published.run_id}); what was published before is "
               "unchanged:", file=sys.stderr)
         for line in _failures(published) + failures:
             print(f"  {line}", file=sys.stderr)
-        return 1
+        return 1, clean
+    failures += _failures(published)
     manifest = json.loads((warehouse_root / MANIFEST).read_text(encoding="utf-8"))
-    print(_summary(result, published, manifest, elapsed), flush=True)
+    print(_summary(result, derived, published, manifest, elapsed, new.sources), flush=True)
     if failures:
-        print(f"\nvardpuls refresh: {len(failures)} step(s) FAILED (run {result.run_id}); what they feed keeps "
-              "what was published before:", file=sys.stderr)
+        print(f"\nvardpuls refresh: {_count(len(failures), 'step')} FAILED (run {result.run_id}); what they feed "
+              "keeps what was published before:", file=sys.stderr)
         for line in failures:
             print(f"  {line}", file=sys.stderr)
-        return 1
+        return 1, clean
+    refused = [e for source in sources_of(result) for e in (_metadata(result, f"raw/{source}").get("not_read") or [])
+               if e["refused"]]
+    if refused:
+        print(f"\nvardpuls refresh: {_count(len(refused), 'landed entry', 'landed entries')} refused (listed above "
+              "under their source; nothing of them was read); everything else is published. Exit status 1.",
+              file=sys.stderr)
+        return 1, clean
     if _blocking_rule_failed(published):
         print("\nvardpuls refresh: rows broke blocking rules and were quarantined (see above and the table "
               "quarantine); everything else is published. Exit status 1.", file=sys.stderr)
-        return 1
-    return 0
+        return 1, clean
+    return 0, clean
+
+
+def sources_of(result) -> list[str]:
+    """The sources whose raw load ran in the refresh."""
+    return [key.path[1] for key in (e.asset_key for e in result.get_asset_materialization_events())
+            if key.path[0] == "raw"]
+
+
+def _command_of(argv: list[str] | None) -> str | None:
+    """The sub-command the arguments name (the first word that is not an option)."""
+    return next((word for word in (sys.argv[1:] if argv is None else argv) if not word.startswith("-")), None)
+
+
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def _blocking_rule_failed(published) -> bool:
     """A blocking rule held rows back, or the GX audit found a blocking rule broken."""
-    quality = _metadata(published, "data_quality").get("failed") or {}
-    return bool(_metadata(published, "quarantine").get("rows")) or any(
-        outcome["severity"] == "blocking" for rules in quality.values() for outcome in rules.values())
+    quality = _metadata(published, "publish/data_docs").get("failed") or {}
+    return any(outcome["severity"] == "blocking" for rules in quality.values() for outcome in rules.values())
+
+
+def _failure_of(result, step_key: str) -> str | None:
+    """The one-line reason a step failed, or None."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_key == step_key:
+            data = event.step_failure_data
+            if data.user_failure_data and data.user_failure_data.description:
+                return data.user_failure_data.description
+            return (data.error.cause.message if data.error and data.error.cause else
+                    data.error.message if data.error else "failed").strip().splitlines()[0]
+    return None
 
 
 def _failures(result) -> list[str]:
@@ -198,36 +306,59 @@ def _failures(result) -> list[str]:
     return lines
 
 
-def _summary(result, published, manifest: dict, elapsed: float) -> str:
+def _summary(result, derived, published, manifest: dict, elapsed: float, changed: frozenset | None = None) -> str:
+    from pipelines.sources import sources
+
+    names = list(sources())
+    width = max(len(n) for n in names) + 2
     lines = [f"\nvardpuls refresh: done in {elapsed:.1f} s (run {result.run_id})", "", "Sources:"]
-    for source in SOURCES:
-        raw = _metadata(result, f"raw_{source}")
-        if not raw:
-            lines.append(f"  {source + ' ':<13}REFUSED: nothing of it loaded; its tables keep what was published before")
+    blocked = {}
+    for source in names:
+        raw = _metadata(result, f"raw/{source}")
+        if changed is not None and source not in changed:
+            lines.append(f"  {source:<{width}}no new or changed files: not read")
+        elif not raw:
+            blocked[source] = _failure_of(result, f"raw__{source}") or "not loaded"
+            lines.append(f"  {source:<{width}}REFUSED: {blocked[source]}")
         elif raw.get("files_seen", 0) == 0:
-            lines.append(f"  {source + ' ':<13}no files in {raw.get('landing_folder')}: skipped")
+            lines.append(f"  {source:<{width}}no files in {raw.get('landing_folder')}: skipped")
         else:
-            lines.append(f"  {source + ' ':<13}{raw['files_seen']} files ({raw['files_loaded']} loaded, "
-                         f"{raw['files_unchanged']} unchanged), {raw['rows_loaded']:,} rows loaded")
+            lines.append(f"  {source:<{width}}{_count(raw['files_seen'], 'file')} ({raw['files_loaded']:,} loaded, "
+                         f"{raw['files_unchanged']:,} unchanged), {_count(raw['rows_loaded'], 'row')} loaded")
+        not_read = raw.get("not_read") or []
+        for entry in (e for e in not_read if e["refused"]):  # someone must act: a link outside, a device, a name
+            lines.append(f"  {'':<{width}}REFUSED {entry['file']}: {entry['reason']}")
+        # (documentation and hidden files are expected beside the data: named with -v, not here)
+        if skipped := [e for e in not_read if not e["refused"] and not e["reason"].startswith(("a README", "a hidden"))]:
+            lines.append(f"  {'':<{width}}{_count(len(skipped), 'entry', 'entries')} not data, not read "
+                         f"(e.g. {skipped[0]['file']}: {skipped[0]['reason']})")
         for page in raw.get("pages_missing") or []:  # Kolada: a page says more exist, no file holds them
             lines.append(f"  {'':<13}{page['file']} says more pages exist; the next is not landed: "
                          f"{page['next_page']}")
     landing = Path(os.environ["VARDPULS_LANDING"])
-    unread = sorted(p.name for p in landing.iterdir() if p.is_dir() and p.name not in SOURCES
+    unread = sorted(p.name for p in landing.iterdir() if p.is_dir() and p.name not in names
                     and not p.name.startswith(".")) if landing.is_dir() else []
     for name in unread:
-        lines.append(f"  {name:<13} no reader for this folder yet: not loaded")
-    held = _metadata(published, "quarantine")
-    if held.get("rows"):
-        lines += ["", f"Quarantined: {held['rows']:,} rows broke a blocking rule and are held out of the facts "
-                      "(table quarantine: file, row, column, value):"]
-        lines += [f"  {entry['source']:<13}{entry['rows']:>9,} rows  {entry['rule']}: {entry['title']}"
-                  for entry in held["by_rule"]]
-    blocked = [source for source in SOURCES if not _metadata(result, f"raw_{source}")]
+        lines.append(f"  {name:<{width}}no reader for this folder yet: not loaded")
+    held = _quarantined(manifest)
+    if held:
+        lines += ["", f"Quarantined: {sum(n for *_, n in held):,} rows broke a blocking rule and are held out of the "
+                      "facts (table quarantine: file, row, column, value):"]
+        lines += [f"  {source:<13}{rows:>9,} rows  {rule}: {title}" for source, rule, title, rows in held]
+    incomplete, not_computed = _incomplete(manifest)
+    if incomplete:
+        lines += ["", f"Incomplete deliveries (against the organisation register; table coverage): "
+                      f"{_count(not_computed, 'indicator value')} not computed, never from part of a delivery:"]
+        lines += [f"  {source:<13}{note}" for source, note in incomplete[:INCOMPLETE_SHOWN]]
+        if len(incomplete) > INCOMPLETE_SHOWN:
+            lines.append(f"  {'':<13}... and {len(incomplete) - INCOMPLETE_SHOWN:,} more months (table coverage)")
     if blocked:
-        lines += ["", "Blocked (a file refused: nothing of the source loaded, what it published before stays):"]
-        lines += [f"  {source}" for source in blocked]
-    quality = _metadata(published, "data_quality")
+        lines += ["", "Blocked (a file refused: nothing of the source loaded; what reads it keeps what was published):"]
+        lines += [f"  {source:<{width}}{reason}" for source, reason in blocked.items()]
+    notes = [note for run in (result, derived) if run is not None for note in _notes(run)]
+    if notes:
+        lines += ["", "Notes:"] + [f"  {note}" for note in notes]
+    quality = _metadata(published, "publish/data_docs")
     if quality.get("data_docs"):
         failed = quality.get("failed") or {}
         warnings = [(suite, rule, o) for suite, rules in failed.items() for rule, o in rules.items()
@@ -241,7 +372,7 @@ def _summary(result, published, manifest: dict, elapsed: float) -> str:
             lines.append(f"  {suite:<13}blocking {outcome['rows']:>9,} rows  {rule}: {outcome['title']}")
         for suite, rule, outcome in warnings:
             lines.append(f"  {suite:<13}warning  {outcome['rows']:>9,} rows  {rule}: {outcome['title']}")
-    values = _metadata(result, "indicator_values")
+    values = {"synthetic_values": _synthetic_values(manifest)}
     lines += ["", "Published (open these; the live vardpuls.duckdb is the pipeline's own):",
               f"  analyst DuckDB   {manifest['analyst_database']}"]
     width = max(len(name) for name in manifest["tables"])
@@ -253,11 +384,52 @@ def _summary(result, published, manifest: dict, elapsed: float) -> str:
     if values.get("synthetic_values"):
         lines += ["", f"NOTE: {values['synthetic_values']:,} indicator values are built on SYNTHETIC data "
                       "(column synthetic = true): never report them as real."]
-    built = _metadata(published, "report")
+    built = _metadata(published, "publish/report")
     if built.get("index"):
         lines += ["", "Follow-up report (static HTML, one page per region; opens offline in a browser):",
                   f"  {built['index']}"]
     return "\n".join(lines)
+
+
+# months of incomplete deliveries the summary names one by one; the table coverage has them all
+INCOMPLETE_SHOWN = 20
+
+
+def _incomplete(manifest: dict) -> tuple[list[tuple[str, str]], int]:
+    """(source, what is missing) per county and month of the published coverage, and how many indicator values
+    are not computed for it; nothing when the tables are not published."""
+    import duckdb
+
+    if "coverage" not in manifest["tables"] or "indicator_values" not in manifest["tables"]:
+        return [], 0
+    with duckdb.connect(manifest["analyst_database"], read_only=True) as con:
+        notes = con.execute("SELECT source, note FROM coverage WHERE unit_id IS NULL AND length(period) = 7 "
+                            "AND NOT complete ORDER BY area_code, period, source").fetchall()
+        not_computed = con.execute("SELECT count(*) FROM indicator_values WHERE NOT complete").fetchall()[0][0]
+    return notes, not_computed
+
+
+def _quarantined(manifest: dict) -> list[tuple]:
+    """(source, rule, title, rows) of the published quarantine, by source and rule."""
+    import duckdb
+
+    with duckdb.connect(manifest["analyst_database"], read_only=True) as con:
+        return con.execute("SELECT source, rule, any_value(rule_title), count(*) FROM quarantine GROUP BY ALL "
+                           "ORDER BY source, rule").fetchall()
+
+
+def _synthetic_values(manifest: dict) -> int:
+    import duckdb
+
+    with duckdb.connect(manifest["analyst_database"], read_only=True) as con:
+        return con.execute("SELECT count(*) FROM indicator_values WHERE synthetic").fetchall()[0][0]
+
+
+def _notes(result) -> list[str]:
+    """The notes relations reported after their build (sql/notes/), in the order they were built."""
+    return [line for event in result.get_asset_materialization_events()
+            for line in (event.materialization.metadata.get("notes").value
+                         if "notes" in event.materialization.metadata else [])]
 
 
 def _metadata(result, asset: str) -> dict:

@@ -11,8 +11,8 @@ or none). At every publication :func:`protect` marks, in the live database:
    total (sex, age group, category, unit, municipality -> county -> Riket, month -> year, listing age band ->
    age group) and over the same count published twice, until no group has exactly one hidden cell;
 
-into ``core.disclosure_quantities`` (which counts are secret) and ``core.disclosure_cells`` (which published
-cells are withheld, and why), and the rule into ``core.disclosure_rule``. The live facts keep their true
+into ``disclosure_quantities`` (which counts are secret; a temporary table) and ``publish.disclosure_cells``
+(which published cells are withheld, and why); the rule is ``core.disclosure_rule``. The live facts keep their true
 values for the pipeline; ``sql/publish/*.sql`` join the cells and publish NULL with ``suppressed`` and
 ``suppression_reason``. README, "Disclosure control", has the decisions behind it.
 """
@@ -27,11 +27,10 @@ import duckdb
 import pyarrow as pa
 import yaml
 
-from pipelines.settings import CATALOGUE_DIR
+from pipelines.settings import CATALOGUE_DIR, MIN_COUNT_ENV
 from pipelines.warehouse import run_sql
 
 CONFIG = CATALOGUE_DIR / "disclosure.yaml"
-MIN_COUNT_ENV = "VARDPULS_MIN_COUNT"
 RULE_PARTS = ("primary", "zero", "secondary", "groupings", "tables", "limits")
 
 
@@ -83,37 +82,31 @@ def _fill(text: str, min_count: int) -> str:
 MAX_PASSES = 10_000
 
 
-def protect(con: duckdb.DuckDBPyConnection, rule: Rule | None = None) -> dict:
-    """Mark every published cell to withhold (core.disclosure_cells) and write the rule (core.disclosure_rule).
+def protect(con: duckdb.DuckDBPyConnection, rule: Rule | None = None, years: list[str] | None = None) -> dict:
+    """Mark every published cell to withhold (publish.disclosure_cells), by the rule core.disclosure_rule.
 
     Returns the threshold, the cells judged, primary and secondary suppressions and the passes needed.
     """
     rule = rule or load_rule()
-    con.execute("CREATE SCHEMA IF NOT EXISTS core").fetchall()
-    con.register("disclosure_rule_rows", pa.Table.from_pylist(rule.rows()))
-    try:
-        con.execute("CREATE OR REPLACE TABLE core.disclosure_rule AS "
-                    "SELECT part, ordinal, min_count, rule_sv, rule_en FROM disclosure_rule_rows").fetchall()
-    finally:
-        con.unregister("disclosure_rule_rows")
-    _input_views(con)
-    _, cells = run_sql(con, "core/disclosure_cells.sql", min_count=rule.min_count)[0]
+    con.execute("CREATE SCHEMA IF NOT EXISTS publish").fetchall()
+    _input_views(con, years)
+    _, cells = run_sql(con, "steps/disclosure_cells.sql", min_count=rule.min_count)[0]
     passes = 0
     while True:
         passes += 1
         if passes > MAX_PASSES:
             raise DisclosureError(f"secondary suppression did not settle in {MAX_PASSES} passes")
-        if not run_sql(con, "core/disclosure_pass.sql", pass_number=passes)[0][0]:
+        if not run_sql(con, "steps/disclosure_pass.sql", pass_number=passes)[0][0]:
             break
     con.execute("DROP TABLE IF EXISTS disclosure_newly").fetchall()
     for view in INPUTS:
         con.execute(f"DROP VIEW IF EXISTS {view}").fetchall()
-    open_sums, open_identities = run_sql(con, "core/disclosure_result.sql")[0]
+    open_sums, open_identities = run_sql(con, "steps/disclosure_result.sql")[0]
     if open_sums or open_identities:
         raise DisclosureError(f"secondary suppression left {open_sums} groups with one secret count and "
                               f"{open_identities} identities half secret: nothing is published")
     primary, secondary = con.execute(
-        "SELECT count(*) FILTER (WHERE pass = 0), count(*) FILTER (WHERE pass > 0) FROM core.disclosure_cells"
+        "SELECT count(*) FILTER (WHERE pass = 0), count(*) FILTER (WHERE pass > 0) FROM disclosure_work"
     ).fetchall()[0]
     return {"min_count": rule.min_count, "cells": cells, "primary": primary, "secondary": secondary,
             "passes": passes}
@@ -122,17 +115,17 @@ def protect(con: duckdb.DuckDBPyConnection, rule: Rule | None = None) -> dict:
 # The tables disclosure_cells.sql reads, as temporary views; one that is not there yet (a warehouse where the
 # indicators or the listings never ran) is read as empty, with the columns it would have.
 INPUTS = {
-    "disclosure_input_values": ("core", "indicator_values",
+    "disclosure_input_values": ("indicators", "indicator_values",
                                 "SELECT indicator_id, area_code, unit_id, period, sex, age_group, category, "
-                                "numerator, denominator FROM core.indicator_values",
+                                "numerator, denominator, persons FROM indicators.indicator_values",
                                 "indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, period VARCHAR, "
                                 "sex VARCHAR, age_group VARCHAR, category VARCHAR, numerator DOUBLE, "
-                                "denominator DOUBLE"),
+                                "denominator DOUBLE, persons BIGINT"),
     "disclosure_input_catalogue": ("core", "indicators",
-                                   "SELECT indicator_id, disclosure_numerator, disclosure_denominator "
-                                   "FROM core.indicators",
+                                   "SELECT indicator_id, disclosure_numerator, disclosure_denominator, "
+                                   "disclosure_persons FROM core.indicators",
                                    "indicator_id VARCHAR, disclosure_numerator VARCHAR, "
-                                   "disclosure_denominator VARCHAR"),
+                                   "disclosure_denominator VARCHAR, disclosure_persons VARCHAR"),
     # listing_age_group(): the indicators' age group of a listing band (sql/core/indicator_inputs.sql)
     "disclosure_input_listing": ("core", "listed_inhabitants",
                                  "SELECT county_code, health_centre_id, period, sex, age_band, "
@@ -144,7 +137,7 @@ INPUTS = {
 }
 
 
-def _input_views(con: duckdb.DuckDBPyConnection) -> None:
+def _input_views(con: duckdb.DuckDBPyConnection, years: list[str] | None = None) -> None:
     existing = {(s, t) for s, t in con.execute(
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
     macro = con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = 'listing_age_group'"
@@ -155,4 +148,7 @@ def _input_views(con: duckdb.DuckDBPyConnection) -> None:
         if (schema, table) not in existing:
             names = ", ".join(f"NULL::{c.split()[1]} AS {c.split()[0]}" for c in columns.split(", "))
             select = f"SELECT {names} WHERE false"
+        if years is not None and view != "disclosure_input_catalogue" and view != "disclosure_input_areas":
+            select = f"SELECT * FROM ({select}) WHERE list_contains(?::VARCHAR[], left(period, 4))".replace(
+                "?::VARCHAR[]", "[" + ", ".join("'" + y.replace("'", "''") + "'" for y in years) + "]::VARCHAR[]")
         con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {select}").fetchall()

@@ -1,4 +1,11 @@
-"""Fingerprints of landed files, so every raw row can be traced to the exact bytes it came from."""
+"""Landed files: which are new or changed, and their fingerprints, so every raw row can be traced to its bytes.
+
+A file is recognised as unchanged without reading it when its size and modification time are the ones
+seen last (``meta.landed``); only when they differ is it hashed, and only when the hash differs is it
+loaded again. ``rehash=True`` hashes every file whatever its size and time say.
+
+Which files a source's folder holds, and which are not read and why: pipelines/landing.py.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,8 @@ from typing import Callable
 
 import duckdb
 
-IGNORED_NAMES = {"README.md", "README.txt", ".gitkeep"}
+from pipelines.incremental import ensure_meta, record_changes, record_partition_rows
+from pipelines.landing import NotRead, scan_landing, stat_key
 
 
 def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
@@ -20,25 +28,16 @@ def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def landed_files(folder: Path) -> list[Path]:
-    """Files of one source in delivery order (modification time, then name); hidden files and READMEs skipped."""
-    if not folder.is_dir():
-        return []
-    files = [
-        p for p in folder.rglob("*")
-        if p.is_file() and p.name not in IGNORED_NAMES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    ]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.relative_to(folder).as_posix()))
-
-
 @dataclass
 class LoadReport:
-    """What one source's load did: the file versions loaded and the files found unchanged."""
+    """What one source's load did: the file versions loaded, the files found unchanged, the partitions changed, what
+    was not read."""
 
     folder: Path
     loaded: list[dict] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    changed_partitions: set[str] = field(default_factory=set)
+    not_read: list[NotRead] = field(default_factory=list)
 
     @property
     def files_seen(self) -> int:
@@ -48,32 +47,60 @@ class LoadReport:
     def rows_loaded(self) -> int:
         return sum(f["rows"] for f in self.loaded)
 
+    @property
+    def refused(self) -> list[NotRead]:
+        """Entries someone must act on (a link outside the landing folder, a device, an identity number in a name)."""
+        return [entry for entry in self.not_read if entry.refused]
+
+
+def seen_files(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[int, int, str]]:
+    """file -> (size, mtime_ns, sha256) as last seen, for one source."""
+    ensure_meta(con)
+    return {f: (s, m, h) for f, s, m, h in con.execute(
+        "SELECT source_file, size_bytes, mtime_ns, sha256 FROM meta.landed WHERE source = ?", [source]).fetchall()}
+
 
 def load_changed_files(
-    con: duckdb.DuckDBPyConnection, folder: Path, label: str,
-    last_sha256: Callable[[str], str | None], load: Callable[[Path, str, str], dict],
-    progress: Callable[[str], None],
+    con: duckdb.DuckDBPyConnection, source: str, folder: Path,
+    load: Callable[[Path, str, str], dict], progress: Callable[[str], None], run_id: str, rehash: bool = False,
+    period_column: str | None = None,
 ) -> LoadReport:
     """Load each file of a source folder that is new or whose bytes changed, all in one transaction.
 
-    ``load(path, relative_path, sha256)`` writes one file version and returns what it loaded
-    (format, rows, synthetic and, where the source has them, periods); loading the same file
-    again changes nothing, and one file that fails leaves nothing of this load behind.
+    ``load(path, relative_path, sha256)`` writes one file version and returns what it loaded (format,
+    rows, synthetic, and the partitions it changed); loading the same file again changes nothing, and
+    one file that fails leaves nothing of this load behind; what is not read is named through ``progress``
+    and kept in the report. The partitions changed are recorded for
+    what reads ``raw.<source>`` in the same transaction (and, with ``period_column``, their row counts).
     """
     report = LoadReport(folder=folder)
-    files = landed_files(folder)
+    landing = scan_landing(folder)
+    report.not_read = landing.not_read
+    files = landing.files
+    seen = seen_files(con, source)
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
         for number, path in enumerate(files, start=1):
             relative = path.relative_to(folder).as_posix()
-            sha = sha256_of(path)
-            if last_sha256(relative) == sha:
+            size, mtime = stat_key(path)
+            before = seen.get(relative)
+            if before and not rehash and before[:2] == (size, mtime):
                 report.unchanged.append(relative)
-                progress(f"{label} [{number}/{len(files)}] {relative}: unchanged since last load")
                 continue
-            loaded = load(path, relative, sha)
-            report.loaded.append(loaded)
-            progress(f"{label} [{number}/{len(files)}] {relative}: {_describe(loaded)}")
+            sha = sha256_of(path)
+            if before and before[2] == sha:
+                report.unchanged.append(relative)
+            else:
+                loaded = load(path, relative, sha)
+                report.loaded.append(loaded)
+                report.changed_partitions |= set(loaded.get("partitions") or ())
+                progress(f"{source} [{number}/{len(files)}] {relative}: {_describe(loaded)}")
+            con.execute("DELETE FROM meta.landed WHERE source = ? AND source_file = ?", [source, relative]).fetchall()
+            con.execute("INSERT INTO meta.landed VALUES (?, ?, ?, ?, ?)", [source, relative, size, mtime, sha]).fetchall()
+        changed = sorted(report.changed_partitions)
+        record_changes(con, f"raw.{source}", changed, run_id)
+        if period_column and changed:
+            record_partition_rows(con, f"raw.{source}", period_column, changed, run_id)
         con.execute("COMMIT").fetchall()
     except BaseException:
         con.execute("ROLLBACK").fetchall()

@@ -6,25 +6,30 @@ import sys
 import dagster as dg
 
 from pipelines.faults import checkpoint
+from pipelines.privacy import scrub
 
 terminal = logging.getLogger("vardpuls")
 
 
-def report(context: dg.AssetExecutionContext, message: str, warning: bool = False) -> None:
+def report(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, message: str, warning: bool = False,
+           detail: bool = False) -> None:
+    """A line of progress: in the run's log always; on the terminal when it is a warning, a step's summary,
+    or (``detail``: a file, a relation) when the CLI runs with --verbose."""
+    message = scrub(message)  # (a second guard: every message is already built from masked values)
     (context.log.warning if warning else context.log.info)(message)
-    terminal.log(logging.WARNING if warning else logging.INFO, message)
+    terminal.log(logging.WARNING if warning else logging.DEBUG if detail else logging.INFO, message)
     checkpoint(message)
 
 
-def show_on_terminal() -> None:
-    """Used by the CLI: one short timestamped line per step of progress."""
+def show_on_terminal(level: int = logging.INFO) -> None:
+    """Used by the CLI: one short timestamped line per step of progress (DEBUG: every detail too)."""
+    terminal.setLevel(level)
+    terminal.propagate = False
     if terminal.handlers:
         return
     handler = _CurrentStderr()
     handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", datefmt="%H:%M:%S"))
     terminal.addHandler(handler)
-    terminal.setLevel(logging.INFO)
-    terminal.propagate = False
 
 
 class _CurrentStderr(logging.Handler):

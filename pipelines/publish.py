@@ -1,22 +1,27 @@
-"""Publish after a refresh: an analyst DuckDB snapshot, Parquet for BI and CSV for Excel, as one set.
+"""Publish: an analyst DuckDB snapshot, Parquet for BI and CSV for Excel, as one set, written for what changed.
 
-Every published table is one ``sql/publish/<table>.sql`` (a SELECT whose first comment line
-describes the table; comment lines after it, ``-- column: meaning``, describe its columns).
+Every published table is one ``sql/publish/<table>.sql`` (a SELECT whose first comment line describes
+the table; comment lines after it, ``-- column: meaning``, describe its columns; a line
+``--! partition: <column> year`` cuts a large table's files by year).
 
 Each publication is a release, ``<warehouse>/releases/<time>-<run>/`` holding ``analyst.duckdb``,
-``exports/parquet/<table>/data.parquet`` (key-value metadata: the run and content fingerprint),
-``exports/csv/<table>.csv`` and ``manifest.json``. It is written completely under a hidden name,
-renamed into place, and then ``<warehouse>/current`` (a symbolic link) is switched to it in one
-rename. ``analyst.duckdb``, ``exports/`` and ``manifest.json`` in the warehouse folder are links
-through ``current``. A reader who resolves ``current`` once reads one release throughout: never
-half a file, never two runs mixed. The last three releases are kept for readers still on them.
+``exports/parquet/<table>/data.parquet`` (a table cut by year: ``<table>/year=<YYYY>/data.parquet``;
+key-value metadata: the run and the content fingerprint), ``exports/csv/<table>.csv`` (by year:
+``<table>/<table>_<YYYY>.csv``, each within Excel's row limit) and ``manifest.json``. It is written
+completely under a hidden name, renamed into place, and then ``<warehouse>/current`` (a symbolic link)
+is switched to it in one rename. ``analyst.duckdb``, ``exports/`` and ``manifest.json`` in the
+warehouse folder are links through ``current``. A reader who resolves ``current`` once reads one
+release throughout: never half a file, never two runs mixed. The last three releases are kept.
 
-Publishing is its own job (``publish``), run after ``refresh`` whatever became of it: a source
-whose files were refused keeps its core tables as they were, so its published tables come out
-with the same content. A table whose content fingerprint equals the one last published keeps its
-Parquet file untouched, byte for byte, and the run that published it (``published_run``).
+A release is made from the one before: its ``analyst.duckdb`` is copied and only the tables (or, for a
+table cut by year, the years) that what they read has changed since are computed again; a file whose
+content fingerprint is unchanged is the previous release's file, byte for byte, with the run that
+published it (``published_run``). Publishing only reads the live database: disclosure control
+(pipelines/disclosure.py) and every other input are made by assets before it; the runs history is
+carried in the releases themselves.
 """
 
+from __future__ import annotations
 
 import datetime as dt
 import hashlib
@@ -24,28 +29,21 @@ import json
 import os
 import re
 import shutil
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-import dagster as dg
-
-from pipelines.progress import report
 import duckdb
 
-from pipelines.reference import areas
-from pipelines.benchmark.assets import ASSETS as BENCHMARK_ASSETS
-from pipelines.goals.assets import goal_progress, goals
-from pipelines.indicators.assets import indicator_values, indicators
-from pipelines.population.assets import population, raw_population
-from pipelines.population.projections import population_projections, raw_population_projections
-from pipelines.quality.assets import data_quality, quarantine
-from pipelines.reference import code_lists
-from pipelines.regional.assets import ASSETS as REGIONAL_ASSETS
-from pipelines.settings import SQL_DIR
-from pipelines.disclosure import protect
+from pipelines.compat import attach_for_readers
 from pipelines.exports import write_excel_csv
 from pipelines.faults import checkpoint
-from pipelines.runs import code_version, refresh_before
-from pipelines.warehouse import Warehouse, run_sql
+from pipelines.incremental import ALL, ensure_meta
+from pipelines.relations import references
+from pipelines.runs import code_version
+from pipelines.settings import SQL_DIR
+from pipelines.sources import sources
+from pipelines.vintages.history import commit_release, stage_release
 
 ANALYST_DATABASE = "analyst.duckdb"
 PARQUET_DIR = Path("exports") / "parquet"
@@ -55,95 +53,126 @@ RELEASES = "releases"
 CURRENT = "current"
 # releases kept: the current one and the ones before it, for readers still reading them
 KEEP_RELEASES = 3
+# what the release has taken in of the live relations' changes (meta.consumed)
+CONSUMER = "publish.release"
+_PARTITION = re.compile(r"--!\s*partition:\s*([a-z_][a-z0-9_]*)\s+year\s*$")
 
 
-def published_tables() -> dict[str, tuple[str, str]]:
-    """name -> (description, SELECT) for every file in sql/publish/."""
+@dataclass(frozen=True)
+class PublishedTable:
+    name: str
+    description: str
+    select: str
+    partition: str | None        # the period column whose year cuts the table's files, or None
+    reads: tuple[str, ...]       # the relations it reads (its changes decide what is computed again)
+    always: bool                 # reads the warehouse's bookkeeping (meta.*): computed every time
+    definition: str
+
+    def year_sql(self, alias: str = "t") -> str:
+        return f"left(CAST({alias}.{self.partition} AS VARCHAR), 4)"
+
+
+@cache
+def published_specs() -> dict[str, PublishedTable]:
+    """Every table of sql/publish/, by name."""
     tables = {}
     for path in sorted((SQL_DIR / "publish").glob("*.sql")):
         text = path.read_text(encoding="utf-8").strip().rstrip(";")
         first = text.splitlines()[0]
-        description = first.removeprefix("--").strip() if first.startswith("--") else ""
-        tables[path.stem] = (description, text)
+        partition = next((m[1] for line in text.splitlines() if (m := _PARTITION.match(line.strip()))), None)
+        tables[path.stem] = PublishedTable(
+            name=path.stem, description=first.removeprefix("--").strip() if first.startswith("--") else "",
+            select=text, partition=partition, reads=references(text), always=bool(re.search(r"\bmeta\.", text)),
+            definition=hashlib.sha256(text.encode()).hexdigest()[:16])
     return tables
 
 
+def published_tables() -> dict[str, tuple[str, str]]:
+    """name -> (description, SELECT) for every file in sql/publish/."""
+    return {name: (t.description, t.select) for name, t in published_specs().items()}
+
+
 def column_comments(select: str) -> dict[str, str]:
-    """column -> meaning, from the `-- column: meaning` lines after a publish file's description line."""
-    comments = {}
+    """column -> meaning, from the `-- column: meaning` lines after a publish file's description line; a line
+    ``--! columns described in: <table>`` takes the other columns' meanings from that table's file (a history
+    table that keeps the columns of the table it follows)."""
+    comments, inherited = {}, []
     for line in select.splitlines()[1:]:
         if not line.startswith("--"):
             break
         if match := re.fullmatch(r"--\s*([a-z_][a-z0-9_]*):\s+(.+)", line.strip()):
             comments[match[1]] = match[2].strip()
+        elif match := re.fullmatch(r"--!\s*columns described in:\s*([a-z_][a-z0-9_]*)", line.strip()):
+            inherited.append(match[1])
+    for table in inherited:
+        text = (SQL_DIR / "publish" / f"{table}.sql").read_text(encoding="utf-8")
+        comments = column_comments(text) | comments
     return comments
 
 
 def snapshot_table(con: duckdb.DuckDBPyConnection, name: str, description: str, select: str) -> None:
     """One published table in the attached snapshot, with COMMENT ON the table and each described column."""
     con.execute(f"CREATE TABLE snapshot.main.{name} AS {select}").fetchall()
+    _comment(con, name, description, select)
+
+
+def _comment(con: duckdb.DuckDBPyConnection, name: str, description: str, select: str) -> None:
     con.execute(f"COMMENT ON TABLE snapshot.main.{name} IS {_literal(description)}").fetchall()
     for column, comment in column_comments(select).items():
         con.execute(f"COMMENT ON COLUMN snapshot.main.{name}.{column} IS {_literal(comment)}").fetchall()
 
 
 def publish(con: duckdb.DuckDBPyConnection, root: Path, run_id: str, run: dict | None = None) -> dict:
-    """Write a new release (analyst snapshot, Parquet, CSV, manifest) from the live database, then switch to it.
+    """Write a new release from the live database and the release before it, then switch readers to it.
 
     ``run``: what the published ``runs`` table records about this run (refresh run id, start time).
     """
-    # disclosure control first: what every published table withholds, by the rule in force now (README);
-    # a rule that cannot be used stops the publication before anything is written
-    protect(con)
+    ensure_meta(con)
     releases = root / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
     previous_dir = _current_release(root)
-    previous = _previous_tables(previous_dir)
+    previous = _previous_manifest(previous_dir)
     release = releases / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{run_id[:8]}"
     partial = releases / f".{release.name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     (partial / PARQUET_DIR).mkdir(parents=True)
     (partial / CSV_DIR).mkdir(parents=True)
     snapshot = partial / ANALYST_DATABASE
-    _record_run(con, run_id, run or {})
+    specs = published_specs()
+    changes, seen = _changes_since_last_release(con, specs)
+    carried = previous_dir is not None and (previous_dir / ANALYST_DATABASE).is_file() and previous.get("tables")
+    if carried:
+        shutil.copyfile(previous_dir / ANALYST_DATABASE, snapshot)
+        snapshot.chmod(0o644)
+        con.execute(f"ATTACH {_literal(str(snapshot))} AS snapshot").fetchall()
+    else:
+        attach_for_readers(con, snapshot, "snapshot")  # DuckDB 1.4 LTS and later clients open it (compat.py)
+    _record_run(con, previous_dir, run_id, run or {})
     tables: dict[str, dict] = {}
     missing: dict[str, str] = {}
-    con.execute(f"ATTACH {_literal(str(snapshot))} AS snapshot").fetchall()
     try:
+        # vintages: this release's versions, changes and checks, staged for the tables that publish them
+        stage_release(con, specs, previous_dir, release.name, run_id)
+        present = _snapshot_tables(con)
+        for stale in present - specs.keys():
+            con.execute(f"DROP TABLE snapshot.main.{stale}").fetchall()
         # the runs table last: its row for this run holds the row counts of every other table
-        ordered = sorted(published_tables().items(), key=lambda item: item[0] == "runs")
-        for name, (description, select) in ordered:
-            if name == "runs":
-                con.execute("UPDATE core.runs SET row_counts = ?::JSON WHERE run_id = ?",
+        for table in sorted(specs.values(), key=lambda t: t.name == "runs"):
+            before = previous.get("tables", {}).get(table.name, {})
+            if table.name == "runs":
+                con.execute("UPDATE release_runs SET row_counts = ?::JSON WHERE run_id = ?",
                             [json.dumps({n: t["rows"] for n, t in tables.items()}), run_id]).fetchall()
+            action = _action(table, before, changes, table.name in present and bool(carried))
             try:
-                snapshot_table(con, name, description, select)
+                _build(con, table, action, table.name in present)
             except duckdb.CatalogException as error:
                 # a table whose source never loaded (its first file refused): what was published stays
-                if not _carry_over(con, previous_dir, name, description, select):
-                    missing[name] = str(error).splitlines()[0]
+                if table.name not in present:
+                    missing[table.name] = str(error).splitlines()[0]
                     continue
-            rows, fingerprint = _fingerprint(con, name)
-            before = previous.get(name, {})
-            unchanged = before.get("content_sha256") == fingerprint and previous_dir is not None
-            parquet = partial / PARQUET_DIR / name / "data.parquet"
-            csv = partial / CSV_DIR / f"{name}.csv"
-            parquet.parent.mkdir(parents=True, exist_ok=True)
-            if not (unchanged and _reuse(previous_dir / PARQUET_DIR / name / "data.parquet", parquet)
-                    and _reuse(previous_dir / CSV_DIR / f"{name}.csv", csv)):
-                unchanged = False
-                # a half-done reuse left a hard link into the previous release: never write through it
-                parquet.unlink(missing_ok=True)
-                csv.unlink(missing_ok=True)
-                con.execute(f"COPY snapshot.main.{name} TO {_literal(str(parquet))} (FORMAT parquet, "
-                            f"COMPRESSION zstd, KV_METADATA {{vardpuls_run: {_literal(run_id)}, "
-                            f"content_sha256: {_literal(fingerprint)}}})").fetchall()
-                write_excel_csv(con, f"snapshot.main.{name}", csv)
-            checkpoint(f"publish: {name} written")
-            tables[name] = {"rows": rows, "parquet": str(root / CURRENT / PARQUET_DIR / name / "data.parquet"),
-                            "csv": str(root / CURRENT / CSV_DIR / f"{name}.csv"), "description": description,
-                            "content_sha256": fingerprint, "changed": not unchanged,
-                            "published_run": before.get("published_run", run_id) if unchanged else run_id}
+                action = "keep"
+            tables[table.name] = _files(con, table, action, before, previous_dir, partial, root, run_id)
+            checkpoint(f"publish: {table.name} written")
     finally:
         con.execute("DETACH snapshot").fetchall()
     manifest = {
@@ -164,44 +193,216 @@ def publish(con: duckdb.DuckDBPyConnection, root: Path, run_id: str, run: dict |
     checkpoint("publish: release in place, not yet current")
     _switch(root, release)
     checkpoint("publish: release current, older ones not yet pruned")
+    commit_release(con, release.name)  # vintages: the history kept, now that the release is current
+    _remember(con, seen)
     _prune(releases, keep={release.name, previous_dir.name if previous_dir else ""})
     return manifest
 
 
-def _carry_over(con: duckdb.DuckDBPyConnection, previous_dir: Path | None, name: str, description: str,
-                select: str) -> bool:
-    """The previous release's copy of a table that cannot be built now; False when there is none."""
-    previous = previous_dir / ANALYST_DATABASE if previous_dir else None
-    if previous is None or not previous.is_file():
-        return False
-    con.execute(f"ATTACH {_literal(str(previous))} AS previous_release (READ_ONLY)").fetchall()
+def _changes_since_last_release(con, specs: dict[str, PublishedTable]) -> tuple[dict[str, set[str]], dict[str, int]]:
+    """upstream relation -> the partitions it changed since the last release; and the last change seen of each."""
+    upstreams = sorted({r for t in specs.values() for r in t.reads})
+    rows = con.execute(
+        "SELECT c.relation, c.partition, c.seq FROM meta.changes c "
+        "LEFT JOIN meta.consumed k ON k.relation = ? AND k.upstream = c.relation "
+        "WHERE list_contains(?::VARCHAR[], c.relation) AND c.seq > coalesce(k.seq, 0)",
+        [CONSUMER, upstreams]).fetchall()
+    changes: dict[str, set[str]] = {}
+    seen: dict[str, int] = {}
+    for relation, partition, seq in rows:
+        changes.setdefault(relation, set()).add(partition)
+        seen[relation] = max(seq, seen.get(relation, 0))
+    return changes, seen
+
+
+def _action(table: PublishedTable, before: dict, changes: dict[str, set[str]], in_snapshot: bool):
+    """'keep' (as in the release before), 'all' (computed again), or the set of years computed again."""
+    if not in_snapshot or not before or before.get("definition") != table.definition or table.always:
+        return "all"
+    keys = set().union(*(changes.get(r, set()) for r in table.reads))
+    if not keys:
+        return "keep"
+    if table.partition is None or ALL in keys:
+        return "all"
+    years = {key[:4] for key in keys if len(key) >= 4}
+    return years or "keep"
+
+
+def _build(con, table: PublishedTable, action, exists: bool) -> None:
+    """The table in the snapshot: kept, made again, or made again for some years."""
+    if action == "keep":
+        return
+    if action == "all" or not exists:
+        # made beside the old one and put in its place: a table that cannot be made leaves the old one
+        con.execute(f"DROP TABLE IF EXISTS snapshot.main.{table.name}__new").fetchall()
+        con.execute(f"CREATE TABLE snapshot.main.{table.name}__new AS {table.select}").fetchall()
+        con.execute(f"DROP TABLE IF EXISTS snapshot.main.{table.name}").fetchall()
+        con.execute(f"ALTER TABLE snapshot.main.{table.name}__new RENAME TO {table.name}").fetchall()
+        _comment(con, table.name, table.description, table.select)
+        return
+    years = _list(sorted(action))
+    con.execute(f"DELETE FROM snapshot.main.{table.name} t WHERE list_contains({years}, {table.year_sql()})").fetchall()
+    con.execute(f"INSERT INTO snapshot.main.{table.name} BY NAME SELECT * FROM ({table.select}) t "
+                f"WHERE list_contains({years}, {table.year_sql()})").fetchall()
+
+
+def _files(con, table: PublishedTable, action, before: dict, previous_dir: Path | None, partial: Path, root: Path,
+           run_id: str) -> dict:
+    """Parquet and CSV of a table (by year where it is cut by year): a part whose fingerprint is unchanged is
+    the previous release's file, byte for byte; the manifest's entry for the table."""
+    schema = con.execute(
+        "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM duckdb_columns() "
+        "WHERE database_name = 'snapshot' AND table_name = ?", [table.name]).fetchall()[0][0]
+    relation = f"snapshot.main.{table.name}"
+    if table.partition is None:
+        parts = {None: _fingerprint(con, relation, "true", schema)}
+    else:
+        parts = {year: (rows, hashlib.sha256(f"{schema}|{rows}|{content}".encode()).hexdigest())
+                 for year, rows, content in con.execute(
+                     f"SELECT {table.year_sql()} AS y, count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR "
+                     f"FROM {relation} t GROUP BY y ORDER BY y").fetchall()}
+    old_parts = before.get("parts", {})
+    entry_parts, changed = {}, False
+    for year, (rows, fingerprint) in parts.items():
+        key = year or ""
+        parquet, csv = _paths(table, year)
+        old = old_parts.get(key, {})
+        reused = (old.get("content_sha256") == fingerprint and previous_dir is not None
+                  and _reuse(previous_dir / parquet, partial / parquet) and _reuse(previous_dir / csv, partial / csv))
+        if not reused:
+            changed = True
+            # a half-done reuse left a hard link into the previous release: never write through it
+            (partial / parquet).unlink(missing_ok=True)
+            (partial / csv).unlink(missing_ok=True)
+            (partial / parquet).parent.mkdir(parents=True, exist_ok=True)
+            where = "true" if year is None else f"{table.year_sql()} = {_literal(year)}"
+            part = f"(SELECT * FROM {relation} t WHERE {where})"
+            con.execute(f"COPY {part} TO {_literal(str(partial / parquet))} (FORMAT parquet, COMPRESSION zstd, "
+                        f"KV_METADATA {{vardpuls_run: {_literal(run_id)}, content_sha256: {_literal(fingerprint)}}})"
+                        ).fetchall()
+            write_excel_csv(con, part, partial / csv)
+        entry_parts[key] = {"rows": rows, "content_sha256": fingerprint,
+                            "parquet": str(root / CURRENT / parquet), "csv": str(root / CURRENT / csv),
+                            "published_run": old.get("published_run", run_id) if reused else run_id}
+    changed = changed or set(old_parts) != set(entry_parts)
+    total = sum(p["rows"] for p in entry_parts.values())
+    content = hashlib.sha256("|".join(f"{k}:{p['content_sha256']}" for k, p in sorted(entry_parts.items()))
+                             .encode()).hexdigest()
+    folder = PARQUET_DIR / table.name
+    return {"rows": total, "description": table.description, "definition": table.definition,
+            "parquet": str(root / CURRENT / (folder / "data.parquet" if table.partition is None else folder)),
+            "csv": str(root / CURRENT / (CSV_DIR / f"{table.name}.csv" if table.partition is None
+                                         else CSV_DIR / table.name)),
+            "partitioned_by": f"year of {table.partition}" if table.partition else None,
+            "content_sha256": content, "changed": changed,
+            "published_run": before.get("published_run", run_id) if not changed else run_id,
+            "parts": entry_parts, "computed": "kept" if action == "keep" else "all" if action == "all"
+            else sorted(action)}
+
+
+def _paths(table: PublishedTable, year: str | None) -> tuple[Path, Path]:
+    if year is None:
+        return PARQUET_DIR / table.name / "data.parquet", CSV_DIR / f"{table.name}.csv"
+    return (PARQUET_DIR / table.name / f"year={year}" / "data.parquet",
+            CSV_DIR / table.name / f"{table.name}_{year}.csv")
+
+
+def _remember(con, seen: dict[str, int]) -> None:
+    """What this release took in (written after readers were switched to it: a release that never became
+    current took in nothing, so the next one computes the same again)."""
+    con.execute("BEGIN TRANSACTION").fetchall()
     try:
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous_release' "
-                           "AND table_name = ?", [name]).fetchall()[0][0]:
-            return False
-        snapshot_table(con, name, description, f"SELECT * FROM previous_release.main.{name}")
-        for column, comment in column_comments(select).items():
-            con.execute(f"COMMENT ON COLUMN snapshot.main.{name}.{column} IS {_literal(comment)}").fetchall()
-        return True
-    finally:
-        con.execute("DETACH previous_release").fetchall()
+        for upstream, seq in seen.items():
+            con.execute("DELETE FROM meta.consumed WHERE relation = ? AND upstream = ?", [CONSUMER, upstream]).fetchall()
+            con.execute("INSERT INTO meta.consumed VALUES (?, ?, ?)", [CONSUMER, upstream, seq]).fetchall()
+        con.execute("COMMIT").fetchall()
+    except BaseException:
+        con.execute("ROLLBACK").fetchall()
+        raise
 
 
-def _record_run(con: duckdb.DuckDBPyConnection, run_id: str, run: dict) -> None:
-    """One row in core.runs for this publication: runs, times, code version, every source file behind it."""
-    run_sql(con, "core/runs.sql")
-    files = published_tables()["source_files"][1]
-    con.execute(
-        f"INSERT OR REPLACE INTO core.runs SELECT ?, ?, ?::TIMESTAMPTZ, now(), ?, "
-        f"(SELECT list({{'source': source, 'file': source_file, 'sha256': sha256, 'rows': row_count}} "
-        f"ORDER BY source, source_file, file_version_id) FROM ({files})), NULL",
-        [run_id, run.get("refresh_run_id"), run.get("started"), code_version()]).fetchall()
+def _snapshot_tables(con) -> set[str]:
+    return {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'snapshot'").fetchall()}
+
+
+def source_files_select(con: duckdb.DuckDBPyConnection) -> str:
+    """A SELECT of every source's file register (each source of the registry whose register exists)."""
+    registers = []
+    for source in sources().values():
+        table = {"regional": "raw.regional_files"}.get(source.kind, f"raw.{source.name}_files")
+        if not _exists(con, table):
+            continue
+        if source.kind == "regional":
+            registers.append(f"SELECT source, source_file, sha256, size_bytes, modified_at, format, encoding, "
+                             f"synthetic, row_count, load_run, loaded_at, file_version_id FROM {table} "
+                             f"WHERE source = '{source.name}'")
+        elif source.kind == "kolada":
+            registers.append(f"SELECT 'kolada' AS source, source_file, sha256, size_bytes, modified_at, "
+                             f"format || ' ' || page_kind || ' page' AS format, 'utf-8' AS encoding, false AS synthetic, "
+                             f"row_count, load_run, loaded_at, file_version_id FROM {table}")
+        else:
+            registers.append(f"SELECT '{source.name}' AS source, source_file, sha256, size_bytes, modified_at, format, "
+                             f"encoding, synthetic, row_count, load_run, loaded_at, file_version_id FROM {table}")
+    return " UNION ALL ".join(registers) if registers else (
+        "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS source_file, NULL::VARCHAR AS sha256, "
+        "NULL::BIGINT AS size_bytes, NULL::TIMESTAMP AS modified_at, NULL::VARCHAR AS format, "
+        "NULL::VARCHAR AS encoding, NULL::BOOLEAN AS synthetic, NULL::BIGINT AS row_count, "
+        "NULL::VARCHAR AS load_run, NULL::TIMESTAMP AS loaded_at, NULL::BIGINT AS file_version_id WHERE false")
+
+
+def quarantine_select(con: duckdb.DuckDBPyConnection) -> str:
+    """A SELECT of every staging row a blocking rule holds out, of every source with a suite, with the rule's title."""
+    findings = [f"SELECT '{name}' AS source, source_file, source_row, finding, load_run FROM staging.{name} "
+                "WHERE finding IS NOT NULL" for name in sources() if _exists(con, f"staging.{name}")
+                and _has_column(con, f"staging.{name}", "finding")]
+    held = " UNION ALL ".join(findings) if findings else (
+        "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS source_file, NULL::BIGINT AS source_row, "
+        "NULL::VARCHAR[] AS finding, NULL::VARCHAR AS load_run WHERE false")
+    return (f"SELECT f.source, f.source_file, f.source_row, f.finding[1] AS column_name, f.finding[2] AS rule, "
+            f"r.title AS rule_title, f.finding[3] AS value, f.load_run FROM ({held}) f "
+            "LEFT JOIN core.quality_rules r ON r.suite = f.source AND r.rule = f.finding[2]")
+
+
+def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    schema, name = relation.split(".")
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                            "AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()[0][0])
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> bool:
+    schema, name = relation.split(".")
+    return bool(con.execute("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+                            "AND schema_name = ? AND table_name = ? AND column_name = ?",
+                            [schema, name, column]).fetchall()[0][0])
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, previous_dir: Path | None, run_id: str, run: dict) -> None:
+    """``release_runs``: every earlier publication (carried from the previous release) and this one: runs,
+    times, code version, every source file behind it. The history lives in the releases, not the live database."""
+    con.execute((SQL_DIR / "steps" / "runs.sql").read_text(encoding="utf-8")).fetchall()
+    previous = previous_dir / ANALYST_DATABASE if previous_dir else None
+    if previous is not None and previous.is_file():
+        con.execute(f"ATTACH {_literal(str(previous))} AS previous_runs (READ_ONLY)").fetchall()
+        try:
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous_runs' "
+                           "AND table_name = 'runs'").fetchall()[0][0]:
+                con.execute("INSERT INTO release_runs BY NAME SELECT * FROM previous_runs.main.runs "
+                            "WHERE run_id <> ?", [run_id]).fetchall()
+        finally:
+            con.execute("DETACH previous_runs").fetchall()
+    files = (f"(SELECT list({{'source': source, 'file': source_file, 'sha256': sha256, 'rows': row_count}} "
+             f"ORDER BY source, source_file, file_version_id) FROM core.source_files)"
+             if _exists(con, "core.source_files") else "NULL")
+    con.execute(f"INSERT INTO release_runs SELECT ?, ?, ?::TIMESTAMPTZ, now(), ?, {files}, NULL",
+                [run_id, run.get("refresh_run_id"), run.get("started"), code_version()]).fetchall()
 
 
 def _reuse(source: Path, target: Path) -> bool:
     """An unchanged table's file from the previous release, byte for byte (hard link, else copy)."""
     if not source.is_file():
         return False
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
     except OSError:
@@ -239,23 +440,29 @@ def _prune(releases: Path, keep: set[str]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _fingerprint(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, str]:
-    """Rows and a fingerprint of a snapshot table's columns and content, independent of row order."""
+def _fingerprint(con: duckdb.DuckDBPyConnection, relation: str, where: str, schema: str) -> tuple[int, str]:
+    """Rows and a fingerprint of a table's columns and content, independent of row order."""
     rows, content = con.execute(
-        f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM snapshot.main.{name} t").fetchall()[0]
-    schema = con.execute(
-        "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM duckdb_columns() "
-        "WHERE database_name = 'snapshot' AND table_name = ?", [name]).fetchall()[0][0]
+        f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {relation} t WHERE {where}").fetchall()[0]
     return rows, hashlib.sha256(f"{schema}|{rows}|{content}".encode()).hexdigest()
 
 
-def _previous_tables(release: Path | None) -> dict:
+def _previous_manifest(release: Path | None) -> dict:
     if release is None:
         return {}
     try:
-        return json.loads((release / MANIFEST).read_text(encoding="utf-8")).get("tables", {})
+        manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
+    # a release written before tables had parts: one part, the whole table
+    for table in manifest.get("tables", {}).values():
+        table.setdefault("parts", {"": {"rows": table.get("rows"), "content_sha256": table.get("content_sha256"),
+                                        "published_run": table.get("published_run")}})
+    return manifest
+
+
+def _list(values) -> str:
+    return "[" + ", ".join(_literal(v) for v in values) + "]::VARCHAR[]"
 
 
 def _fsync(path: Path) -> None:
@@ -265,25 +472,3 @@ def _fsync(path: Path) -> None:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-@dg.asset(deps=[areas, code_lists, raw_population, population, raw_population_projections, population_projections,
-                indicators, indicator_values, goals, goal_progress, *REGIONAL_ASSETS,
-                *BENCHMARK_ASSETS, quarantine, data_quality],
-          group_name="publish",
-          kinds={"duckdb", "parquet"})
-def published(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """A release (analyst.duckdb, Parquet, CSV, manifest) under releases/, switched to as one set via current/."""
-    run = refresh_before(context.instance, context.run)
-    with warehouse.connect() as con:
-        manifest = publish(con, warehouse.root, context.run_id, run)
-    for name, table in manifest["tables"].items():
-        report(context, f"published {name}: {table['rows']:,} rows"
-                        + ("" if table["changed"] else " (unchanged: Parquet kept as it was)"))
-    return dg.MaterializeResult(metadata={
-        "analyst_database": dg.MetadataValue.path(manifest["analyst_database"]),
-        "release": manifest["release"],
-        "parquet_dir": dg.MetadataValue.path(str(warehouse.root / CURRENT / PARQUET_DIR)),
-        "csv_dir": dg.MetadataValue.path(str(warehouse.root / CURRENT / CSV_DIR)),
-        "rows": dg.MetadataValue.json({n: t["rows"] for n, t in manifest["tables"].items()}),
-    })

@@ -12,8 +12,6 @@ import hashlib
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
-import dagster as dg
-
 from pipelines.settings import PROJECT_ROOT
 
 CODE_FOLDERS = ("pipelines", "sql", "indicators", "goals", "data/reference")
@@ -37,8 +35,10 @@ def code_version() -> str:
     return f"{package}+{digest.hexdigest()[:12]}"
 
 
-def refresh_before(instance: dg.DagsterInstance, publish_run: dg.DagsterRun) -> dict:
+def refresh_before(instance, publish_run) -> dict:
     """The refresh run this publication follows: the one named in its tags (sensor), else the latest."""
+    import dagster as dg  # (here: a refresh with nothing new asks code_version() and never starts Dagster)
+
     run_id = publish_run.tags.get("vardpuls/refresh_run")
     if run_id is None:
         records = instance.get_run_records(dg.RunsFilter(job_name="refresh"), limit=1)

@@ -15,11 +15,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.population.assets import population, raw_population
-from pipelines.quality.assets import quarantine
-from pipelines.reference import areas, code_lists
-from pipelines.regional.assets import ASSETS as REGIONAL_ASSETS
-from pipelines.warehouse import Warehouse
+from pipelines.definitions import ASSETS, CHECKS
+from pipelines.graph.fetch import LandingArea
+from pipelines.warehouse import Warehouse, forget_connection, register_macros
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POPULATION_FIXTURES = FIXTURES / "population"
@@ -53,15 +51,20 @@ class Site:
         path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
         return path
 
+    def materialize(self, *targets: str, instance: dg.DagsterInstance | None = None,
+                    upstream: bool = True) -> dg.ExecuteInProcessResult:
+        """Materialise the given assets ('core/units', ...) and everything upstream of them (``upstream=False``:
+        those alone), with their checks (the real assets of the graph), into this warehouse."""
+        return materialize(self.warehouse, *targets, instance=instance, upstream=upstream)
+
     def load_regional(self) -> dg.ExecuteInProcessResult:
-        """Materialise the reference data, every regional source and the quarantine (the real assets)."""
-        return dg.materialize([areas, code_lists, *REGIONAL_ASSETS, quarantine], resources={"warehouse": self.warehouse},
-                              instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        """The reference data, every regional source's facts and the quarantine (the real assets)."""
+        return self.materialize("core/units", "core/unit_months", "core/listed_inhabitants", "core/staff_fte",
+                                "core/cost", "core/bed_days", "core/quarantine")
 
     def load_population(self) -> dg.ExecuteInProcessResult:
-        """Materialise areas, raw_population and population (the real assets) into this warehouse."""
-        return dg.materialize([areas, raw_population, population], resources={"warehouse": self.warehouse},
-                              instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        """The areas, raw/population, staging/population and core/population (the real assets)."""
+        return self.materialize("core/population")
 
     def query(self, sql: str, params=None) -> list[tuple]:
         con = duckdb.connect(str(self.warehouse.live_path), read_only=True)
@@ -75,6 +78,54 @@ class Site:
         sql = ("SELECT CASE WHEN count(*) = count(persons) THEN sum(persons) END FROM core.population "
                "WHERE area_code = ? AND year = ?" + (" AND sex = ?" if sex else ""))
         return self.query(sql, [area, year] + ([sex] if sex else []))[0][0]
+
+
+def materialize(warehouse: Warehouse, *targets: str, instance: dg.DagsterInstance | None = None,
+                upstream: bool = True) -> dg.ExecuteInProcessResult:
+    """Materialise assets of the graph ('core/units', ...) with their checks into a warehouse: the given ones and
+    everything upstream of them, or (``upstream=False``) those alone."""
+    selection = dg.AssetSelection.assets(*(dg.AssetKey(t.split("/")) for t in targets))
+    # the fetches (Kolada's and SCB's APIs, jobs of their own) are never part of it: the landing folder is given
+    selection = selection.upstream() - dg.AssetSelection.key_prefixes("fetch") if upstream else selection
+    return dg.materialize([*ASSETS, *CHECKS], selection=selection, resources={"warehouse": warehouse, "landing": LandingArea(landing_dir=warehouse.landing_dir)},
+                          instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+def live_database(warehouse_root: Path) -> Path:
+    """The live DuckDB file of a warehouse folder (the pipeline's own; analysts read analyst.duckdb)."""
+    return Warehouse(landing_dir="", warehouse_dir=str(warehouse_root)).live_path
+
+
+def build_relation(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    """Build one relation file (``sql/<layer>/<name>.sql``) whole on this connection, as its asset builds it
+    (pipelines/incremental.py; a staging relation with its suite's ``finding``); its row count."""
+    from pipelines.graph.relation_assets import relation_spec
+    from pipelines.incremental import build
+    from pipelines.quality.suites import load_suites
+    from pipelines.relations import relation_files
+
+    layer, name = relation.split(".")
+    suite = {s.table: s for s in load_suites().values()}.get(relation) if layer == "staging" else None
+    forget_connection(con)  # a new connection may reuse a closed one's id: create every macro on it
+    register_macros(con)
+    return build(con, relation_spec(relation_files(layer)[name], suite), "test", whole=True).rows
+
+
+def table_files(root: Path, table: str, kind: str = "parquet") -> list[Path]:
+    """The published files of a table under a warehouse or release folder: its one file, or its file per year
+    (a table cut by year: ``parquet/<table>/year=<Y>/data.parquet``, ``csv/<table>/<table>_<Y>.csv``)."""
+    base = root / "exports" / kind
+    single = base / table / "data.parquet" if kind == "parquet" else base / f"{table}.csv"
+    return [single] if single.is_file() else sorted((base / table).glob(f"*/data.parquet" if kind == "parquet"
+                                                                           else f"{table}_*.csv"))
+
+
+def table_state(state: dict, table: str) -> dict:
+    """The entries of a {path under the warehouse: digest} map that are a published table's Parquet and CSV files."""
+    prefixes = (f"exports/parquet/{table}/", f"exports/csv/{table}/")
+    found = {k: v for k, v in state.items() if str(k).startswith(prefixes) or str(k) == f"exports/csv/{table}.csv"}
+    assert found, f"no published file of {table}"
+    return found
 
 
 def failure_message(result: dg.ExecuteInProcessResult) -> str:

@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,8 +18,10 @@ from tests.conftest import graphql, vardpuls_ui
 FIXTURES = Path(__file__).parent / "fixtures" / "population"
 
 
-def sensor_context(instance, warehouse: Warehouse, cursor: str | None = None):
-    return dg.build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": warehouse})
+def evaluate(sensor, instance, warehouse: Warehouse, cursor: str | None = None):
+    """One tick of a sensor, as the daemon runs it (its resources set up for the tick): (result, cursor after)."""
+    with dg.build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": warehouse}) as context:
+        return sensor(context), context.cursor
 
 
 def land(landing: Path, name: str = "web_export_comma_bom.csv", age_seconds: float = 60) -> Path:
@@ -35,32 +39,31 @@ def test_the_nightly_schedule_runs_the_refresh_at_two_in_stockholm():
                                                                                         "refresh")
     assert NIGHTLY_CRON == "0 2 * * *" and TIMEZONE == "Europe/Stockholm"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
-    # publish follows every refresh, whatever became of it
-    assert {s.name for s in defs.sensors} == {"new_landed_files", "publish_after_refresh",
-                                              "publish_after_failed_refresh"}
+    # derive follows every refresh and publish every derive, whatever became of it; failed runs are alerted
+    assert {s.name for s in defs.sensors} == {"new_landed_files", "derive_after_refresh", "derive_after_failed_refresh",
+                                              "publish_after_derive", "publish_after_failed_derive",
+                                              "alert_on_failed_run"}
 
 
 def test_the_sensor_asks_for_a_refresh_once_per_new_landing(tmp_path):
     sensor = defs.resolve_sensor_def("new_landed_files")
     warehouse = Warehouse(landing_dir=str(tmp_path / "landing"), warehouse_dir=str(tmp_path / "warehouse"))
     with dg.instance_for_test() as instance:
-        empty = sensor(sensor_context(instance, warehouse))
+        empty, _ = evaluate(sensor, instance, warehouse)
         assert isinstance(empty, dg.SkipReason) and "no files" in empty.skip_message
         land(warehouse.landing)
-        context = sensor_context(instance, warehouse)
-        request = sensor(context)
+        request, cursor = evaluate(sensor, instance, warehouse)
         assert isinstance(request, dg.RunRequest) and request.run_key.startswith("landing-")
-        cursor = context.cursor
         assert cursor == landing_fingerprint(warehouse.landing)[0]
         # nothing new: no second refresh
-        again = sensor(sensor_context(instance, warehouse, cursor))
+        again, _ = evaluate(sensor, instance, warehouse, cursor)
         assert isinstance(again, dg.SkipReason) and "no new or changed files" in again.skip_message
         # a file still being copied in waits for the next look
         fresh = land(warehouse.landing, "jsonstat2.json", age_seconds=0)
-        waiting = sensor(sensor_context(instance, warehouse, cursor))
+        waiting, _ = evaluate(sensor, instance, warehouse, cursor)
         assert isinstance(waiting, dg.SkipReason) and "last seconds" in waiting.skip_message
         os.utime(fresh, (time.time() - 60, time.time() - 60))
-        changed = sensor(sensor_context(instance, warehouse, cursor))
+        changed, _ = evaluate(sensor, instance, warehouse, cursor)
         assert isinstance(changed, dg.RunRequest) and changed.run_key != request.run_key
 
 
@@ -68,12 +71,33 @@ def test_the_sensor_waits_while_a_refresh_is_running(tmp_path):
     sensor = defs.resolve_sensor_def("new_landed_files")
     warehouse = Warehouse(landing_dir=str(tmp_path / "landing"), warehouse_dir=str(tmp_path / "warehouse"))
     land(warehouse.landing)
-    with dg.instance_for_test() as instance:
-        run = instance.create_run_for_job(defs.resolve_job_def("refresh"), status=dg.DagsterRunStatus.STARTED)
-        busy = sensor(sensor_context(instance, warehouse))
-        assert isinstance(busy, dg.SkipReason) and "queued or running" in busy.skip_message
-        instance.report_run_failed(run)
-        assert isinstance(sensor(sensor_context(instance, warehouse)), dg.RunRequest)
+    # the running refresh holds the writer lock in its own process, as a run launched by the daemon does: the
+    # sensor's tick must still be evaluated (and skip), not fail on the lock
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(warehouse.root)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        with dg.instance_for_test() as instance:
+            run = instance.create_run_for_job(defs.resolve_job_def("refresh"), status=dg.DagsterRunStatus.STARTED)
+            busy, _ = evaluate(sensor, instance, warehouse)
+            assert isinstance(busy, dg.SkipReason) and "queued or running" in busy.skip_message
+            holder.terminate()
+            holder.wait(timeout=30)
+            instance.report_run_failed(run)
+            assert isinstance(evaluate(sensor, instance, warehouse)[0], dg.RunRequest)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from pipelines.lock import writer_lock
+with writer_lock(Path(sys.argv[1]), "a Dagster run (refresh)"):
+    print("holding", flush=True)
+    time.sleep(120)
+"""
 
 
 RUNS = "{ runsOrError { ... on Runs { results { runId jobName status tags { key value } } } } }"
@@ -81,8 +105,8 @@ SCHEDULES = ("{ repositoriesOrError { ... on RepositoryConnection { nodes { sche
              "executionTimezone scheduleState { status } } sensors { name sensorState { status } } } } } }")
 
 
-def test_vardpuls_ui_runs_the_daemon_the_sensor_refreshes_and_publishes(tmp_path):
-    """`vardpuls ui` with a landing folder: the daemon's sensor sees the files, refreshes, then publishes."""
+def test_vardpuls_ui_runs_the_daemon_the_sensor_refreshes_derives_and_publishes(tmp_path):
+    """`vardpuls ui` with a landing folder: the daemon's sensor sees the files, refreshes, derives, then publishes."""
     landing, warehouse = tmp_path / "landing", tmp_path / "warehouse"
     land(landing)
     with vardpuls_ui(tmp_path, landing, VARDPULS_SENSOR_SECONDS="5") as (process, port):
@@ -99,13 +123,19 @@ def test_vardpuls_ui_runs_the_daemon_the_sensor_refreshes_and_publishes(tmp_path
         assert process.poll() is None, "vardpuls ui stopped"
         repository = automation["data"]["repositoriesOrError"]["nodes"][0]
         assert {(s["name"], s["cronSchedule"], s["executionTimezone"], s["scheduleState"]["status"])
-                for s in repository["schedules"]} == {("nightly_refresh", "0 2 * * *", "Europe/Stockholm", "RUNNING")}
+                for s in repository["schedules"]} == {("nightly_refresh", "0 2 * * *", "Europe/Stockholm", "RUNNING"),
+                                                      # the fetches: off until a region turns them on
+                                                      ("fetch_kolada_schedule", "0 5 * * 1", "Europe/Stockholm",
+                                                       "STOPPED"),
+                                                      ("fetch_scb_schedule", "0 5 2 * *", "Europe/Stockholm",
+                                                       "STOPPED")}
         assert all(s["sensorState"]["status"] == "RUNNING" for s in repository["sensors"])
         by_job = {r["jobName"]: r for r in runs}
-        refresh, publish = by_job.get("refresh"), by_job.get("publish")
-        assert refresh and publish, runs
-        assert refresh["status"] == "SUCCESS" and publish["status"] == "SUCCESS", runs
+        refresh, derive, publish = by_job.get("refresh"), by_job.get("derive"), by_job.get("publish")
+        assert refresh and derive and publish, runs
+        assert refresh["status"] == derive["status"] == publish["status"] == "SUCCESS", runs
         assert {"key": "vardpuls/trigger", "value": "new files"} in refresh["tags"]
+        assert {"key": "vardpuls/refresh_run", "value": refresh["runId"]} in derive["tags"]
         assert {"key": "vardpuls/refresh_run", "value": refresh["runId"]} in publish["tags"]
         assert len([r for r in runs if r["jobName"] == "refresh"]) == 1  # one landing, one refresh
         con = duckdb.connect(str(warehouse / "analyst.duckdb"), read_only=True)

@@ -27,7 +27,8 @@ def test_run_at_sample_scale_measures_every_stage_the_floor_and_the_next_night(t
         assert set(measured["stages"]) == STAGES, measured["stages"]
         assert all(measured["stages"][stage] > 0 for stage in ("parse_load", "validate", "compute", "publish"))
         assert measured["published"] and measured["wall_seconds"] > 0 and measured["peak_rss_bytes"] > 0
-        assert {"raw_staffing", "staff_fte", "data_quality", "published"} <= set(measured["steps"])
+        # Dagster's step keys: the raw load, a fact, the suite's checks and the release
+        assert {"raw__staffing", "core__staff_fte", "staffing_suite", "publish__release"} <= set(measured["steps"])
     assert result["floor"]["wall_seconds"] > 0
     assert set(result["floor"]["stages"]) == {"load", "facts", "indicators", "publish"}
     assert all(check["same"] for check in result["floor_agrees"].values()), result["floor_agrees"]

@@ -4,6 +4,7 @@ The small pages in fixtures/kolada/ are written by hand; every expected rank, me
 below is worked out from them by hand. The last tests read the real pages bundled in data/sample/kolada/.
 """
 
+import importlib
 import json
 import shutil
 from pathlib import Path
@@ -13,20 +14,23 @@ import duckdb
 import pytest
 
 from pipelines.benchmark import mapping
-from pipelines.benchmark.assets import benchmark_comparison, benchmark_kpis, benchmark_values, raw_kolada
 from pipelines.benchmark.mapping import load_benchmarks
-from pipelines.disclosure import protect
+from pipelines.graph.indicators import LONG_TABLE
+from pipelines.graph.relation_assets import relation_asset
+from pipelines.incremental import ALL, ensure_meta, record_changes
 from pipelines.publish import column_comments, published_tables, snapshot_table
-from pipelines.reference import areas, code_lists
+from pipelines.relations import relation_files
 from pipelines.settings import PROJECT_ROOT
-from pipelines.warehouse import run_sql
 
 from conftest import FIXTURES, failure_message
 
 KOLADA_FIXTURES = FIXTURES / "kolada"
 BUNDLED = PROJECT_ROOT / "data" / "sample" / "kolada"
 FIXTURE_PAGES = ("values_v3.json", "values_v2_page1.json", "values_v2_page2.json", "kpi_v2.json")
-BENCHMARK = [areas, raw_kolada, benchmark_kpis, benchmark_values]
+BENCHMARK = ("core/benchmark_values", "core/benchmark_kpis", "core/benchmark_ranks")
+# raw/kolada and everything that reads it on the way to the benchmark tables
+KOLADA_CHAIN = {"raw/kolada", "staging/kolada_values", "staging/kolada_kpis", *BENCHMARK}
+COMPARISON = ("core/benchmark_mapping", "indicators/benchmark_comparison")
 BENCHMARK_TABLES = ("benchmark_values", "benchmark_kpis", "benchmark_ranks", "benchmark_comparison")
 
 
@@ -38,9 +42,14 @@ def land(site, *names: str, source: Path = KOLADA_FIXTURES) -> Path:
     return folder
 
 
-def materialize(site, assets=BENCHMARK, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
-    return dg.materialize(assets, resources={"warehouse": site.warehouse},
-                          instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False)
+def materialize(site, targets=BENCHMARK, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+    """The benchmark tables and what they read."""
+    return site.materialize(*targets, instance=instance)
+
+
+def compare(site) -> dg.ExecuteInProcessResult:
+    """The Kolada pairs and the comparison alone, over the own values and Kolada's tables already there."""
+    return site.materialize(*COMPARISON, upstream=False)
 
 
 def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict:
@@ -115,17 +124,21 @@ def test_kpi_metadata_with_the_polarity_the_project_set(loaded):
     assert attributes == [("andel (%)",)]                  # the v2 fields not in the table are kept
 
 
-def test_a_polarity_file_with_an_unknown_polarity_is_refused_with_its_line(site, tmp_path, monkeypatch):
-    from pipelines.benchmark import assets
-    polarity = tmp_path / "kolada_kpi_polarity.csv"
-    polarity.write_text("kpi_id,polarity,reason\nN79173,higher_is_better,faster access\n"
-                        "U70425,up_is_good,overcrowding\n", encoding="utf-8")
-    monkeypatch.setattr(assets, "POLARITY_FILE", polarity)
-    land(site, *FIXTURE_PAGES)
-    result = materialize(site)
+def test_a_polarity_file_with_an_unknown_polarity_is_refused_with_its_line(loaded, tmp_path, monkeypatch):
+    site, _ = loaded
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    (reference / "kolada_kpi_polarity.csv").write_text("kpi_id,polarity,reason\nN79173,higher_is_better,faster access\n"
+                                                       "U70425,up_is_good,overcrowding\n", encoding="utf-8")
+    monkeypatch.setattr("pipelines.graph.relation_assets.REFERENCE_DIR", reference)
+    polarity = relation_asset(relation_files("core")["kolada_polarity"])  # reading the file above
+    result = dg.materialize([polarity], resources={"warehouse": site.warehouse},
+                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
     assert not result.success
-    assert failure_message(result) == (f"{polarity}, line 3, column 'polarity': 'up_is_good' is not understood: "
-                                       "expected higher_is_better, lower_is_better or no_judgement")
+    assert failure_message(result) == ("core.kolada_polarity refused, what it held stays: "
+                                       "data/reference/kolada_kpi_polarity.csv, line 3, column 'polarity': 'up_is_good' "
+                                       "is not understood: expected higher_is_better, lower_is_better or no_judgement")
+    assert site.query("SELECT polarity FROM core.kolada_polarity WHERE kpi_id = 'U70425'") == [("lower_is_better",)]
 
 
 # -- ranks, Riket and the median -------------------------------------------------------------------
@@ -171,7 +184,7 @@ def test_a_page_saying_more_exist_warns_when_the_next_page_is_missing(site):
     result = materialize(site, instance=instance)
     assert result.success
     next_page = "http://api.kolada.se/v2/data/kpi/U70425,N70845/year/2022,2023?per_page=5&page=2"
-    assert metadata(result, "raw_kolada")["pages_missing"] == [{"file": "values_v2_page1.json", "next_page": next_page}]
+    assert metadata(result, "raw/kolada")["pages_missing"] == [{"file": "values_v2_page1.json", "next_page": next_page}]
     warnings = [entry.user_message for entry in instance.all_logs(result.run_id) if entry.level >= 30]
     page = site.landing / "kolada" / "values_v2_page1.json"
     assert any(message.startswith(f"kolada: {page} says more pages exist ({next_page}) but no file")
@@ -179,7 +192,7 @@ def test_a_page_saying_more_exist_warns_when_the_next_page_is_missing(site):
     assert value(site, "U70425", "12", "2023") == (4.2, None)   # what the page holds is loaded all the same
     # with the next page landed (it points back with page=1), nothing is missing
     land(site, "values_v2_page2.json")
-    assert metadata(materialize(site), "raw_kolada")["pages_missing"] == []
+    assert metadata(materialize(site), "raw/kolada")["pages_missing"] == []
 
 
 def test_loading_the_same_pages_again_changes_nothing(loaded):
@@ -188,7 +201,7 @@ def test_loading_the_same_pages_again_changes_nothing(loaded):
     raw_before = site.query("SELECT count(*), max(file_version_id) FROM raw.kolada_values")
     again = materialize(site)
     assert again.success
-    raw = metadata(again, "raw_kolada")
+    raw = metadata(again, "raw/kolada")
     assert (raw["files_seen"], raw["files_loaded"], raw["files_unchanged"], raw["rows_loaded"]) == (4, 0, 4, 0)
     assert site.query("SELECT count(*), max(file_version_id) FROM raw.kolada_values") == raw_before
     assert site.query("SELECT count(*) FROM raw.kolada_files")[0][0] == 4
@@ -246,11 +259,13 @@ def test_a_refused_page_fails_only_the_benchmark_assets(site):
     land(site, "values_v3.json")
     assert materialize(site).success
     (site.landing / "kolada" / "broken.json").write_text('{"count": 1, "values": 3}', encoding="utf-8")
-    result = materialize(site, [areas, code_lists, *BENCHMARK[1:]])
+    result = materialize(site, (*BENCHMARK, "core/units"))
     assert not result.success
     assert "broken.json, field 'values': 3 is not understood: expected an array" in failure_message(result)
     done = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert done == {"areas", "code_lists"}                      # the others carry on; nothing the page feeds ran
+    # the others carry on (the registers, the polarity file, the organisation's chain); nothing the page feeds ran
+    assert {"core/areas", "core/kolada_polarity", "raw/organisation", "staging/organisation", "core/units"} <= done
+    assert done & KOLADA_CHAIN == set()
     assert value(site, "N79173", "19", "2023") == (60.0, None)  # what was loaded before stays
 
 
@@ -269,25 +284,31 @@ OWN_VALUES = [
 
 
 def own_indicator_values(site) -> None:
-    """core.indicator_values as the indicators asset creates it, with hand-written rows."""
+    """Hand-written rows in indicators.indicator_values, recorded as a change of it as the long table's step records
+    one (so the comparison reads them)."""
     with site.warehouse.connect() as con:
-        run_sql(con, "core/indicator_values.sql")
-        columns = {row[0] for row in con.execute("DESCRIBE core.indicator_values").fetchall()}
+        ensure_meta(con)
+        con.execute("CREATE SCHEMA IF NOT EXISTS indicators").fetchall()
+        con.execute(f"CREATE TABLE IF NOT EXISTS {LONG_TABLE} (indicator_id VARCHAR, area_code VARCHAR, "
+                    "period VARCHAR, sex VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, "
+                    "definition_version INTEGER, synthetic BOOLEAN, unit_id VARCHAR, age_group VARCHAR, "
+                    "category VARCHAR, ci_lower DOUBLE, ci_upper DOUBLE, ci_method VARCHAR, complete BOOLEAN, "
+                    "incomplete_note VARCHAR)").fetchall()
         for indicator, area, period, sex, own, synthetic, unit in OWN_VALUES:
-            if unit is not None and "unit_id" not in columns:   # a catalogue without per-hospital values
-                continue
             row = {"indicator_id": indicator, "area_code": area, "period": period, "sex": sex, "value": own,
                    "numerator": own, "denominator": 1.0, "definition_version": 1, "synthetic": synthetic,
-                   "unit_id": unit, "age_group": "all", "category": "all"}
-            row = {k: v for k, v in row.items() if k in columns}
-            con.execute(f"INSERT INTO core.indicator_values BY NAME SELECT {', '.join('? AS ' + k for k in row)}",
+                   "unit_id": unit, "age_group": "all", "category": "all", "complete": True}
+            con.execute(f"INSERT INTO {LONG_TABLE} BY NAME SELECT {', '.join('? AS ' + k for k in row)}",
                         list(row.values())).fetchall()
+        record_changes(con, LONG_TABLE, [ALL], "hand-written")
 
 
 def write_mapping(tmp_path, monkeypatch, entries: str) -> Path:
     path = tmp_path / "benchmarks.yaml"
     path.write_text("benchmarks:\n" + entries, encoding="utf-8")
     monkeypatch.setattr(mapping, "MAPPING_FILE", path)
+    # the file core.benchmark_mapping is made from (the module, which pipelines.graph's function of that name hides)
+    monkeypatch.setattr(importlib.import_module("pipelines.graph.data_assets"), "MAPPING_FILE", path)
     return path
 
 
@@ -299,10 +320,10 @@ def test_own_indicators_beside_kolada_with_the_difference(loaded, tmp_path, monk
   - {indicator_id: overcrowding_per_100_beds, kpi_id: U70425, comparable: approximate, note: somatic only}
   - {indicator_id: not_in_the_catalogue_yet, kpi_id: N79173, comparable: exact, note: absent without an error}
 """)
-    result = materialize(site, [benchmark_comparison])
+    result = compare(site)
     assert result.success, failure_message(result)
     rows = site.query("SELECT indicator_id, kpi_id, area_code, period, sex, own_value, kolada_value, difference, "
-                      "comparable, synthetic FROM core.benchmark_comparison ORDER BY ALL")
+                      "comparable, synthetic FROM indicators.benchmark_comparison ORDER BY ALL")
     expected = [
         ("beds_per_1000", "N70845", "03", "2022", "T", 2.2, 2.0, 0.2, "approximate", False),
         ("beds_per_1000", "N70845", "19", "2021", "T", 2.5, None, None, "approximate", True),
@@ -312,19 +333,23 @@ def test_own_indicators_beside_kolada_with_the_difference(loaded, tmp_path, monk
     assert [r[:7] + r[8:] for r in rows] == [e[:7] + e[8:] for e in expected]
     for got, want in zip(rows, expected):                      # the difference, own - Kolada
         assert got[7] == (None if want[7] is None else pytest.approx(want[7]))
-    assert metadata(result, "benchmark_comparison")["indicators_without_values"] == ["not_in_the_catalogue_yet"]
+    # the pair of an indicator without values has no rows, and no error
+    assert site.query("SELECT count(*) FROM core.benchmark_mapping WHERE indicator_id = 'not_in_the_catalogue_yet'") \
+        == [(1,)]
 
 
 def test_a_mapping_to_an_unknown_kpi_is_a_clear_error(loaded, tmp_path, monkeypatch):
     site, _ = loaded
     own_indicator_values(site)
-    path = write_mapping(tmp_path, monkeypatch, """
+    write_mapping(tmp_path, monkeypatch, """
   - {indicator_id: beds_per_1000, kpi_id: N70845, comparable: approximate, note: fine}
   - {indicator_id: occupancy, kpi_id: N00000, comparable: exact, note: no such KPI}
 """)
-    result = materialize(site, [benchmark_comparison])
+    result = compare(site)
     assert not result.success
-    assert failure_message(result).startswith(f"{path}, entry 2, field 'kpi_id': 'N00000' is not a known Kolada KPI")
+    assert failure_message(result).startswith(
+        "indicators.benchmark_comparison refused, what it held stays: indicators/benchmarks.yaml, entry 2, field "
+        "'kpi_id': 'N00000' is not a known Kolada KPI")
 
 
 def test_a_mapping_entry_must_say_how_comparable_it_is(tmp_path):
@@ -342,7 +367,9 @@ def bundled(tmp_path_factory):
     from conftest import Site
     site = Site(tmp_path_factory.mktemp("bundled"))
     land(site, *[p.name for p in BUNDLED.glob("*.json")], source=BUNDLED)
-    result = materialize(site)
+    # the benchmark tables, the comparison and disclosure control with everything they read (the other sources
+    # have no files here)
+    result = materialize(site, (*BENCHMARK, "indicators/benchmark_comparison", "publish/disclosure_cells"))
     assert result.success, failure_message(result)
     return site
 
@@ -375,13 +402,13 @@ def test_the_project_mapping_names_known_kpis_and_compares_without_error(bundled
     assert {"beds_per_1000": "N70845"}.items() <= {b.indicator_id: b.kpi_id for b in benchmarks}.items()
     assert all(b.kpi_id in kpis for b in benchmarks)
     own_indicator_values(bundled)
-    result = materialize(bundled, [benchmark_comparison])
+    result = compare(bundled)
     assert result.success, failure_message(result)
     # the hand-written own value 2.3 for Västmanland 2022 beside Kolada's published 2022 value
     page = json.loads((BUNDLED / "N70845.json").read_text(encoding="utf-8"))
     kolada = next(i["values"][0]["value"] for i in page["values"]
                   if i["municipality"] == "0019" and i["period"] == 2022)
-    compared = bundled.query("SELECT kolada_value, difference FROM core.benchmark_comparison WHERE indicator_id = "
+    compared = bundled.query("SELECT kolada_value, difference FROM indicators.benchmark_comparison WHERE indicator_id = "
                              "'beds_per_1000' AND area_code = '19' AND period = '2022'")
     assert compared[0] == pytest.approx((kolada, 2.3 - kolada))
 
@@ -390,7 +417,6 @@ def test_published_benchmark_tables_comment_every_column(bundled, tmp_path):
     tables = published_tables()
     with bundled.warehouse.connect() as con:
         con.execute(f"ATTACH '{tmp_path / 'snapshot.duckdb'}' AS snapshot").fetchall()
-        protect(con)  # as publish() does first: benchmark_comparison withholds what disclosure control marks
         for name in BENCHMARK_TABLES:
             description, select = tables[name]
             snapshot_table(con, name, description, select)

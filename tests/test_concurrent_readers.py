@@ -39,14 +39,25 @@ READER = textwrap.dedent('''
                 for name, table in manifest["tables"].items():
                     rows = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
                     assert rows == table["rows"], (name, rows, table["rows"])
-                    parquet = release / "exports" / "parquet" / name / "data.parquet"
-                    meta = dict(con.execute("SELECT key::VARCHAR, value::VARCHAR FROM parquet_kv_metadata(?)",
-                                            [str(parquet)]).fetchall())
-                    assert meta["content_sha256"] == table["content_sha256"], name
-                    assert con.execute("SELECT count(*) FROM read_parquet(?)", [str(parquet)]).fetchall()[0][0] \\
-                        == rows, name
-                    with open(release / "exports" / "csv" / f"{name}.csv", "rb") as csv:
-                        assert csv.read(3) == b"\\xef\\xbb\\xbf", name
+                    # every file of the table (one, or one per year) is one of the manifest's parts
+                    parts = {part["content_sha256"] for part in table.get("parts", {}).values()} \\
+                        or {table["content_sha256"]}
+                    single = release / "exports" / "parquet" / name / "data.parquet"
+                    files = [single] if single.is_file() else sorted(
+                        (release / "exports" / "parquet" / name).glob("*/data.parquet"))
+                    counted = 0
+                    for parquet in files:
+                        meta = dict(con.execute("SELECT key::VARCHAR, value::VARCHAR FROM parquet_kv_metadata(?)",
+                                                [str(parquet)]).fetchall())
+                        assert meta["content_sha256"] in parts, (name, str(parquet))
+                        counted += con.execute("SELECT count(*) FROM read_parquet(?)",
+                                               [str(parquet)]).fetchall()[0][0]
+                    assert files and counted == rows, name
+                    csv_single = release / "exports" / "csv" / f"{name}.csv"
+                    for path in [csv_single] if csv_single.is_file() else sorted(
+                            (release / "exports" / "csv" / name).glob("*.csv")):
+                        with open(path, "rb") as csv:
+                            assert csv.read(3) == b"\\xef\\xbb\\xbf", name
             finally:
                 con.close()
             rounds += 1

@@ -1,5 +1,6 @@
 """The Dagster code location: the workspace loads, and `vardpuls ui` serves the asset graph."""
 
+import json
 import os
 import subprocess
 import sys
@@ -7,15 +8,16 @@ import time
 from pathlib import Path
 
 from pipelines.definitions import defs
+from pipelines.indicators.catalogue import load_catalogue
+from pipelines.quality.suites import load_suites
 from pipelines.settings import PROJECT_ROOT
 from tests.conftest import graphql, vardpuls_ui
+from tests.snapshot_graph import SNAPSHOT
 
 BIN = Path(sys.executable).parent
-ASSETS = {"areas", "code_lists", "raw_population", "population", "indicators", "indicator_values", "published", "report",
-          "raw_organisation", "raw_listings", "raw_staffing", "raw_cost", "raw_beds", "units",
-          "listed_inhabitants", "staff_fte", "cost", "bed_days", "quarantine", "data_quality",
-          "raw_kolada", "benchmark_kpis", "benchmark_values", "benchmark_comparison",
-          "raw_population_projections", "population_projections", "goals", "goal_progress"}
+# every asset of the graph, as the committed snapshot lists them (tests/test_graph.py keeps it current)
+ASSETS = {spec["key"] for spec in json.loads(SNAPSHOT.read_text(encoding="utf-8"))}
+SUITES = load_suites()
 
 
 def test_the_asset_graph_runs_one_direction():
@@ -24,25 +26,43 @@ def test_the_asset_graph_runs_one_direction():
     assert keys == ASSETS
     upstream = {key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
                 for key in graph.get_all_asset_keys()}
-    assert upstream["population"] == {"raw_population", "areas"}
-    assert upstream["indicator_values"] == {"indicators", "population", "population_projections", "units",
-                                            "listed_inhabitants", "staff_fte", "cost", "bed_days"}
-    assert upstream["population_projections"] == {"raw_population_projections", "areas"}
-    assert upstream["goal_progress"] == {"goals", "indicator_values"}
-    assert upstream["staff_fte"] == {"raw_staffing", "units"}
-    assert upstream["units"] == {"raw_organisation", "areas", "code_lists"}
-    assert upstream["benchmark_comparison"] == {"benchmark_values", "benchmark_kpis", "indicators", "indicator_values"}
-    assert upstream["published"] == ASSETS - {"published", "report"}
-    assert upstream["report"] == {"published"}
-    refresh = {key.to_user_string() for key in defs.resolve_job_def("refresh").asset_layer.executable_asset_keys}
-    # validating and publishing are their own job, run after every refresh whatever became of it
-    assert refresh == ASSETS - {"published", "data_quality", "quarantine", "report"}
-    publish = {key.to_user_string() for key in defs.resolve_job_def("publish").asset_layer.executable_asset_keys}
-    assert publish == {"quarantine", "data_quality", "published", "report"}
-    assert upstream["quarantine"] == {"units", "listed_inhabitants", "staff_fte", "cost", "bed_days", "population"}
-    checks = {key.name for key in graph.asset_check_keys}
-    assert checks == {f"{source}_suite"
-                      for source in ("organisation", "listings", "staffing", "cost", "beds", "population")}
+    # each layer reads the one before: raw -> staging (with the registers) -> core -> indicators -> goals
+    assert upstream["staging/population"] == {"raw/population", "core/areas", "core/area_code_changes"}
+    assert upstream["core/population"] == {"staging/population", "core/areas"}
+    assert upstream["core/population_projections"] == {"staging/population_projections"}
+    assert upstream["staging/staffing"] == {"raw/staffing", "core/unit_months", "core/professions"}
+    assert upstream["core/staff_fte"] == {"staging/staffing"}
+    assert upstream["staging/organisation"] == {"raw/organisation", "core/areas", "core/activity_areas"}
+    assert upstream["core/units"] == {"staging/organisation"}
+    catalogue = {f"indicators/{i.id}" for i in load_catalogue()}
+    assert upstream["indicators/indicator_values"] == catalogue
+    assert upstream["goals/goal_progress"] == {"core/goals", "core/indicators", "core/population",
+                                               "core/population_projections", "indicators/indicator_values"}
+    assert upstream["core/goal_comments"] == set()  # the regions' comments: data files
+    assert upstream["indicators/benchmark_comparison"] == {"core/benchmark_mapping", "core/benchmark_values",
+                                                           "indicators/indicator_values"}
+    staged = {f"staging/{name}" for name in SUITES}
+    # the coverage suite only warns (a missing delivery has no row to hold out): the quarantine does not read it
+    assert upstream["core/quarantine"] == staged - {"staging/coverage"} | {"core/quality_rules"}
+    assert upstream["publish/data_docs"] == staged
+    assert "publish/disclosure_cells" in upstream["publish/release"]
+    assert upstream["publish/report"] == {"publish/release"}
+    assert {key for key, parents in upstream.items() if "publish/release" in parents} == {"publish/report"}
+    jobs = {job: {key.to_user_string() for key in defs.resolve_job_def(job).asset_layer.executable_asset_keys}
+            for job in ("refresh", "derive", "publish")}
+    # reading each source on its own, then what reads across them, then the release and what is made from it
+    assert jobs["publish"] == {"publish/release", "publish/data_docs", "publish/report"}
+    assert {"indicators/indicator_values", "indicators/indicator_trends", "goals/goal_progress", "core/quarantine",
+            "core/source_files", "publish/disclosure_cells"} <= jobs["derive"]
+    assert catalogue | {"raw/staffing", "staging/staffing", "core/staff_fte"} <= jobs["refresh"]
+    # the fetches (Kolada's and SCB's APIs) run in jobs of their own, off by default
+    fetches = {key for key in ASSETS if key.startswith("fetch/")}
+    assert fetches == {"fetch/kolada", "fetch/population", "fetch/population_projections"}
+    assert jobs["refresh"] | jobs["derive"] | jobs["publish"] == ASSETS - fetches
+    assert not (jobs["refresh"] & jobs["derive"]) and not (jobs["derive"] & jobs["publish"])
+    # one check per rule of each suite, on the staging relation it validates
+    checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
+    assert checks == {(f"staging/{name}", rule.rule) for name, suite in SUITES.items() for rule in suite.rules}
 
 
 def test_dagster_definitions_validate_loads_the_workspace(tmp_path):

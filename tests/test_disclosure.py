@@ -10,17 +10,21 @@ the real one, so a search that cannot see a number cannot pass.
 """
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipelines.cli import main
-from pipelines.disclosure import DisclosureError, load_rule, protect
+from pipelines.disclosure import load_rule, protect
 from pipelines.indicators.catalogue import CatalogueError, load_catalogue
-from pipelines.publish import publish
 from pipelines.settings import CATALOGUE_DIR
-from tests.conftest import Site
+from pipelines.warehouse import Warehouse
+from tests.conftest import Site, table_files, failure_message, live_database, materialize
+
+# what a new threshold changes, as the refresh, derive and publish jobs make them: the rule, the cells, the release
+REPUBLISH = ("core/disclosure_rule", "publish/disclosure_cells", "publish/release")
 
 ORGANISATION = """enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;giltig_från;giltig_till;datakälla
 19-VC-001;Vårdcentral Viksäng;vårdcentral;primärvård;;;1980;19-KS-1001;1;2015-01-01;;SYNTETISK test
@@ -65,14 +69,20 @@ def site(tmp_path_factory):
 
 
 def republish(site: Site, root: Path, min_count: str, monkeypatch) -> Path:
-    """Publish the site's live warehouse again under ``root`` with VARDPULS_MIN_COUNT set; the release folder."""
-    monkeypatch.setenv("VARDPULS_MIN_COUNT", min_count)
-    con = duckdb.connect(str(site.warehouse.live_path))
-    try:
-        publish(con, root, f"test-min-count-{min_count}")
-    finally:
-        con.close()
+    """The disclosure rule, disclosure control and a release made again with VARDPULS_MIN_COUNT set, on a copy of the
+    site's live warehouse under ``root`` (the first time: the site's); the release folder."""
+    result = threshold_run(site, root, min_count, monkeypatch)
+    assert result.success, failure_message(result)
     return (root / "current").resolve()
+
+
+def threshold_run(site: Site, root: Path, min_count: str, monkeypatch):
+    monkeypatch.setenv("VARDPULS_MIN_COUNT", min_count)
+    live = live_database(root)
+    if not live.exists():
+        live.parent.mkdir(parents=True)
+        shutil.copy(site.warehouse.live_path, live)
+    return materialize(Warehouse(landing_dir=str(site.landing), warehouse_dir=str(root)), *REPUBLISH, upstream=False)
 
 
 def analyst(release: Path) -> duckdb.DuckDBPyConnection:
@@ -88,7 +98,8 @@ def test_a_count_of_3_is_suppressed_with_its_reason(site):
         for period in ("2024-12", "2024"):  # the yearly value is December's
             assert listed(con, "19-VC-001", "K", period=period) == (None, None, True, PRIMARY_REASON)
         row = con.execute("SELECT * EXCLUDE (indicator_id, area_code, period, sex, unit_id, age_group, category, "
-                          "definition_version, synthetic, suppressed, suppression_reason, ci_method) "
+                          "definition_version, synthetic, suppressed, suppression_reason, ci_method, complete, "
+                          "coverage, incomplete_note, persons) "
                           "FROM indicator_values WHERE indicator_id = 'listed_inhabitants' AND unit_id = '19-VC-001' "
                           "AND sex = 'K' AND age_group = '80+' AND period = '2024-12'").fetchall()
         assert row == [(None, None, None, None, None)]  # value, numerator, denominator, ci_lower, ci_upper
@@ -211,13 +222,13 @@ def primary_rows(release: Path) -> dict[str, list]:
     with analyst(release) as con:
         snapshot = con.execute(f"SELECT {columns} FROM indicator_values WHERE {key}").fetchall()
     with duckdb.connect() as con:
-        csv = (f"read_csv('{release / 'exports' / 'csv' / 'indicator_values.csv'}', delim = ';', header = true, "
-               "all_varchar = true)")
+        csv = (f"read_csv({[str(p) for p in table_files(release, 'indicator_values', 'csv')]}, delim = ';', "
+               "header = true, all_varchar = true)")
         return {
             "analyst.duckdb": snapshot,
-            "parquet": con.execute(f"SELECT {columns} FROM read_parquet('"
-                                   f"{release / 'exports' / 'parquet' / 'indicator_values' / 'data.parquet'}') "
-                                   f"WHERE {key}").fetchall(),
+            "parquet": con.execute(f"SELECT {columns} FROM read_parquet("
+                                   f"{[str(p) for p in table_files(release, 'indicator_values')]}, "
+                                   f"hive_partitioning = false) WHERE {key}").fetchall(),
             "csv": con.execute(f"SELECT {columns} FROM {csv} WHERE {key}").fetchall(),
         }
 
@@ -263,15 +274,25 @@ def test_the_threshold_is_configuration(site, tmp_path, monkeypatch):
 @pytest.mark.parametrize("setting", ["five", "0", "2.5"])
 def test_a_threshold_that_is_not_a_whole_number_from_1_publishes_nothing(site, tmp_path, monkeypatch, setting):
     before = republish(site, tmp_path / "release", "5", monkeypatch)
-    monkeypatch.setenv("VARDPULS_MIN_COUNT", setting)
-    con = duckdb.connect(str(site.warehouse.live_path))
-    try:
-        with pytest.raises(DisclosureError, match="VARDPULS_MIN_COUNT"):
-            publish(con, tmp_path / "release", "test-refused")
-    finally:
-        con.close()
+    result = threshold_run(site, tmp_path / "release", setting, monkeypatch)
+    assert not result.success
+    assert "VARDPULS_MIN_COUNT" in failure_message(result)
+    done = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert done == set()
     # refused before anything is written: the release before stays current, and no other appeared
     assert (tmp_path / "release" / "current").resolve() == before
+    assert [p.name for p in (tmp_path / "release" / "releases").iterdir()] == [before.name]
+
+
+def test_a_threshold_that_cannot_be_read_stops_the_publish_job_that_follows(site, tmp_path, monkeypatch):
+    """`vardpuls refresh` runs the publish job whatever became of the derive job: with the threshold unreadable,
+    the release that job makes must refuse too, not publish again by the rule of before."""
+    before = republish(site, tmp_path / "release", "5", monkeypatch)
+    assert not threshold_run(site, tmp_path / "release", "five", monkeypatch).success
+    result = materialize(Warehouse(landing_dir=str(site.landing), warehouse_dir=str(tmp_path / "release")),
+                         "publish/release", upstream=False)
+    assert not result.success
+    assert "VARDPULS_MIN_COUNT" in failure_message(result) or "disclosure control" in failure_message(result)
     assert [p.name for p in (tmp_path / "release" / "releases").iterdir()] == [before.name]
 
 
@@ -282,23 +303,26 @@ def test_a_threshold_that_is_not_a_whole_number_from_1_publishes_nothing(site, t
 def hand_made(con: duckdb.DuckDBPyConnection, values: list[tuple]) -> None:
     """The tables protect() reads, with a catalogue of four made-up indicators and the given values."""
     con.execute("CREATE SCHEMA core").fetchall()
+    con.execute("CREATE SCHEMA indicators").fetchall()
     con.execute("CREATE MACRO listing_age_group(band) AS '80+'").fetchall()
     con.execute("CREATE TABLE core.areas AS SELECT * FROM (VALUES ('19', '00'), ('1980', '19'), ('1981', '19'), "
                 "('1982', '19')) a(area_code, parent_code)").fetchall()
     con.execute("CREATE TABLE core.indicators AS SELECT * FROM (VALUES ('events', 'events', 'none'), "
                 "('share', 'persons', 'persons'), ('persons', 'persons', 'none'), ('per_person', 'none', 'persons'), "
                 "('money', 'none', 'none')) i(indicator_id, disclosure_numerator, disclosure_denominator)").fetchall()
+    con.execute("ALTER TABLE core.indicators ADD COLUMN disclosure_persons VARCHAR DEFAULT 'none'").fetchall()
     con.execute("CREATE TABLE core.listed_inhabitants (county_code VARCHAR, health_centre_id VARCHAR, "
                 "period VARCHAR, sex VARCHAR, age_band VARCHAR, listed INTEGER)").fetchall()
-    con.execute("CREATE TABLE core.indicator_values (indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, "
+    con.execute("CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, "
                 "period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, numerator DOUBLE, "
-                "denominator DOUBLE)").fetchall()
-    con.executemany("INSERT INTO core.indicator_values VALUES (?, ?, NULL, '2024', ?, 'all', 'all', ?, ?)", values)
+                "denominator DOUBLE, persons BIGINT)").fetchall()
+    con.executemany("INSERT INTO indicators.indicator_values VALUES (?, ?, NULL, '2024', ?, 'all', 'all', ?, ?, NULL)",
+                    values)
 
 
 def withheld(con) -> dict:
     return {(i, a, s): r for i, a, s, r in con.execute(
-        "SELECT indicator_id, area_code, sex, reason FROM core.disclosure_cells WHERE suppressed").fetchall()}
+        "SELECT indicator_id, area_code, sex, reason FROM disclosure_work WHERE suppressed").fetchall()}
 
 
 def test_the_rules_on_hand_made_cells():

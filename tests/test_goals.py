@@ -9,11 +9,11 @@ import pyarrow as pa
 import pytest
 
 from pipelines.cli import main
-from pipelines.goals.assets import GOAL_SCHEMA
-from pipelines.goals.registry import GOALS_DIR, GoalRegistryError, load_goals
+from pipelines.goals.comments import CommentError, load_comments
+from pipelines.goals.registry import GOAL_SCHEMA, GOALS_DIR, GoalRegistryError, load_goals
 from pipelines.indicators.catalogue import load_catalogue
 from pipelines.settings import PROJECT_ROOT
-from pipelines.warehouse import run_sql
+from tests.conftest import build_relation
 
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 
@@ -130,6 +130,18 @@ goals:
      not_measurable: no source, direction: up, target: 1000, target_unit: MSEK, baseline: 2016, deadline: 2019}
   - {id: l_no_baseline, title: {sv: l, en: l}, quote: {text: l, source: t}, decision: d, indicator: ind_g,
      direction: up, target_change: 5, baseline: 2023, deadline: 2029}
+  - {id: m_doctors, title: {sv: m, en: m}, quote: {text: m, source: t}, decision: d, indicator: ind_m,
+     direction: down, target: 1100, baseline: 2022, deadline: 2029}
+  - {id: n_beds, title: {sv: n, en: n}, quote: {text: n, source: t}, decision: d, indicator: ind_n,
+     direction: down, target: 1.75, baseline: 2022, deadline: 2029}
+  - {id: o_money, title: {sv: o, en: o}, quote: {text: o, source: t}, decision: d, indicator: ind_o,
+     direction: up, target_change: 47, baseline: 2023, deadline: 2029}
+  - {id: p_no_projection, title: {sv: p, en: p}, quote: {text: p, source: t}, decision: d, indicator: ind_m,
+     direction: down, target: 1100, baseline: 2022, deadline: 2029, areas: ["17"]}
+  - {id: q_beyond_projection, title: {sv: q, en: q}, quote: {text: q, source: t}, decision: d, indicator: ind_n,
+     direction: down, target: 1.75, baseline: 2022, deadline: 2045}
+  - {id: r_beds_direction, title: {sv: r, en: r}, quote: {text: r, source: t}, decision: d, indicator: ind_n,
+     direction: down, baseline: 2022, deadline: 2029}
 """
 
 SERIES = {
@@ -142,7 +154,21 @@ SERIES = {
     "ind_f": {"2022": 3.0, "2023": 3.5},
     "ind_g": {"2024": 12},
     "ind_h": {"2018": 80, "2019": 70, "2020": 60, "2021": 55},
+    # with numerators and denominators, for what the goals take: listed inhabitants per doctor FTE (the doctors
+    # are the lever), beds per 1,000 inhabitants (the beds are), and MSEK (a count: the value is)
+    "ind_m": {"2022": (1200, 240_000, 200), "2023": (1180, 236_000, 200)},
+    "ind_n": {"2022": (2.1, 588, 280_000), "2023": (2.0, 560, 280_000)},
+    "ind_o": {"2023": 100, "2024": 120},
 }
+# The catalogue's levers of the indicators above (indicators/<id>.yaml, lever): part, unit, multiplier,
+# other part, ages; and the scale.
+LEVERS = {"ind_m": ("denominator", "doctor FTE", 1.0, "population", 1),
+          "ind_n": ("numerator", "beds", 1.0, "population", 1000),
+          "ind_o": ("value", "million SEK", 1.0, "held", 1)}
+# Area 19 has 280,000 inhabitants aged 0-100 in 2023 (half K, half M) and SCB projects 291,200 for 2029
+# (factor 1.04), nothing for 2045; area 17 has no projection.
+POPULATION = {2023: 280_000}
+PROJECTION = {2029: 291_200}
 
 
 @pytest.fixture(scope="module")
@@ -153,22 +179,46 @@ def progress(tmp_path_factory):
     registry = load_goals(root / "goals", indicator_ids=set(SERIES))
     con = duckdb.connect(str(root / "warehouse.duckdb"))
     con.execute("CREATE SCHEMA core").fetchall()
-    run_sql(con, "core/indicator_values.sql")
-    con.execute("CREATE TABLE core.indicators AS SELECT id AS indicator_id, 0 AS decimals, 'unit' AS unit_en "
-                "FROM (VALUES " + ", ".join(f"('{i}')" for i in SERIES) + ") t(id)").fetchall()
+    con.execute("CREATE SCHEMA indicators").fetchall()
+    # the long table's columns that goal progress reads
+    con.execute("CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, period VARCHAR, "
+                "sex VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, definition_version INTEGER, "
+                "synthetic BOOLEAN, unit_id VARCHAR, age_group VARCHAR, category VARCHAR, ci_lower DOUBLE, "
+                "ci_upper DOUBLE, ci_method VARCHAR)").fetchall()
+    con.execute("CREATE TABLE core.indicators (indicator_id VARCHAR, decimals INTEGER, unit_en VARCHAR, scale DOUBLE, "
+                "lever_part VARCHAR, lever_unit_en VARCHAR, lever_multiplier DOUBLE, lever_other_part VARCHAR, "
+                "lever_age_from INTEGER, lever_age_to INTEGER)").fetchall()
+    for indicator in SERIES:
+        part, unit, multiplier, other, scale = LEVERS.get(indicator, (None, None, None, None, 1))
+        con.execute("INSERT INTO core.indicators VALUES (?, 0, 'unit', ?, ?, ?, ?, ?, 0, 100)",
+                    [indicator, scale, part, unit, multiplier, other]).fetchall()
     for indicator, values in SERIES.items():
         for period, value in values.items():
-            con.execute("INSERT INTO core.indicator_values (indicator_id, area_code, period, sex, value, "
-                        "definition_version, synthetic, unit_id, age_group, category) "
-                        "VALUES (?, '19', ?, 'T', ?, 1, false, NULL, 'all', 'all')", [indicator, period, value]).fetchall()
+            value, numerator, denominator = value if isinstance(value, tuple) else (value, None, None)
+            con.execute("INSERT INTO indicators.indicator_values (indicator_id, area_code, period, sex, value, numerator, "
+                        "denominator, definition_version, synthetic, unit_id, age_group, category) "
+                        "VALUES (?, '19', ?, 'T', ?, ?, ?, 1, false, NULL, 'all', 'all')",
+                        [indicator, period, value, numerator, denominator]).fetchall()
+    # area 17 has the doctors' series too, but no population
+    con.execute("INSERT INTO indicators.indicator_values (indicator_id, area_code, period, sex, value, numerator, denominator, "
+                "definition_version, synthetic, unit_id, age_group, category) SELECT indicator_id, '17', period, sex, "
+                "value, numerator, denominator, 1, false, NULL, 'all', 'all' FROM indicators.indicator_values "
+                "WHERE indicator_id = 'ind_m'").fetchall()
+    # the population by single age and sex: the totals above spread evenly over 101 ages and two sexes
+    for table, totals in (("population", POPULATION), ("population_projections", PROJECTION)):
+        con.execute(f"CREATE TABLE core.{table} (area_code VARCHAR, year INTEGER, age INTEGER, sex VARCHAR, "
+                    "persons DOUBLE)").fetchall()
+        for year, total in totals.items():
+            con.execute(f"INSERT INTO core.{table} SELECT '19', ?, age, sex, ? / 202.0 FROM range(101) a(age), "
+                        "(VALUES ('K'), ('M')) s(sex)", [year, total]).fetchall()
     # a health centre's value in the baseline year: not the area's series
-    con.execute("INSERT INTO core.indicator_values (indicator_id, area_code, period, sex, value, definition_version, "
+    con.execute("INSERT INTO indicators.indicator_values (indicator_id, area_code, period, sex, value, definition_version, "
                 "synthetic, unit_id, age_group, category) VALUES ('ind_a', '19', '2020', 'T', 1, 1, false, "
                 "'19-VC-001', 'all', 'all')").fetchall()
     con.register("goal_rows", pa.Table.from_pylist([g.as_row() for g in registry], schema=GOAL_SCHEMA))
     con.execute("CREATE TABLE core.goals AS SELECT * FROM goal_rows").fetchall()
-    run_sql(con, "core/goal_progress.sql")
-    cursor = con.execute("SELECT * FROM core.goal_progress")
+    build_relation(con, "goals.goal_progress")
+    cursor = con.execute("SELECT * FROM goals.goal_progress")
     names = [d[0] for d in cursor.description]
     rows = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
     con.close()
@@ -242,6 +292,52 @@ def test_no_data_a_premise_and_a_passed_deadline(progress):
     assert "no value for the baseline year 2023" in progress["l_no_baseline"]["status_reason"]
 
 
+def test_each_status_says_what_it_rests_on(progress):
+    # four values whose projection's interval (816.6 to 1093.4) lies wholly below the target 1100
+    assert progress["a_on_track"]["certainty"] == "interval agrees"
+    assert progress["a_on_track"]["fit_first_year"] == 2020 and progress["a_on_track"]["latest_year"] == 2023
+    # two values: no interval, whatever the line says
+    assert progress["b_too_slow"]["certainty"] == "uncertain basis"
+    assert progress["h_one_value"]["certainty"] == "uncertain basis"
+    # three values on a straight line: the slope's interval is the slope, away from 0
+    assert progress["d_wrong_way"]["certainty"] == "interval agrees"
+    # the slope's interval includes 0
+    assert progress["e_unclear"]["certainty"] == "interval straddles"
+    # facts need no interval: met, deadline passed, a premise
+    assert {progress[g]["certainty"] for g in ("c_change_met", "i_too_late", "j_premise")} == {"observed"}
+    assert progress["k_unmeasurable"]["certainty"] == "no values"
+
+
+def test_what_the_goals_take_in_units_of_work(progress):
+    # doctors: 236,000 listed in 2023 grow with the population (291,200 / 280,000 = 1.04) to 245,440 in 2029;
+    # at 1,100 per doctor FTE that needs 245,440 / 1,100 = 223.127 FTE against 200: +23.127
+    doctors = progress["m_doctors"]
+    assert doctors["lever_part"] == "denominator" and doctors["lever_unit"] == "doctor FTE"
+    assert doctors["lever_growth"] == pytest.approx(1.04)
+    assert (doctors["lever_population_latest"], doctors["lever_population_deadline"]) == pytest.approx((280_000, 291_200))
+    assert doctors["lever_other_latest"] == 236_000 and doctors["lever_other_at_deadline"] == pytest.approx(245_440)
+    assert doctors["lever_needed"] == pytest.approx(245_440 / 1100)
+    assert doctors["lever_change"] == pytest.approx(245_440 / 1100 - 200)
+    assert "factor 1.0400" in doctors["lever_assumption"] and "245440.0" in doctors["lever_assumption"]
+    # beds: 1.75 per 1,000 of 291,200 inhabitants = 509.6 beds against 560 in 2023: -50.4
+    beds = progress["n_beds"]
+    assert beds["lever_part"] == "numerator" and beds["lever_needed"] == pytest.approx(509.6)
+    assert beds["lever_change"] == pytest.approx(-50.4)
+    # money, a count: the target 100 + 47 = 147 less the latest 120
+    money = progress["o_money"]
+    assert (money["lever_part"], money["lever_growth"], money["lever_change"]) == ("value", 1.0, pytest.approx(27))
+    assert money["lever_assumption"].startswith("the target 147 less the latest value 120 (2024)")
+    # nothing to compute, each with its reason
+    for goal, reason in (("a_on_track", "the catalogue names no lever for ind_a"),
+                         ("p_no_projection", "no population projection for area 17 in 2029"),
+                         ("q_beyond_projection", "no population projection for area 19 in 2045"),
+                         ("r_beds_direction", "no number to reach"),
+                         ("i_too_late", "the catalogue names no lever")):
+        row = progress[goal]
+        assert row["lever_change"] is None and row["lever_part"] is None, goal
+        assert row["lever_assumption"].startswith("not computed: " + reason), (goal, row["lever_assumption"])
+
+
 def test_the_bundled_sample_follows_every_seed_goal(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     warehouse = tmp_path / "warehouse"
@@ -262,7 +358,8 @@ def test_the_bundled_sample_follows_every_seed_goal(tmp_path, monkeypatch, capsy
     # Västra Götaland has no regional sources in the sample, and the fund has no source anywhere
     assert {status[g] for g in SEED_GOALS["14"]} == {"no data"}
     assert status["varmland_staff_per_inhabitant"] == "no data"
-    assert status["varmland_80plus_growth"] == "monitored"
+    # a premise resting on one yearly value (the projection's change from 2024) is no data, by the README's rule 1
+    assert status["varmland_80plus_growth"] == "no data"
     # the synthetic sample is calibrated to 63 MSEK more for primary care in 2024 than 2023 (47 are needed)
     assert status["vastmanland_primary_care_investment"] == "achieved"
     assert comments[0] == comments[1] > 0  # every published column is described
@@ -274,3 +371,42 @@ def test_the_bundled_sample_follows_every_seed_goal(tmp_path, monkeypatch, capsy
     listed = next(line for line in out.splitlines() if line.strip().startswith("vastmanland_listed_per_gp*"))
     assert "1,100" in listed and "2029" in listed
     assert "SYNTHETIC" in out
+
+
+# --- Comments on the goals (goals/comments/*.yaml) ----------------------------------------------------------
+
+COMMENT = """\
+region: "19"
+comments:
+  - goal: vastmanland_listed_per_gp
+    date: 2025-03-01
+    author: Anna Andersson, hälso- och sjukvårdsdirektör
+    text: >-
+      Två vårdcentraler har rekryterat under hösten.
+"""
+
+
+def test_a_comment_is_read_with_its_author_and_date(tmp_path):
+    (tmp_path / "vastmanland.yaml").write_text(COMMENT, encoding="utf-8")
+    comments = load_comments(load_goals(), tmp_path)
+    assert [(c.goal_id, c.area_code, c.comment_date.isoformat(), c.author, c.text) for c in comments] == [
+        ("vastmanland_listed_per_gp", "19", "2025-03-01", "Anna Andersson, hälso- och sjukvårdsdirektör",
+         "Två vårdcentraler har rekryterat under hösten.")]
+    assert load_comments(load_goals(), tmp_path / "none") == []  # no folder: no comments
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t.replace("vastmanland_listed_per_gp", "vastmanland_nothing"), "'vastmanland_nothing' is not a goal"),
+    (lambda t: t.replace('region: "19"', 'region: "17"'), "is region 19's goal, not region 17's"),
+    (lambda t: t.replace("    date:", '    area: "1980"\n    date:'), "'1980' is not an area the goal follows"),
+    (lambda t: t.replace("2025-03-01", "1 mars"), "field 'date': must be a date"),
+    (lambda t: t.replace("    author: Anna Andersson, hälso- och sjukvårdsdirektör\n", ""), "field 'author': missing"),
+    (lambda t: t.replace("    text:", "    signed: yes\n    text:"), "field 'signed': not a comment field"),
+    (lambda t: t + t[t.index("  - goal"):], "has a comment already"),
+    (lambda t: t.replace('region: "19"', 'region: "01"'), "'01' has no goals in the registry"),
+])
+def test_a_broken_comment_is_refused_with_file_comment_and_field(tmp_path, edit, message):
+    (tmp_path / "vastmanland.yaml").write_text(edit(COMMENT), encoding="utf-8")
+    with pytest.raises(CommentError, match="vastmanland.yaml") as error:
+        load_comments(load_goals(), tmp_path)
+    assert message in str(error.value)

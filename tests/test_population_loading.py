@@ -29,7 +29,7 @@ def test_loading_the_same_files_again_changes_nothing(site):
     after = site.query("SELECT * FROM raw.population ORDER BY ALL"), site.query("SELECT * FROM core.population ORDER BY ALL")
     assert after == before
     assert site.query("SELECT count(*) FROM raw.population_files") == [(2,)]
-    metadata = second.asset_materializations_for_node("raw_population")[0].metadata
+    metadata = second.asset_materializations_for_node("raw__population")[0].metadata
     assert metadata["files_loaded"].value == 0 and metadata["files_unchanged"].value == 2
 
 

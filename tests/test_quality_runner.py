@@ -11,9 +11,11 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from pipelines.quality import (SuiteError, load_suites, validate_table, write_data_docs)
+from pipelines.quality.docs import write_data_docs
+from pipelines.quality.runner import validate_table
+from pipelines.quality.suites import SuiteError, load_suites
 from pipelines.quality.runner import _frames
-from pipelines.quality.suites import parse_suite
+from pipelines.quality.suites import parse_suite, source_headers
 from tests.conftest import Site
 
 ORGANISATION = """enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;giltig_från;giltig_till
@@ -41,10 +43,12 @@ COST = """period;kostnadsställe;konto;verksamhet;belopp
 2024-01;19-KS-1002;3110;1;-80000
 2024-01;19-KS-2001;5010;2;3000000
 """
+# Both wards on both days: a ward's gap is counted from the first day the census was delivered.
 BEDS = """datum;avdelnings_id;disponibla_vårdplatser;belagda;överbelagda;utlokaliserade;utskrivningsklara;utskrivningar
 2024-03-30;19-AVD-01;24;20;0;0;1;4
 2024-03-31;19-AVD-01;24;26;2;0;1;5
 2024-03-31;19-AVD-02;18;17;0;1;2;3
+2024-03-30;19-AVD-02;18;16;0;0;1;2
 """
 # Gotland: the county (09) has one municipality (0980), so the county equals its sum of parts.
 POPULATION = """"region","ålder","kön","2023"
@@ -53,12 +57,27 @@ POPULATION = """"region","ålder","kön","2023"
 "0980 Gotland","0 år","män",300
 "0980 Gotland","0 år","kvinnor",290
 """
+# a price index (test figures)
+DEFLATORS = """år;index;källa
+2022;96,0;test index
+2023;100,0;test index
+2024;104,5;test index
+"""
+# SCB's projection (BE0401) of the same cells for 2025.
+POPULATION_PROJECTIONS = """"region","ålder","kön","2025"
+"09 Gotlands län","0 år","män",310
+"09 Gotlands län","0 år","kvinnor",295
+"0980 Gotland","0 år","män",310
+"0980 Gotland","0 år","kvinnor",295
+"""
 FILES = {"organisation": ("enheter.csv", ORGANISATION), "listings": ("listning_2024-01.csv", LISTINGS),
          "staffing": ("personal_2024-01.csv", STAFFING), "cost": ("huvudbok_2024-01.csv", COST),
-         "beds": ("vardplatslage_2024-03.csv", BEDS), "population": ("folkmangd_gotland.csv", POPULATION)}
+         "beds": ("vardplatslage_2024-03.csv", BEDS), "population": ("folkmangd_gotland.csv", POPULATION),
+         "deflators": ("index.csv", DEFLATORS),
+         "population_projections": ("framskrivning_gotland.csv", POPULATION_PROJECTIONS)}
 WARNINGS = {"ward_has_hospital", "ward_has_specialty", "fte_at_most_full_time", "sick_hours_within_hours_worked",
             "discharge_ready_within_occupied", "no_missing_month_before", "no_missing_day_before",
-            "no_missing_year_before"}
+            "no_missing_year_before", "unit_delivered", "amount_plausible", "listed_plausible", "beds_available_typical"}
 SUITES = load_suites()
 
 
@@ -70,6 +89,8 @@ def clean_warehouse(tmp_path_factory) -> Path:
         site.write_source(source, name, text)
     assert site.load_regional().success
     assert site.load_population().success
+    assert site.materialize("staging/deflators", "staging/coverage").success
+    assert site.materialize("core/population_projections").success
     for source in FILES:
         assert site.query(f"SELECT count(*) FROM staging.{source} WHERE finding IS NOT NULL") == [(0,)], source
     return site.warehouse.live_path
@@ -90,6 +111,16 @@ def validate(con, source: str, **options):
 
 
 # (source, rule, SET clause, rows broken, other rules the same change breaks)
+POPULATION_BREAKS = [
+    ("population", "area_registered", "area_known = false, area_label = '99 Okänt län'", (2, 3), ()),
+    ("population", "year_given", "year = NULL, period_label = 'år'", (2, 3), ()),
+    ("population", "age_in_range", "age = 150, age_label = '150 år'", (2, 3), ()),
+    ("population", "sex_known", "sex = 'X', sex_label = 'okänt'", (2, 3), ()),
+    ("population", "persons_not_negative", "persons = -5, value_text = '-5'", (2, 3), ()),
+    ("population", "one_row_per_key", "occurrence = 2", (2, 3), ()),
+    ("population", "no_missing_year_before", "years_missing_before = 2, continuity_text = '0980 Gotland 2023'",
+     (2, 3), ()),
+]
 BREAKS = [
     ("organisation", "unit_id_given", "unit_id = NULL", (2, 7), ()),
     ("organisation", "unit_name_given", "unit_name = NULL", (2, 7), ()),
@@ -150,27 +181,49 @@ BREAKS = [
     ("beds", "discharge_ready_within_occupied", "discharge_ready = 99, discharge_ready_text = '99'", (2, 3), ()),
     ("beds", "one_row_per_ward_day", "occurrence = 2", (2, 3), ()),
     ("beds", "no_missing_day_before", "days_missing_before = 3, continuity_text = '2024-03-30 (...)'", (2, 3), ()),
-    ("population", "area_registered", "area_known = false, area_label = '99 Okänt län'", (2, 3), ()),
-    ("population", "year_given", "year = NULL, period_label = 'år'", (2, 3), ()),
-    ("population", "age_in_range", "age = 150, age_label = '150 år'", (2, 3), ()),
-    ("population", "sex_known", "sex = 'X', sex_label = 'okänt'", (2, 3), ()),
-    ("population", "persons_not_negative", "persons = -5, value_text = '-5'", (2, 3), ()),
-    ("population", "one_row_per_key", "occurrence = 2", (2, 3), ()),
+    *POPULATION_BREAKS,
     ("population", "equals_sum_of_parts", "parts_disagree = true, parts_check_text = '09 Gotlands län 2023: 300'",
      (2, 3), ()),
-    ("population", "no_missing_year_before", "years_missing_before = 2, continuity_text = '0980 Gotland 2023'",
-     (2, 3), ()),
+    ("deflators", "year_is_a_year", "year = NULL, year_text = 'tjugo'", (2, 3), ()),
+    ("deflators", "year_in_range", "year = 1850, year_text = '1850'", (2, 3), ()),
+    ("deflators", "index_is_a_number", "price_index = NULL, price_index_text = 'hundra'", (2, 3), ()),
+    ("deflators", "index_positive", "price_index = -1.5, price_index_text = '-1,5'", (2, 3), ()),
+    ("deflators", "source_named", "index_source = NULL", (2, 3), ()),
+    ("deflators", "one_row_per_year", "occurrence = 2", (2, 3), ()),
+    *[("population_projections", rule, change, (2, 3), ()) for _, rule, change, _, _ in POPULATION_BREAKS],
     ("beds", "occupied_within_capacity", "beds_over_capacity = 3, beds_occupied_text = '40'", (2, 3), ()),
     *[("beds", f"{count}_is_a_whole_number", f"{count} = NULL, {count}_text = 'många'", (2, 3), ())
       for count in ("beds_available", "beds_occupied", "overcrowded", "outlying", "discharge_ready", "discharges")],
     *[("beds", f"{count}_not_negative", f"{count} = -1, {count}_text = '-1'", (2, 3),
        ("discharge_ready_within_occupied",) if count == "beds_occupied" else ())
       for count in ("beds_available", "beds_occupied", "overcrowded", "outlying", "discharge_ready", "discharges")],
+    # ranges: what cannot have happened yet, and what no ward, health centre or month can hold
+    *[(source, "period_not_after_delivery", "months_after_delivery = 2, month_text = '2099-01'", (2, 3), ())
+      for source in ("listings", "staffing", "cost")],
+    ("beds", "census_date_not_after_delivery", "days_after_delivery = 3, census_date_text = '2099-03-01'", (2, 3), ()),
+    # a row of a period the file's name does not give
+    *[(source, "period_of_the_file", "in_file_period = false", (2, 3), ())
+      for source in ("listings", "staffing", "cost", "beds")],
+    ("population", "year_not_after_delivery", "years_after_delivery = 1, period_label = '2099'", (2, 3), ()),
+    ("staffing", "hours_worked_within_a_month", "hours_worked = 800, hours_worked_text = '800'", (2, 3), ()),
+    ("staffing", "sick_hours_within_a_month", "sick_hours = 750, sick_hours_text = '750'", (2, 3),
+     ("sick_hours_within_hours_worked",)),
+    ("cost", "amount_within_range", "amount_sek = 2e15, amount_text = '2000000000000000'", (2, 3),
+     ("amount_plausible",)),
+    ("cost", "amount_plausible", "amount_sek = 2e9, amount_text = '2000000000'", (2, 3), ()),
+    ("listings", "listed_within_range", "listed = 200000, listed_text = '200000'", (2, 3), ("listed_plausible",)),
+    ("listings", "listed_plausible", "listed = 20000, listed_text = '20000'", (2, 3), ()),
+    *[("beds", f"{count}_within_a_ward", f"{count} = 250, {count}_text = '250'", (2, 3),
+       {"beds_available": ("beds_available_typical",), "discharge_ready": ("discharge_ready_within_occupied",)}
+       .get(count, ()))
+      for count in ("beds_available", "beds_occupied", "overcrowded", "outlying", "discharge_ready", "discharges")],
+    ("beds", "beds_available_typical", "beds_available = 80, beds_available_text = '80'", (2, 3), ()),
 ]
 
 
 def test_every_suite_loads_builds_and_checks_every_column_it_reads():
-    assert set(SUITES) == set(FILES)
+    # every source's, and the deliveries the organisation register expects (staging.coverage)
+    assert set(SUITES) == set(FILES) | {"coverage"}
     for name, suite in SUITES.items():
         gx_suite = suite.expectation_suite()
         assert [e.meta["rule"] for e in gx_suite.expectations] == [rule.rule for rule in suite.rules]
@@ -182,18 +235,37 @@ def test_every_suite_loads_builds_and_checks_every_column_it_reads():
 def test_every_rule_of_every_suite_has_a_break_below():
     covered = {(source, rule) for source, rule, *_ in BREAKS}
     assert len(covered) == len(BREAKS)
-    wanted = {(name, rule.rule) for name, suite in SUITES.items() for rule in suite.rules if rule.row_level}
+    wanted = {(name, rule.rule) for name, suite in SUITES.items() for rule in suite.rules if rule.row_level
+              and name != "coverage"}  # its rows are units, not delivered rows: test_the_coverage_suite_...
     assert covered == wanted
     assert {rule.rule for suite in SUITES.values() for rule in suite.rules if rule.severity == "warning"} == WARNINGS
 
 
 def test_clean_staging_tables_pass_every_rule(clean_warehouse):
-    for source in SUITES:
+    for source in FILES:
         outcome = validate(copy_of(clean_warehouse, source), source)
         assert outcome.failed == [], (source, outcome.failed)
         assert not outcome.blocking_failed and outcome.warnings == []
         assert outcome.rows == outcome.rule("columns_present").evaluated > 0
         assert all(rule.unexpected == 0 and rule.failing_rows == [] for rule in outcome.rules)
+
+
+def test_the_coverage_suite_names_every_unit_that_did_not_deliver(clean_warehouse):
+    """The deliveries above leave units out: the payroll of January has no one at ward 19-AVD-02, the ledger no
+    row of its cost centre or the ambulance station's (the census has both wards on both days). One row per
+    unit and month: the warning names each, its row in the register the delivery the register expects."""
+    con = copy_of(clean_warehouse, "coverage")
+    outcome = validate(con, "coverage")
+    rule = outcome.rule("unit_delivered")
+    assert (rule.success, rule.severity) == (False, "warning") and not outcome.blocking_failed
+    assert sorted(row.value for row in rule.failing_rows) == [
+        "19-AVD-02 saknas i personalexporten för 2024-01",
+        "19-KS-2002 saknas i huvudboken för 2024-01",
+        "19-KS-3001 saknas i huvudboken för 2024-01"]
+    assert {(row.source_file, row.source_row) for row in rule.failing_rows} == {("enheter.csv", 6), ("enheter.csv", 7)}
+    # every unit delivered: the rule holds
+    con.execute("UPDATE staging.coverage SET delivered_all = true")
+    assert validate(con, "coverage").failed == []
 
 
 @pytest.mark.parametrize("source, rule, change, rows, also", BREAKS, ids=[f"{b[0]}-{b[1]}" for b in BREAKS])
@@ -325,7 +397,7 @@ def test_a_suite_file_with_a_mistake_is_refused(change, message):
         {"rule": "other", "title": "t", "severity": "warning", "type": "ExpectColumnValuesToNotBeNull",
          "kwargs": {"column": "fte"}, "shown_column": "sysselsättningsgrad", "value_column": "fte_text"} | change]}
     with pytest.raises(SuiteError, match=message):
-        parse_suite(doc)
+        parse_suite(doc, headers=source_headers("staffing"))
 
 
 def test_an_unknown_expectation_type_is_refused_when_the_suite_is_built():
@@ -333,7 +405,7 @@ def test_an_unknown_expectation_type_is_refused_when_the_suite_is_built():
         {"rule": "r", "title": "t", "severity": "blocking", "type": "ExpectColumnValuesToBeLovely",
          "kwargs": {"column": "account"}, "shown_column": "konto", "value_column": "account"}]}
     with pytest.raises(SuiteError, match="not a Great Expectations expectation class"):
-        parse_suite(doc).expectation_suite()
+        parse_suite(doc, headers=source_headers("cost")).expectation_suite()
 
 
 def test_data_docs_are_gx_pages_for_every_suite_that_open_offline(clean_warehouse, tmp_path):

@@ -12,13 +12,21 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.indicators.catalogue import load_catalogue
+from pipelines.quality.suites import load_suites
 from pipelines.settings import PROJECT_ROOT
+from tests.conftest import table_files, table_state
 
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 PUBLISHED_TABLES = {"areas", "indicator_values", "indicators", "population", "source_files", "units",
                     "listed_inhabitants", "staff_fte", "cost", "bed_days", "quarantine", "quality_results", "quality_rules",
                     "benchmark_values", "benchmark_kpis", "benchmark_ranks", "benchmark_comparison",
-                    "population_projections", "goals", "goal_progress", "runs", "indicator_trends", "disclosure_rule"}
+                    "population_projections", "goals", "goal_progress", "runs", "indicator_trends", "disclosure_rule",
+                    "benchmark_assessment", "rank_intervals", "unit_funnels", "funnel_limits", "goal_comments",
+                    # what was delivered against what the organisation register expects, and the price index
+                    "coverage", "deflators",
+                    # vintages: what each release published and what changed (docs/vintages.md)
+                    "releases", "release_changes", "indicator_value_history", "goal_progress_history",
+                    "benchmark_value_history", "benchmark_revisions"}
 
 
 @pytest.fixture
@@ -66,9 +74,9 @@ def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path,
                            "AND (comment IS NULL OR comment = '')").fetchall() == []
         assert con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
                            "AND (comment IS NULL OR comment = '') ORDER BY ALL").fetchall() == []
-    for table, rows in counts.items():
-        parquet = tmp_path / "warehouse" / "exports" / "parquet" / table / "data.parquet"
-        assert pq.read_metadata(parquet).num_rows == rows, table
+    for table, rows in counts.items():  # one file per table, or one per year
+        files = table_files(tmp_path / "warehouse", table)
+        assert files and sum(pq.read_metadata(f).num_rows for f in files) == rows, table
     assert not list((tmp_path / "warehouse" / "releases").glob(".*")), "partial release left behind"
     # a release is read-only on disk: readers open it read-only, nobody writes into what was published
     release = (tmp_path / "warehouse" / "current").resolve()
@@ -77,16 +85,19 @@ def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path,
     csv_dir = tmp_path / "warehouse" / "exports" / "csv"
     with duckdb.connect() as con:
         for table, rows in counts.items():
-            csv = csv_dir / f"{table}.csv"
-            assert csv.read_bytes()[:3] == b"\xef\xbb\xbf", table
-            read = f"read_csv('{csv}', delim = ';', header = true, decimal_separator = ',', encoding = 'utf-8')"
+            files = table_files(tmp_path / "warehouse", table, "csv")
+            assert files and all(csv.read_bytes()[:3] == b"\xef\xbb\xbf" for csv in files), table
+            read = (f"read_csv({[str(f) for f in files]}, delim = ';', header = true, decimal_separator = ',', "
+                    "encoding = 'utf-8')")
             assert con.execute(f"SELECT count(*) FROM {read}").fetchall() == [(rows,)], table
-        parquet = tmp_path / "warehouse" / "exports" / "parquet" / "indicator_values" / "data.parquet"
-        read = f"read_csv('{csv_dir / 'indicator_values.csv'}', delim = ';', header = true, decimal_separator = ',')"
+        parquet = [str(f) for f in table_files(tmp_path / "warehouse", "indicator_values")]
+        csvs = table_files(tmp_path / "warehouse", "indicator_values", "csv")
+        read = f"read_csv({[str(f) for f in csvs]}, delim = ';', header = true, decimal_separator = ',')"
         from_csv, from_parquet = (con.execute(f"SELECT sum(value)::DOUBLE, count(value) FROM {source}").fetchall()[0]
-                                  for source in (read, f"read_parquet('{parquet}')"))
+                                  for source in (read, f"read_parquet({parquet}, hive_partitioning = false)"))
         assert from_csv[1] == from_parquet[1] and abs(from_csv[0] - from_parquet[0]) < 1e-3
-        assert ";" in (csv_dir / "indicator_values.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+        assert ";" in csvs[0].read_text(encoding="utf-8-sig").splitlines()[0]
+        assert csv_dir.is_dir()
     # the runs table traces this publication to its refresh, its code and every file behind it
     with analyst() as con:
         run = con.execute("SELECT refresh_run_id IS NOT NULL, started <= finished, code_version, len(source_files), "
@@ -101,8 +112,14 @@ def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path,
     with analyst() as con:
         suites = con.execute("SELECT suite, count(*), bool_and(success OR severity = 'warning') "
                              "FROM quality_results GROUP BY 1 ORDER BY 1").fetchall()
-    assert [s[0] for s in suites] == ["beds", "cost", "listings", "organisation", "population", "staffing"]
-    assert all(count >= 5 and no_blocking_failed for _, count, no_blocking_failed in suites)
+    # a suite per source, the deliveries the register expects (coverage), and the release's checks against the
+    # release before it (releases: docs/vintages.md)
+    assert [s[0] for s in suites] == ["beds", "cost", "coverage", "deflators", "listings", "organisation", "population",
+                                      "population_projections", "releases", "staffing"]
+    # a result per rule of each suite's file, and no blocking rule broken on the sample
+    rules = {name: len(suite.rules) for name, suite in load_suites().items()}
+    assert {suite: (count, ok) for suite, count, ok in suites if suite != "releases"} == \
+        {suite: (rules[suite], True) for suite, *_ in suites if suite != "releases"}
 
 
 def test_sample_population_matches_published_totals(refresh, analyst, capsys):
@@ -123,8 +140,8 @@ def test_sample_population_matches_published_totals(refresh, analyst, capsys):
 
 def test_indicators_agree_with_a_hand_computation_from_the_population_table(refresh, analyst, tmp_path, capsys):
     assert refresh(capsys)[0] == 0
-    rows = pq.read_table(tmp_path / "warehouse" / "exports" / "parquet" / "population" / "data.parquet",
-                         filters=[("area_code", "=", "19"), ("year", "=", 2023)]).to_pylist()
+    rows = [r for f in table_files(tmp_path / "warehouse", "population")
+            for r in pq.read_table(f, filters=[("area_code", "=", "19"), ("year", "=", 2023)]).to_pylist()]
     total = sum(r["persons"] for r in rows)
     young = sum(r["persons"] for r in rows if r["age"] <= 19)
     working = sum(r["persons"] for r in rows if 20 <= r["age"] <= 64)
@@ -143,14 +160,15 @@ def test_indicators_agree_with_a_hand_computation_from_the_population_table(refr
 
 
 # the publication log gains a row with every publication; every other table is data
-PUBLICATION_LOG = "runs"
+# the logs of runs and releases: a new row each time a release is written, whatever it holds
+PUBLICATION_LOGS = {"runs", "releases"}
 
 
 def published_parquet(warehouse: Path) -> dict[Path, str]:
-    """sha256 of every published Parquet and CSV file but the publication log's."""
+    """sha256 of every published Parquet and CSV file but the publication logs'."""
     return {p.relative_to(warehouse): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted((warehouse / "exports").rglob("*.*"))
-            if PUBLICATION_LOG not in (p.parent.name, p.stem)}
+            if not PUBLICATION_LOGS & {p.parent.name, p.stem}}
 
 
 def snapshot_tables(warehouse: Path, tables) -> dict[str, list]:
@@ -174,10 +192,10 @@ def test_a_bad_population_file_fails_the_refresh_and_changes_nothing_published(r
     assert code == 1
     assert "zz_broken.csv, row 3, column 'ålder': 'tre år' is not understood" in err
     assert "keeps what was published before" in err
-    assert "population   REFUSED" in out
+    assert re.search(r"^  population +REFUSED: ", out, re.MULTILINE), out
     assert published_parquet(warehouse) == before  # byte for byte
-    assert snapshot_tables(warehouse, PUBLISHED_TABLES - {PUBLICATION_LOG}) == \
-        {t: rows for t, rows in tables_before.items() if t != PUBLICATION_LOG}
+    assert snapshot_tables(warehouse, PUBLISHED_TABLES - PUBLICATION_LOGS) == \
+        {t: rows for t, rows in tables_before.items() if t not in PUBLICATION_LOGS}
 
 
 def test_a_refused_source_keeps_its_publication_while_the_others_move_on(refresh, tmp_path, capsys):
@@ -186,7 +204,6 @@ def test_a_refused_source_keeps_its_publication_while_the_others_move_on(refresh
     warehouse = tmp_path / "warehouse"
     assert refresh(capsys, landing=landing)[0] == 0
     staff_before = published_parquet(warehouse)
-    staff_file = Path("exports") / "parquet" / "staff_fte" / "data.parquet"
     # December arrives for every source, but the staffing file is broken
     for path in SAMPLE.rglob("*2024-12*"):
         shutil.copy(path, landing / path.parent.name / path.name)
@@ -195,13 +212,14 @@ def test_a_refused_source_keeps_its_publication_while_the_others_move_on(refresh
     code, out, err = refresh(capsys, landing=landing)
     assert code == 1
     assert "personal_2024-12.parquet: not a readable Parquet file" in err
-    assert "staffing     REFUSED" in out
+    assert re.search(r"^  staffing +REFUSED: ", out, re.MULTILINE), out
     after = published_parquet(warehouse)
-    assert after[staff_file] == staff_before[staff_file]  # the refused source: byte for byte as before
+    # the refused source: byte for byte as before
+    assert table_state(after, "staff_fte") == table_state(staff_before, "staff_fte")
     for table in ("bed_days", "listed_inhabitants", "cost"):
-        changed = Path("exports") / "parquet" / table / "data.parquet"
-        assert after[changed] != staff_before[changed], table
-        assert pq.read_table(warehouse / changed, columns=["period"]).column("period").to_pylist().count("2024-12") > 0
+        assert table_state(after, table) != table_state(staff_before, table), table
+        assert sum(pq.read_table(f, columns=["period"]).column("period").to_pylist().count("2024-12")
+                   for f in table_files(warehouse, table)) > 0, table
 
 
 def test_a_source_without_files_is_reported_and_skipped(refresh, analyst, tmp_path, capsys):

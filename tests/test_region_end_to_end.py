@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
+from tests.conftest import live_database
 
 CORE_TABLES = ("units", "listed_inhabitants", "staff_fte", "cost", "bed_days")
 PERSONNUMMER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
@@ -45,7 +46,7 @@ def test_every_core_table_is_published_with_ten_years(region):
 def test_no_personnummer_in_the_published_tables(region):
     raw = (region / "landing" / "staffing" / "personal_2020-06.csv").read_text(encoding="utf-8-sig")
     assert PERSONNUMMER.search(raw), "the region scale is meant to carry identities"
-    con = duckdb.connect(str(region / "warehouse" / "vardpuls.duckdb"), read_only=True)
+    con = duckdb.connect(str(live_database(region / "warehouse")), read_only=True)
     try:
         columns = con.execute("SELECT schema_name, table_name, column_name FROM duckdb_columns() "
                               "WHERE NOT internal AND data_type = 'VARCHAR' AND column_name NOT LIKE '%sha256' "

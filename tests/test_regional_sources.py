@@ -142,7 +142,7 @@ def test_a_new_month_touches_only_its_partition_and_a_redelivery_replaces_it(sit
     before = site.query("SELECT * FROM raw.staffing ORDER BY ALL")
     again = site.load_regional()
     assert again.success and site.query("SELECT * FROM raw.staffing ORDER BY ALL") == before
-    assert again.asset_materializations_for_node("raw_staffing")[0].metadata["files_loaded"].value == 0
+    assert again.asset_materializations_for_node("raw__staffing")[0].metadata["files_loaded"].value == 0
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -150,7 +150,7 @@ def test_a_new_month_touches_only_its_partition_and_a_redelivery_replaces_it(sit
      "required column(s) missing: anställningsnummer, anställningsform, sysselsättningsgrad"),
     (STAFFING_HEADER.replace("inhyrd", "lön") + "2024-01;1;19-VC-003;Chef;tillsvidare;1;1;0;1;x\n",
      "row 1, column 'lön': unexpected column"),
-    (STAFFING_HEADER + "2024-01;1;19-VC-003;Chef;tillsvidare;1;1;0;N\n", "cannot be read as staffing"),
+    (STAFFING_HEADER + "2024-01;1;19-VC-003;Chef;tillsvidare;1;1;0;N\n", "the line has 9 fields where a staffing row has 10"),
 ])
 def test_an_unreadable_staffing_file_fails_with_one_clear_line(site, text, expected):
     organisation(site)

@@ -7,6 +7,7 @@ Chromium is Debian's package: the session fixture installs it with apt-get when 
 (as root, or through passwordless sudo), and fails, never skips, when it cannot.
 """
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ from pipelines.settings import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 SCREENSHOTS = Path("/tmp/vardpuls-report-screenshots")
+COMMENTS = Path(__file__).parent / "fixtures" / "comments"  # an example comment, marked as one
 MINUS = "\u2212"
 
 
@@ -284,10 +286,12 @@ def test_the_report_shows_goals_values_ranks_and_never_a_suppressed_value_as_zer
             "med nuvarande takt nås målet 2031 (95 % osäkerhetsintervall 2030–2033).") in vastmanland
     assert vastmanland.count('data-chart="goal-vastmanland_listed_per_gp-19"') == 1
     # the own indicator among the regions: 1 180 against Värmland's 1 300, lower is better: 1 of 2; Riket 1 250
-    row = re.search(r'<tr id="ind-listed_per_gp_incl_trainees_hired">.*?</tr>', vastmanland, re.S).group(0)
-    assert ">1 av 2<" in row and "1\u00a0250" in row and "plats 1 av 2 regioner (1 = bäst)" in row
+    row = re.search(r'<article class="card indicator" id="ind-listed_per_gp_incl_trainees_hired">.*?</article>',
+                    vastmanland, re.S).group(0)
+    assert ">plats 1 av 2<" in row and "1\u00a0250" in row and "plats 1 av 2 regioner (1 = bäst)" in row
     # the suppressed value: the word, with the reason, and never 0 (the median of the others is 6,0)
-    row = re.search(r'<tr id="ind-sick_leave_share">.*?</tr>', vastmanland, re.S).group(0)
+    row = re.search(r'<article class="card indicator" id="ind-sick_leave_share">.*?</article>', vastmanland,
+                    re.S).group(0)
     assert 'class="suppressed" title="primary: fewer than 5 persons">undertryckt<' in row
     assert "undertryckt" in re.sub(r"<[^>]+>", " ", row)
     assert not re.search(r">\s*0(,0)?\s*<", row), row
@@ -341,6 +345,86 @@ def test_regions_with_a_page(tmp_path):
                                  "region-19.html"}
 
 
+def test_times_are_stockholms_throughout(tmp_path):
+    """The publication (2025-01-01 00:00 UTC) and the build (18:07 UTC in winter, 18:07 UTC in summer) both in
+    Stockholm's time: 01:00, 19:07 (CET) and 20:07 (CEST); never a time in UTC beside one in local time."""
+    from pipelines.report.build import read_snapshot
+    data = read_snapshot((_small_snapshot(tmp_path / "warehouse") / "current").resolve())
+    winter = render(data, built=dt.datetime(2025, 1, 1, 18, 7, tzinfo=dt.timezone.utc))
+    for html in winter.values():
+        assert "publicerad 2025-01-01 01:00 svensk tid" in html and "byggdes 2025-01-01 19:07 svensk tid" in html
+    assert "Uppdaterad 2025-01-01 01:00 (svensk tid)" in winter["region-19.html"]
+    summer = render(data, built=dt.datetime(2025, 7, 1, 18, 7, tzinfo=dt.timezone.utc))
+    assert "byggdes 2025-07-01 20:07 svensk tid" in summer["index.html"]
+
+
+def test_what_it_takes_and_how_sure_in_swedish():
+    from pipelines.report.swedish import certainty_text, lever_sentence, rank_with_interval
+    doctors = {"lever_change": 14.12, "lever_part": "denominator", "direction": "down", "deadline_year": 2029}
+    assert lever_sentence(doctors, "läkarårsarbetare", 0) == "+14 läkarårsarbetare till 2029"
+    # fewer beds reach a lower target: the change is what is needed, with its sign
+    beds = {"lever_change": -37.6, "lever_part": "numerator", "direction": "down", "deadline_year": 2029}
+    assert lever_sentence(beds, "vårdplatser", 0) == f"{MINUS}38 vårdplatser till 2029"
+    # money above its target: a margin, not "-16 MSEK needed"
+    money = {"lever_change": -16.0, "lever_part": "value", "direction": "up", "deadline_year": 2029}
+    assert lever_sentence(money, "MSEK", 0) == "marginal 16 MSEK vid tidsgränsen 2029"
+    assert lever_sentence({**money, "lever_change": None}, "MSEK", 0) is None
+    assert certainty_text({"certainty": "uncertain basis", "years_observed": 2, "fit_first_year": 2023,
+                           "latest_year": 2024}) == "osäkert underlag (2 årsvärden, 2023–2024)"
+    assert certainty_text({"certainty": "interval agrees", "years_observed": 1, "fit_first_year": 2024,
+                           "latest_year": 2024}) == "säkert enligt 95 % intervall (1 årsvärde, 2024)"
+    assert rank_with_interval(4, 2, 9, 21) == "plats 4 (2–9) av 21"
+    assert rank_with_interval(4, None, None, 21) == "plats 4 av 21 (utan osäkerhetsintervall)"
+
+
+def test_the_base_period_is_said_when_the_chart_shows_more_history(tmp_path):
+    warehouse = _small_snapshot(tmp_path / "warehouse")
+    con = duckdb.connect(str(warehouse / "current" / "analyst.duckdb"))
+    con.execute("ALTER TABLE goal_progress ADD COLUMN fit_first_year INTEGER").fetchall()
+    con.execute("UPDATE goal_progress SET fit_first_year = 2023, baseline_year = 2023 "
+                "WHERE goal_id = 'vastmanland_listed_per_gp'").fetchall()
+    con.close()
+    build_report(warehouse)
+    page = (warehouse / "report" / "region-19.html").read_text(encoding="utf-8")
+    card = re.search(r'<article class="card goal" id="goal-vastmanland_listed_per_gp-19">.*?</article>', page,
+                     re.S).group(0)
+    assert "Diagrammet visar 2021–2025; takten och prognosen bygger på 2023–2025 (från basåret)." in card
+    assert 'class="fit-period"' in card and "trendens underlag 2023–2025" in card
+
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def test_hostile_ids_and_texts_come_out_inert(tmp_path):
+    """Every value from the data is escaped by the templates (autoescaping): an id, a title, a unit and a comment
+    holding markup are text on the page, in elements and attributes alike, and no script or image gets in."""
+    warehouse = _small_snapshot(tmp_path / "warehouse")
+    con = duckdb.connect(str(warehouse / "current" / "analyst.duckdb"))
+    con.execute("INSERT INTO indicators VALUES (?, ?, ?, 'lower_is_better', 'ratio', 1, 0)",
+                [HOSTILE, '<img src=x onerror="alert(1)">', "<b>enhet</b>"]).fetchall()
+    con.executemany("INSERT INTO indicator_values VALUES (?, ?, ?, 'T', ?, NULL, 'all', 'all', true, false, NULL)",
+                    [[HOSTILE, "19", "2024", 3.0], [HOSTILE, "19", "2025", 2.0], [HOSTILE, "17", "2025", 4.0]])
+    con.execute("INSERT INTO goals SELECT ? AS goal_id, '19', 'Region Västmanland', ?, ?, NULL, ?, NULL, 2, NULL, "
+                "NULL, ?, NULL, NULL, NULL", ['"><script>x()</script>', HOSTILE, HOSTILE, HOSTILE, HOSTILE]).fetchall()
+    con.execute("INSERT INTO goal_progress SELECT ? AS goal_id, '19', '19', ?, 'T', 'all', 'all', 'down', 2024, 3, "
+                "2025, 2, 2, 2029, 2, NULL, -1, NULL, NULL, -2, NULL, NULL, NULL, NULL, NULL, 'achieved', ?, 'u', "
+                "true, false", ['"><script>x()</script>', HOSTILE, HOSTILE]).fetchall()
+    con.execute("CREATE TABLE goal_comments AS SELECT '\"><script>x()</script>' AS goal_id, '19' AS region_code, "
+                "'19' AS area_code, DATE '2025-03-01' AS comment_date, ? AS author, ? AS text, 'f' AS comments_file",
+                [HOSTILE, HOSTILE]).fetchall()
+    con.close()
+    build_report(warehouse)
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (warehouse / "report").iterdir()}
+    vastmanland = pages["region-19.html"]
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in vastmanland  # the title and the comment, as text
+    assert 'id="goal-&#34;&gt;&lt;script&gt;x()&lt;/script&gt;-19"' in vastmanland  # an id in an attribute
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in vastmanland and "&lt;b&gt;enhet&lt;/b&gt;" in vastmanland
+    for name, html in pages.items():
+        assert "<script" not in html and "<img" not in html and "<b>" not in html, name
+        for svg in re.findall(r"<svg\b.*?</svg>", html, re.S):
+            _svg(svg)  # still well-formed: the escaped id is inside the chart's attributes and title
+
+
 # ------------------------------------------------------------------------------ headless Chromium, for real
 
 def _install_chromium() -> str:
@@ -381,7 +465,7 @@ def sample_report(tmp_path_factory) -> tuple[Path, str]:
     """`vardpuls refresh` on the bundled sample, as `make run` runs it: the warehouse and what it printed."""
     root = tmp_path_factory.mktemp("report")
     env = os.environ | {"DAGSTER_HOME": str(root / "dagster_home"), "VARDPULS_LANDING": str(SAMPLE),
-                        "VARDPULS_WAREHOUSE": str(root / "warehouse")}
+                        "VARDPULS_WAREHOUSE": str(root / "warehouse"), "VARDPULS_COMMENTS": str(COMMENTS)}
     (root / "dagster_home").mkdir()
     result = subprocess.run([str(Path(sys.executable).with_name("vardpuls")), "refresh", "--landing", str(SAMPLE),
                              "--warehouse", str(root / "warehouse")], env=env, capture_output=True, text=True,
@@ -442,6 +526,61 @@ def _png_pixels(path: Path) -> tuple[int, int, list[bytes], int]:
     return width, height, rows, size
 
 
+def _one_article(page: str, anchor: str) -> str:
+    """A page of its own holding one article of a report page: its head (style) and the article."""
+    start = page.index(f'id="{anchor}"')
+    start = page.rindex("<article", 0, start)
+    end = page.index("</article>", start) + len("</article>")
+    return page[:page.index("<main>") + len("<main>")] + page[start:end] + "</main>\n</body>\n</html>\n"
+
+
+def _summary_only(page: str) -> str:
+    """A region page cut after its summary (the detail removed): what the first printed page must hold."""
+    return page[:page.index('<section id="mal">')] + "</main>\n</body>\n</html>\n"
+
+
+def _print_to_pdf(binary: str, profile: Path, page: Path, pdf: Path) -> subprocess.CompletedProcess:
+    return _run_chromium(binary, profile, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri(),
+                         timeout=240)
+
+
+def test_the_summary_prints_on_one_a4_page(chromium, sample_report, tmp_path):
+    """Every region page's summary alone prints on exactly one A4 page; and Västmanland's whole page prints with the
+    summary on page 1 and the detail from page 2 (the print stylesheet breaks after the summary)."""
+    from pypdf import PdfReader
+
+    warehouse, _ = sample_report
+    pages = sorted((warehouse / "report").glob("region-*.html"))
+    cuts = []
+    for page in pages:
+        cut = tmp_path / f"summary-{page.name}"
+        cut.write_text(_summary_only(page.read_text(encoding="utf-8")), encoding="utf-8")
+        cuts.append(cut)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda item: _print_to_pdf(chromium, tmp_path / f"profile-pdf-{item[0]}", item[1],
+                                                          item[1].with_suffix(".pdf")), enumerate(cuts)))
+    for cut, result in zip(cuts, results):
+        pdf = cut.with_suffix(".pdf")
+        assert pdf.is_file(), result.stderr[-3000:]
+        reader = PdfReader(pdf)
+        assert len(reader.pages) == 1, f"{cut.name}: the summary takes {len(reader.pages)} A4 pages"
+        width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+        assert (round(width), round(height)) == (595, 842), "A4 is 595 x 842 points"
+    whole = tmp_path / "region-19.pdf"
+    result = _print_to_pdf(chromium, tmp_path / "profile-pdf-whole", warehouse / "report" / "region-19.html", whole)
+    assert whole.is_file(), result.stderr[-3000:]
+    reader = PdfReader(whole)
+    first, second = reader.pages[0].extract_text(), reader.pages[1].extract_text()
+    flat = " ".join(first.split())
+    for title in ("Fler ambulanser och en starkare ambulanssjukvård", "Kortare vårdtider",
+                  "47 miljoner kronor per år mer till nära vård och primärvård"):
+        assert " ".join(title.split()) in flat, title
+    assert "Sammanfattning" in first and "Vad som krävs" in first and "Målen i detalj" not in first
+    assert second.lstrip().startswith("Målen i detalj")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(tmp_path / "summary-region-19.pdf", SCREENSHOTS / "summary-19-a4.pdf")
+
+
 def test_the_console_check_catches_an_error(chromium, tmp_path):
     """The check below is only worth something if it sees a page's console error: a page with one."""
     page = tmp_path / "canary.html"
@@ -485,25 +624,82 @@ def test_make_run_ends_with_the_report_and_every_page_renders_in_chromium(chromi
             assert sum(1 for c in rendered if c.startswith("goal-")) >= 6
             assert 'class="synthetic-banner"' in dom
     assert charts_seen > 100
-    # screenshots: the index, Västmanland (goals and charts) and Stockholm (Kolada only)
+    # screenshots: the index, Västmanland's summary and goals, Stockholm (Kolada only), and one of each new
+    # element on a page of its own (the page's head and style, one article): README, "The follow-up report"
     shots = tmp_path / "screenshots"
     shots.mkdir()
+    vastmanland = (warehouse / "report" / "region-19.html").read_text(encoding="utf-8")
+    elements = {"goal-what-it-takes": "goal-vastmanland_listed_per_gp-19", "indicator-rank-trend": "ind-population_share_80plus",
+                "hospitals-census": "ind-overcrowding_per_100_beds", "funnel-health-centres": "ind-listed_per_gp_incl_trainees_hired"}
+    for name, anchor in elements.items():
+        (warehouse / "report" / f"{name}.html").write_text(_one_article(vastmanland, anchor), encoding="utf-8")
     # (Västmanland tall enough to hold the goal with a target, its fifth)
-    for name, size in (("index.html", "1280,1800"), ("region-19.html", "1280,4200"), ("region-01.html", "1280,1800")):
+    for name, size in (("index.html", "1280,1800"), ("region-19.html", "1280,4200"), ("region-01.html", "1280,1800"),
+                       ("summary-19.html", "1280,1150"), *((f"{n}.html", "1280,1700") for n in elements)):
         png = shots / name.replace(".html", ".png")
+        source = warehouse / "report" / ("region-19.html" if name == "summary-19.html" else name)
         result = _run_chromium(chromium, tmp_path / f"profile-shot-{name}", f"--screenshot={png}",
-                               f"--window-size={size}", "--hide-scrollbars", (warehouse / "report" / name).as_uri())
+                               f"--window-size={size}", "--hide-scrollbars", source.as_uri())
         assert png.is_file() and png.stat().st_size > 10_000, result.stderr[-3000:]
         assert not _console_errors(result.stderr), name
-    # the charts are drawn: Västmanland's screenshot shows the series blue (#1f5fa8) and the target red (#b03a2e)
+    # the charts are drawn: Västmanland's screenshot shows the series blue (#1f5fa8) and the synthetic banner,
+    # the goal with a target its target red (#b03a2e)
     width, height, rows, size = _png_pixels(shots / "region-19.png")
     assert (width, height) == (1280, 4200)
     colours = {row[i:i + 3] for row in rows for i in range(0, len(row), size)}
-    assert bytes.fromhex("1f5fa8") in colours and bytes.fromhex("b03a2e") in colours
-    assert bytes.fromhex("ffe14d") in colours  # the synthetic banner
+    assert bytes.fromhex("1f5fa8") in colours and bytes.fromhex("ffe14d") in colours
+    _, _, rows, size = _png_pixels(shots / "goal-what-it-takes.png")
+    assert bytes.fromhex("b03a2e") in {row[i:i + 3] for row in rows for i in range(0, len(row), size)}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for png in shots.iterdir():
         shutil.copy2(png, SCREENSHOTS / png.name)
     with capsys.disabled():
         print(f"\nreport screenshots: {shots} (copied to {SCREENSHOTS}/: "
               f"{', '.join(sorted(p.name for p in SCREENSHOTS.iterdir()))})")
+
+
+def test_the_sample_report_answers_what_a_board_asks_first(sample_report):
+    """Västmanland's page of the bundled sample: the summary first, then each new element with the sample's own
+    figures (what they are is worked out in tests/test_goals.py, test_comparison.py and test_funnels.py)."""
+    warehouse, _ = sample_report
+    page = (warehouse / "report" / "region-19.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)).replace(" ", " ")
+    summary = page[page.index('<section class="summary"'):page.index('<section id="mal">')]
+    assert summary and page.index('<section class="summary"') < page.index('<section id="mal">')
+    # every goal of the registry in the summary, with its status, trend arrow, comparison and what it takes
+    assert summary.count('<td class="goal-title">') == 7
+    assert summary.count('class="trend ') >= 7 and summary.count('class="cmp ') >= 7 + 7  # rows + legend
+    # the doctors: 278,120 listed grow with SCB's projection by 1.51 % to 2029; at 1,100 per FTE 256.7 FTE
+    # against 242.5: +14; the primary-care money is already 16 MSEK above its target, in current prices
+    assert "+14 läkarårsarbetare till 2029" in summary
+    assert "marginal 16 MSEK (löpande priser) vid tidsgränsen 2029" in summary
+    assert "vid målet 1 100 behövs då 256,7 läkarårsarbetare mot 242,5 år 2024" in text
+    # two yearly values behind most statuses: said, not hidden
+    assert summary.count(">osäkert underlag<") >= 5 and "osäkert underlag (2 årsvärden, 2023–2024)" in text
+    # the beds: no other region has own values, so Kolada's counterpart places Västmanland among the 21
+    assert "femtedelen (Kolada)" in summary
+    # the comment kept as data, with its author and date
+    assert "Exempel på en kommentar" in page and "Exempel Exempelsson, hälso- och sjukvårdsdirektör (exempel), 2025-03-14" in text
+    # the population shares: a rank with its interval among the three regions with values, a trend with its words,
+    # the comparison with the median, the definition from the catalogue, breakdowns by sex
+    card = re.search(r'<article class="card indicator" id="ind-population_share_80plus">.*?</article>', page,
+                     re.S).group(0)
+    assert "plats 2 (2–2) av 3" in card and "ökar" in card and "Personer 80 år och äldre i procent" in card
+    assert 'data-chart="series-population_share_80plus"' in card and ">kvinnor<" in card and ">män<" in card
+    # the hospitals' överbeläggningar: patient-days, so no funnel limits of chance, the hospitals in a table
+    card = re.search(r'<article class="card indicator" id="ind-overcrowding_per_100_beds">.*?</article>', page,
+                     re.S).group(0)
+    assert 'data-chart="funnel-' not in card and "Per enhet (2024)" in card
+    assert "Västmanlands sjukhus Köping" in card and "Västmanlands sjukhus Fagersta" in card
+    assert "95 %:" not in card  # no interval either
+    # the health centres' listed per doctor FTE in a funnel, and the months of 2024 against 2023
+    assert 'data-chart="funnel-listed_per_gp_incl_trainees_hired"' in page
+    assert 'data-chart="monthly-listed_per_gp_incl_trainees_hired"' in page
+    # own indicators grouped by theme, Kolada in quintiles and ranks said to have no interval
+    assert [t for t in ("Befolkning", "Personal och bemanning", "Kostnader", "Vårdplatser och slutenvård")
+            if f">{t}</h3>" in page] == ["Befolkning", "Personal och bemanning", "Kostnader", "Vårdplatser och slutenvård"]
+    assert "Kolada redovisar inga konfidensintervall" in page and "class=\"cmp quint-" in page
+    # the index for management: no internal counts, a line per region with goals
+    index = (warehouse / "report" / "index.html").read_text(encoding="utf-8")
+    assert "av 6 bedömda mål är uppnådda eller i fas" in index and "Kolada-nyckeltal" not in index
+    assert "svensk tid" in page and "UTC" not in page

@@ -11,6 +11,11 @@ Sources of the figures (full references in docs/statistics.md):
 - PHE (2018), Technical Guide: Confidence intervals: Byar's method is within 0.2 % of the exact limits
   for counts of 10 or more at 95 %.
 - Eurostat (2013), Revision of the European Standard Population: the 19 bands and their weights.
+- fingertips-open (OHID's Fingertips), AnalysisTest: SingleOverlappingCIsComparatorTest (comparison with a
+  benchmark by a confidence interval), QuintilesCalculatorTest (bounds 10.8, 20.6, 30.4, 40.2 for 1..50) and
+  QuintilesComparerTest (1..10: 1 in the first quintile, 10 in the fifth; fewer than five values: none).
+- PHEindicatormethods, tests/testthat/testdata_funnel_prop_outputs.csv: Wilson funnel limits around 80.642448 %
+  (population 1: 3.204264; 3: 35.933491 and 10.150815; 20: 63.326743, 97.958152 and 53.341156).
 """
 
 import csv
@@ -312,3 +317,153 @@ def test_register_statistics_is_idempotent_and_persists(tmp_path):
         assert again.execute("SELECT round(poisson_upper(3), 3), count(*) FROM core.poisson_exact_limits"
                              ).fetchall() == [(8.767, 40)]
     assert ESP2013.is_file()
+
+
+# --- Comparison with a benchmark, quintiles, trend assessment (Fingertips) -----------------------------------
+
+# fingertips-open SingleOverlappingCIsComparatorTest: (value, lower, upper, benchmark) -> for RAG low is good
+# (polarity 0) and RAG high is good (polarity 1)
+@pytest.mark.parametrize("value, lower, upper, benchmark, low_is_good, high_is_good", [
+    (11, 10, 12, 11, "similar", "similar"),           # TestSameExactly
+    (3.05, 2.7, 3.1, 3.0, "similar", "similar"),      # TestSame
+    (3.3, 3.2, 3.5, 3.0, "worse", "better"),          # TestHigher
+    (2.5, 2.2, 2.8, 3.0, "better", "worse"),          # TestLower
+])
+def test_benchmark_compare_matches_fingertips(con, value, lower, upper, benchmark, low_is_good, high_is_good):
+    sql = "SELECT benchmark_compare($v, $l, $u, $b, $p)"
+    args = {"v": value, "l": lower, "u": upper, "b": benchmark}
+    assert one(con, sql, args | {"p": "lower_is_better"})[0] == low_is_good
+    assert one(con, sql, args | {"p": "higher_is_better"})[0] == high_is_good
+
+
+def test_benchmark_compare_edges(con):
+    # a benchmark on a limit is inside it (Fingertips: val <= upper and val >= lower)
+    assert one(con, "SELECT benchmark_compare(5, 4, 6, 6, 'lower_is_better'), "
+                    "benchmark_compare(5, 4, 6, 4, 'higher_is_better')") == ("similar", "similar")
+    # no judgement: higher or lower, never better or worse
+    assert one(con, "SELECT benchmark_compare(3.3, 3.2, 3.5, 3.0, 'no_judgement'), "
+                    "benchmark_compare(2.5, 2.2, 2.8, 3.0, 'no_judgement')") == ("higher", "lower")
+    # nothing to compare (Fingertips' TestMinusOne... and TestNoCIsOnLocalData...): NULL
+    assert one(con, "SELECT benchmark_compare(NULL, 2.2, 2.8, 3.0, 'lower_is_better'), "
+                    "benchmark_compare(2.5, 2.2, 2.8, NULL, 'lower_is_better'), "
+                    "benchmark_compare(4.0, NULL, 4.1, 3.0, 'lower_is_better'), "
+                    "benchmark_compare(4.0, 4.0, NULL, 3.0, 'lower_is_better')") == (None,) * 4
+    # the 99.8 % interval is wider: worse at 95 %, similar at 99.8 % (81/263 = 30.8 % against 25 %)
+    lower95, upper95 = one(con, "SELECT wilson_lower(81, 263), wilson_upper(81, 263)")
+    lower998, upper998 = one(con, "SELECT wilson_lower(81, 263, 3.090232), wilson_upper(81, 263, 3.090232)")
+    assert lower998 < 0.25 < lower95
+    assert one(con, "SELECT benchmark_compare(81 / 263, $l95, $u95, 0.25, 'lower_is_better'), "
+                    "benchmark_compare(81 / 263, $l998, $u998, 0.25, 'lower_is_better')",
+               {"l95": lower95, "u95": upper95, "l998": lower998, "u998": upper998}) == ("worse", "similar")
+
+
+def test_fingertips_quintiles(con):
+    # QuintilesCalculatorTest: 1..50 -> bounds 10.8, 20.6, 30.4, 40.2 (linear interpolation, R type 7)
+    bounds = one(con, "SELECT quantile_cont(x, [0.2, 0.4, 0.6, 0.8]) FROM range(1, 51) t(x)")[0]
+    assert bounds == pytest.approx([10.8, 20.6, 30.4, 40.2])
+    # QuintilesComparerTest: 1..10 -> 1 is in the first quintile, 10 in the fifth
+    rows = con.execute("SELECT x, fingertips_quintile(x, quantile_cont(x, [0.2, 0.4, 0.6, 0.8]) OVER (), "
+                       "count(x) OVER ()) FROM range(1, 11) t(x) ORDER BY x").fetchall()
+    assert rows[0] == (1, 1) and rows[-1] == (10, 5)
+    # by hand, 21 regions valued 1..21: bounds 5, 9, 13, 17; quintile 1 holds 1..5 (a bound is inside its
+    # quintile), 2 holds 6..9, 3 10..13, 4 14..17, 5 18..21
+    rows = dict(con.execute("SELECT x, fingertips_quintile(x, quantile_cont(x, [0.2, 0.4, 0.6, 0.8]) OVER (), "
+                            "count(x) OVER ()) FROM range(1, 22) t(x)").fetchall())
+    assert [rows[x] for x in (1, 5, 6, 9, 10, 13, 14, 17, 18, 21)] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    # fewer than five values: no quintile (Test_Category0IfValueCountLessThan5)
+    assert one(con, "SELECT fingertips_quintile(1, [1.6, 2.2, 2.8, 3.4], 4)")[0] is None
+    assert one(con, "SELECT quintile_assessment(1, 'higher_is_better'), quintile_assessment(1, 'lower_is_better'), "
+                    "quintile_assessment(5, 'no_judgement'), quintile_assessment(3, 'higher_is_better')") == \
+        ("worst", "best", "highest", "middle")
+
+
+def test_trend_assessment_by_polarity(con):
+    got = con.execute("SELECT trend_assessment(v, p) FROM (VALUES ('increasing', 'higher_is_better'), "
+                      "('decreasing', 'higher_is_better'), ('increasing', 'lower_is_better'), "
+                      "('decreasing', 'lower_is_better'), ('increasing', 'no_judgement'), "
+                      "('no significant change', 'lower_is_better'), ('could not be calculated', 'higher_is_better')"
+                      ") t(v, p)").fetchall()
+    assert [g[0] for g in got] == ["increasing and getting better", "decreasing and getting worse",
+                                   "increasing and getting worse", "decreasing and getting better", "increasing",
+                                   "no significant change", "could not be calculated"]
+
+
+# --- Funnel plot limits -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("population, lower95, upper95, lower998, upper998", [
+    (1, 3.204264, 100, 0, 100),
+    (2, 25.885383, 100, 0, 100),
+    (3, 35.933491, 100, 10.150815, 100),
+    (20, 63.326743, 97.958152, 53.341156, 100),
+    (24, 64.835445, 96.449451, 55.719892, 100),
+])
+def test_funnel_proportion_limits_match_phe_indicator_methods(con, population, lower95, upper95, lower998, upper998):
+    """testdata_funnel_prop_outputs.csv: the baseline 80.642448 % (PHE computes z = qnorm(p) in full; z = 3.090232
+    here moves the 99.8 % limits by about 1e-5, so those are compared to 4 decimals)."""
+    got = one(con, "SELECT 100 * funnel_proportion_limit(0.80642448, $n, 1.959964, 'lower'), "
+                   "100 * funnel_proportion_limit(0.80642448, $n, 1.959964, 'upper'), "
+                   "100 * funnel_proportion_limit(0.80642448, $n, 3.090232, 'lower'), "
+                   "100 * funnel_proportion_limit(0.80642448, $n, 3.090232, 'upper')", {"n": population})
+    assert got[0] == pytest.approx(lower95, abs=2e-6) and got[1] == pytest.approx(upper95, abs=2e-6)
+    assert got[2] == pytest.approx(lower998, abs=1e-4) and got[3] == pytest.approx(upper998, abs=1e-4)
+
+
+def test_a_funnel_limit_is_where_the_wilson_interval_reaches_the_target(con):
+    """The limit's definition, independently: a unit at the 95 % lower limit with denominator n has a Wilson
+    upper bound equal to the target."""
+    for n in (20, 250, 4000):
+        limit = one(con, "SELECT funnel_proportion_limit(0.3, $n, 1.959964, 'lower')", {"n": n})[0]
+        assert one(con, "SELECT wilson_upper($k, $n)", {"k": limit * n, "n": n})[0] == pytest.approx(0.3, abs=1e-9)
+        upper = one(con, "SELECT funnel_proportion_limit(0.3, $n, 1.959964, 'upper')", {"n": n})[0]
+        assert one(con, "SELECT wilson_lower($k, $n)", {"k": upper * n, "n": n})[0] == pytest.approx(0.3, abs=1e-9)
+    assert one(con, "SELECT funnel_proportion_limit(NULL, 10, 1.959964, 'lower'), "
+                    "funnel_proportion_limit(0.3, 0, 1.959964, 'lower'), "
+                    "funnel_proportion_limit(1.2, 10, 1.959964, 'upper')") == (None, None, None)
+    with pytest.raises(duckdb.InvalidInputException, match="side must be"):
+        con.execute("SELECT funnel_proportion_limit(0.3, 10, 1.959964, 'middle')").fetchall()
+
+
+def test_funnel_position(con):
+    # the target 5 against a unit's intervals: 95 % 6..8 and 99.8 % 5.5..8.5 -> above 99.8 %; 99.8 % 4..9 -> above 95 %
+    assert one(con, "SELECT funnel_position(5, 6, 8, 5.5, 8.5), funnel_position(5, 6, 8, 4, 9), "
+                    "funnel_position(5, 4, 6, 3, 7), funnel_position(5, 2, 4, 1, 4.5), funnel_position(5, 2, 4, 1, 6), "
+                    "funnel_position(NULL, 2, 4, 1, 6)") == \
+        ("above 99.8 %", "above 95 %", "within", "below 99.8 %", "below 95 %", None)
+
+
+# --- Seeded random numbers for the rank simulation ----------------------------------------------------------
+
+NORMALS = "SELECT seeded_normal(2024, 'key', d) AS z FROM range(200000) t(d)"
+
+
+def test_seeded_normals_are_standard_normal(con):
+    mean, sd, below_1_96, below_0, corr = one(
+        con, "SELECT avg(z), stddev(z), avg(CASE WHEN z < 1.959964 THEN 1.0 ELSE 0.0 END), "
+             "avg(CASE WHEN z < 0 THEN 1.0 ELSE 0.0 END), "
+             "(SELECT corr(seeded_uniform(2024, 'key', d, 1), seeded_uniform(2024, 'key', d, 2)) FROM range(200000) t(d)) "
+             f"FROM ({NORMALS})")
+    # 200,000 draws: the standard errors are 0.0022 (mean), 0.0016 (sd), 0.00035 (share below 1.96), 0.0011
+    assert abs(mean) < 0.01 and abs(sd - 1) < 0.008
+    assert abs(below_1_96 - 0.975) < 0.0015 and abs(below_0 - 0.5) < 0.005
+    # the two uniforms of Box-Muller are independent (hash(a, b, c, d) of the arguments would correlate, r = 0.59)
+    assert abs(corr) < 0.01
+
+
+def test_seeded_normals_are_the_same_with_any_number_of_threads(tmp_path):
+    results = []
+    for threads in (1, 4):
+        con = duckdb.connect(config={"threads": threads})
+        register_statistics(con)
+        results.append(con.execute(f"SELECT sum(z * d), count(*) FROM ({NORMALS.replace('AS z', 'AS z, d')})"
+                                   ).fetchall())
+        con.close()
+    assert results[0] == results[1]
+
+
+def test_a_value_drawn_within_its_interval(con):
+    # the two-piece normal: median at the value, 2.5th and 97.5th percentiles at the asymmetric limits 8 and 15
+    p025, median, p975 = one(con, "SELECT quantile_cont(x, 0.025), median(x), quantile_cont(x, 0.975) FROM "
+                                  "(SELECT draw_within_interval(10, 8, 15, seeded_normal(7, 'v', d)) AS x "
+                                  "FROM range(200000) t(d))")
+    assert p025 == pytest.approx(8, abs=0.03) and median == pytest.approx(10, abs=0.03)
+    assert p975 == pytest.approx(15, abs=0.06)

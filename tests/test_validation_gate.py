@@ -18,7 +18,8 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
-from pipelines.quality import load_suites, validate_table
+from pipelines.quality.runner import validate_table
+from pipelines.quality.suites import load_suites
 from tests.conftest import Site
 
 ORG_HEADER = ("enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;"
@@ -54,6 +55,8 @@ LISTINGS_HEADER = "period;vårdcentral_id;åldersgrupp;kön;antal_listade\n"
 LISTINGS_CLEAN = ["2024-01;19-VC-002;80-84;K;120", "2024-01;19-VC-002;80-84;M;95"]
 LISTINGS_BREAKS = [
     ("period_is_a_month", "2024-13;19-VC-002;0-5;K;300"),
+    ("period_not_after_delivery", "2099-01;19-VC-002;0-5;K;300"),
+    ("period_of_the_file", "2024-02;19-VC-002;0-5;K;300"),  # a month the file's name does not give
     ("health_centre_registered", "2024-01;19-VC-999;0-5;K;300"),
     ("unit_is_health_centre", "2024-01;19-AVD-01;0-5;K;300"),
     ("age_band_given", "2024-01;19-VC-002;;K;300"),
@@ -62,6 +65,7 @@ LISTINGS_BREAKS = [
     ("sex_known", "2024-01;19-VC-002;0-5;X;300"),
     ("listed_is_a_whole_number", "2024-01;19-VC-002;0-5;K;12,5"),
     ("listed_not_negative", "2024-01;19-VC-002;0-5;M;-3"),
+    ("listed_within_range", "2024-01;19-VC-002;6-17;M;200000"),
     ("one_row_per_key", LISTINGS_CLEAN[0]),
 ]
 
@@ -80,10 +84,14 @@ STAFFING_BREAKS = [
     ("fte_in_range", "2024-01;1000108;19-VC-002;Distriktssköterska;visstid;2,5;80;0;N"),
     ("hours_worked_is_a_number", "2024-01;1000109;19-VC-002;Distriktssköterska;visstid;0,5;x;0;N"),
     ("hours_worked_not_negative", "2024-01;1000110;19-VC-002;Distriktssköterska;visstid;0,5;-1;0;N"),
+    ("hours_worked_within_a_month", "2024-01;1000115;19-VC-002;Distriktssköterska;visstid;0,5;800;0;N"),
     ("sick_hours_is_a_number", "2024-01;1000111;19-VC-002;Distriktssköterska;visstid;0,5;80;x;N"),
     ("sick_hours_not_negative", "2024-01;1000112;19-VC-002;Distriktssköterska;visstid;0,5;80;-4;N"),
+    ("sick_hours_within_a_month", "2024-01;1000116;19-VC-002;Distriktssköterska;visstid;0,5;80;750;N"),
     ("hired_is_a_flag", "2024-01;1000113;19-VC-002;Distriktssköterska;visstid;0,5;80;0;kanske"),
     ("one_row_per_employee_month", STAFFING_CLEAN[1]),
+    ("period_not_after_delivery", "2099-01;1000114;19-VC-002;Distriktssköterska;visstid;0,5;80;0;N"),
+    ("period_of_the_file", "2024-02;1000115;19-VC-002;Distriktssköterska;visstid;0,5;80;0;N"),
 ]
 STAFFING_WARNINGS = [
     ("fte_at_most_full_time", "2024-01;1000201;19-VC-002;Distriktssköterska;visstid;1,2;180;0;N"),
@@ -94,11 +102,14 @@ COST_HEADER = "period;kostnadsställe;konto;verksamhet;belopp\n"
 COST_CLEAN = ["2024-01;19-KS-1002;5010;1;1200000,50", "2024-01;19-KS-1002;3110;1;-80000"]
 COST_BREAKS = [
     ("period_is_a_month", "2024;19-KS-1002;5010;1;100"),
+    ("period_not_after_delivery", "2099-01;19-KS-1002;5010;1;100"),
+    ("period_of_the_file", "2024-02;19-KS-1002;5010;1;100"),
     ("cost_centre_registered", "2024-01;19-KS-9999;5010;1;100"),
     ("account_given", "2024-01;19-KS-1002;;1;100"),
     ("account_is_four_digits", "2024-01;19-KS-1002;501;1;100"),
     ("activity_known", "2024-01;19-KS-1002;5010;42;100"),
     ("amount_is_a_number", "2024-01;19-KS-1002;5010;1;1 2 3 kr"),
+    ("amount_within_range", "2024-01;19-KS-1002;5010;1;2000000000000000"),
 ]
 
 BEDS_HEADER = ("datum;avdelnings_id;disponibla_vårdplatser;belagda;överbelagda;utlokaliserade;utskrivningsklara;"
@@ -117,15 +128,30 @@ def bed_line(day: int, ward: str = "19-AVD-01", **values: str) -> str:
 
 BEDS_BREAKS = [
     ("census_date_is_a_date", "2024-02-30;19-AVD-01;24;20;0;0;1;4"),
+    ("census_date_not_after_delivery", "2099-03-01;19-AVD-01;24;20;0;0;1;4"),
+    ("period_of_the_file", "2024-04-01;19-AVD-01;24;20;0;0;1;4"),  # a day of April in March's census
     ("ward_registered", bed_line(3, "19-AVD-99")),
     ("unit_is_a_ward", bed_line(3, "19-VC-002")),
     *[(f"{RULE_OF_COUNT[c]}_is_a_whole_number", bed_line(3 + i, **{c: "många"})) for i, c in enumerate(COUNTS)],
     *[(f"{RULE_OF_COUNT[c]}_not_negative", bed_line(9 + i, **{c: "-1"})) for i, c in enumerate(COUNTS)],
+    # days 18-23, after the gap and the warning of day 17
+    *[(f"{RULE_OF_COUNT[c]}_within_a_ward", bed_line(18 + i, **{c: "250"})) for i, c in enumerate(COUNTS)],
     ("occupied_within_capacity", bed_line(15, belagda="40")),
     ("one_row_per_ward_day", BEDS_CLEAN[0]),
 ]
 # day 16 is missing: the census of day 17 follows a gap
 BEDS_WARNINGS = [("discharge_ready_within_occupied", bed_line(17, utskrivningsklara="99"))]
+
+DEFLATORS_HEADER = "år;index;källa\n"
+DEFLATORS_CLEAN = ["2023;100,0;test index", "2024;104,5;test index"]
+DEFLATORS_BREAKS = [
+    ("year_is_a_year", "tjugo;101,0;test index"),
+    ("year_in_range", "1850;101,0;test index"),
+    ("index_is_a_number", "2021;hundra;test index"),
+    ("index_positive", "2020;-1,5;test index"),
+    ("source_named", "2019;99,0;"),
+    ("one_row_per_year", DEFLATORS_CLEAN[0]),
+]
 
 # Gotland: county 09 has one municipality, 0980. In 2023 the county's women (296) contradict the
 # municipality (295): the county's 2023 cells are held out and summed from the municipality instead.
@@ -138,6 +164,16 @@ POPULATION = """"region","ålder","kön","2022","2023"
 """
 POPULATION_2020 = """"region","ålder","kön","2020"
 "0980 Gotland","0 år","män",280
+"""
+# a year after the file was delivered: BE0101 counts what was (a year to come is a projection)
+POPULATION_2099 = """"region","ålder","kön","2099"
+"0980 Gotland","0 år","män",280
+"""
+# SCB's projection for Gotland, with a 150-year-old (line 4)
+POPULATION_PROJECTIONS = """"region","ålder","kön","2025"
+"0980 Gotland","0 år","män",320
+"0980 Gotland","0 år","kvinnor",305
+"0980 Gotland","150 år","män",1
 """
 
 
@@ -156,6 +192,7 @@ FILES = {
                                                    STAFFING_WARNINGS)),
     "cost": ("huvudbok_2024-01.csv", *delivery(COST_HEADER, COST_CLEAN, COST_BREAKS)),
     "beds": ("vardplatslage_2024-03.csv", *delivery(BEDS_HEADER, BEDS_CLEAN, BEDS_BREAKS, BEDS_WARNINGS)),
+    "deflators": ("index.csv", *delivery(DEFLATORS_HEADER, DEFLATORS_CLEAN, DEFLATORS_BREAKS)),
 }
 SUITES = load_suites()
 
@@ -169,11 +206,23 @@ def gate(tmp_path_factory):
     site.write_source("listings", "listning_2024-03.csv", LISTINGS_HEADER + "2024-03;19-VC-002;0-5;K;310\n")
     site.write("folkmangd_gotland.csv", POPULATION)
     site.write("folkmangd_gotland_2020.csv", POPULATION_2020)
+    site.write("folkmangd_gotland_2099.csv", POPULATION_2099)
+    projections = site.landing / "population_projections"
+    projections.mkdir()
+    (projections / "framskrivning_gotland.csv").write_text(POPULATION_PROJECTIONS, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         mp.setenv("DAGSTER_HOME", str(root / "dagster_home"))
         code = main(["refresh", "--landing", str(site.landing), "--warehouse", str(site.warehouse_root)])
     return site, code, out.getvalue(), err.getvalue()
+
+
+def published(site: Site, sql: str) -> list[tuple]:
+    analyst = duckdb.connect(str(site.warehouse_root / "analyst.duckdb"), read_only=True)
+    try:
+        return analyst.execute(sql).fetchall()
+    finally:
+        analyst.close()
 
 
 def expected_quarantine() -> set[tuple[str, str, int, str]]:
@@ -182,18 +231,24 @@ def expected_quarantine() -> set[tuple[str, str, int, str]]:
     # population: the 150-year-old (line 6, both years) and the county's 2023 cells (lines 2 and 3)
     rows |= {("population", "folkmangd_gotland.csv", 6, "age_in_range"),
              ("population", "folkmangd_gotland.csv", 2, "equals_sum_of_parts"),
-             ("population", "folkmangd_gotland.csv", 3, "equals_sum_of_parts")}
+             ("population", "folkmangd_gotland.csv", 3, "equals_sum_of_parts"),
+             ("population", "folkmangd_gotland_2099.csv", 2, "year_not_after_delivery"),
+             ("population_projections", "framskrivning_gotland.csv", 4, "age_in_range")}
     return rows
 
 
 def test_every_blocking_rule_a_file_can_break_is_fed_one(gate):
     fed = {(source, rule) for source, (_, _, expected) in FILES.items() for rule, severity in expected.values()
-           if severity == "blocking"} | {("population", "age_in_range"), ("population", "equals_sum_of_parts")}
-    refused_as_whole_files = {  # the population reader refuses these files before staging
-        ("population", rule) for rule in ("area_registered", "year_given", "sex_known", "persons_not_negative",
-                                          "one_row_per_key")}
+           if severity == "blocking"} | {("population", "age_in_range"), ("population", "equals_sum_of_parts"),
+                                         ("population", "year_not_after_delivery"),
+                                         ("population_projections", "age_in_range")}
+    refused_as_whole_files = {  # the SCB reader refuses these files before staging
+        (source, rule) for source in ("population", "population_projections")
+        for rule in ("area_registered", "year_given", "sex_known", "persons_not_negative", "one_row_per_key")}
     blocking = {(name, rule.rule) for name, suite in SUITES.items() for rule in suite.rules
                 if rule.severity == "blocking" and rule.row_level}
+    # the deliveries the organisation register expects (staging.coverage) have warnings only
+    assert not {rule for suite, rule in blocking if suite == "coverage"}
     assert fed | refused_as_whole_files == blocking
 
 
@@ -239,14 +294,19 @@ def test_rows_breaking_only_a_warning_stay_in_the_facts_and_are_reported(gate):
                       "AND finding IS NULL") == [(2,)]
     assert site.query("SELECT count(*) FROM core.bed_days WHERE census_date = DATE '2024-03-17'") == [(1,)]
     assert site.query("SELECT count(*) FROM core.units WHERE unit_id = '19-AVD-03'") == [(1,)]
-    warned = {row[:2] for row in site.query("SELECT suite, rule FROM core.quality_results "
-                                              "WHERE severity = 'warning' AND NOT success")}
+    warned = {row[:2] for row in published(site, "SELECT suite, rule FROM quality_results "
+                                                 "WHERE severity = 'warning' AND NOT success")}
     assert warned == {("organisation", "ward_has_hospital"), ("staffing", "fte_at_most_full_time"),
                       ("staffing", "sick_hours_within_hours_worked"), ("beds", "discharge_ready_within_occupied"),
                       ("beds", "no_missing_day_before"), ("listings", "no_missing_month_before"),
-                      ("population", "no_missing_year_before")}
+                      ("population", "no_missing_year_before"),
+                      # the rows beyond a blocking range break the warning below it too (the rows of 2099 and
+                      # February are not months the files deliver, their names say January: no gap follows)
+                      ("cost", "amount_plausible"), ("listings", "listed_plausible"), ("beds", "beds_available_typical"),
+                      # the ward 19-AVD-01 delivers no payroll rows, and its cost centre no ledger rows
+                      ("coverage", "unit_delivered")}
     # fte 2,5 breaks the blocking range and the full-time warning; hours -1 makes sick hours exceed them
-    assert site.query("SELECT unexpected FROM core.quality_results WHERE rule = 'fte_at_most_full_time'") == [(2,)]
+    assert published(site, "SELECT unexpected FROM quality_results WHERE rule = 'fte_at_most_full_time'") == [(2,)]
     for suite, rule in warned:
         assert any(line.split()[:2] == [suite, "warning"] and f"{rule}:" in line for line in out.splitlines()), rule
 

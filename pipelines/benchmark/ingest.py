@@ -14,6 +14,7 @@ from typing import Callable
 import duckdb
 
 from pipelines.lineage import LoadReport, load_changed_files
+from pipelines.privacy import scrub
 from pipelines.warehouse import run_sql
 
 FOLDER = "kolada"
@@ -23,30 +24,21 @@ class KoladaPageError(ValueError):
     """A Kolada page file that cannot be read: names the file, the item and field, and what was expected."""
 
     def __init__(self, file: str, message: str, item: int | None = None, field: str | None = None):
-        self.file, self.item, self.field, self.reason = file, item, field, message
-        where = [file] + ([f"item {item}"] if item is not None else []) + ([f"field '{field}'"] if field else [])
-        super().__init__(f"{', '.join(where)}: {message}")
-
-
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """The raw and core benchmark tables (empty until loaded) and the staging views over them."""
-    run_sql(con, "raw/kolada.sql")
-    run_sql(con, "staging/kolada.sql")
-    run_sql(con, "core/benchmark_tables.sql")
+        # a page's content may be shown here: never an identity number (pipelines/privacy.py)
+        self.file, self.item, self.reason = scrub(file), item, scrub(message)
+        self.field = scrub(field) if field else field
+        where = [self.file] + ([f"item {item}"] if item is not None else []) + \
+            ([f"field '{self.field}'"] if self.field else [])
+        super().__init__(f"{', '.join(where)}: {self.reason}")
 
 
 def ingest_kolada(con: duckdb.DuckDBPyConnection, landing: Path, load_run: str,
-                  progress: Callable[[str], None] = print) -> LoadReport:
+                  progress: Callable[[str], None] = print, rehash: bool = False) -> LoadReport:
     """Load every new or changed page under ``<landing>/kolada/`` (see lineage.load_changed_files)."""
-    prepare(con)
-
-    def last_sha256(relative: str) -> str | None:
-        rows = con.execute("SELECT sha256 FROM raw.kolada_files WHERE source_file = ? "
-                           "ORDER BY file_version_id DESC LIMIT 1", [relative]).fetchall()
-        return rows[0][0] if rows else None
-
-    return load_changed_files(con, landing / FOLDER, FOLDER, last_sha256,
-                              lambda path, relative, sha: _load_page(con, path, relative, sha, load_run), progress)
+    run_sql(con, "raw/kolada.sql")
+    return load_changed_files(con, FOLDER, landing / FOLDER,
+                              lambda path, relative, sha: _load_page(con, path, relative, sha, load_run),
+                              progress, load_run, rehash)
 
 
 def missing_pages(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -80,4 +72,4 @@ def _load_page(con: duckdb.DuckDBPyConnection, path: Path, relative: str, sha: s
     for table in ("kolada_entries", "kolada_items", "kolada_page"):
         con.execute(f"DROP TABLE IF EXISTS {table}").fetchall()
     return {"file": relative, "sha256": sha, "format": f"{page_format} {kind} page", "rows": rows,
-            "synthetic": False, "next_page": next_page, "file_version_id": version}
+            "synthetic": False, "next_page": next_page, "file_version_id": version, "partitions": ["*"]}

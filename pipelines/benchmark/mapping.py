@@ -75,5 +75,21 @@ def unknown_kpis(benchmarks: list[Benchmark], known: set[str], path: Path | None
         if benchmark.kpi_id not in known:
             return (f"{where}, entry {number}, field 'kpi_id': '{benchmark.kpi_id}' is not a known Kolada KPI "
                     f"(the loaded pages describe {len(known)} KPIs, e.g. {', '.join(sorted(known)[:3])}); "
-                    "expected the id of a KPI in <landing>/kolada/")
+                    "expected the id of a KPI in <landing>/kolada/ (a KPI that is simply not fetched needs its "
+                    "metadata page landed, as vardpuls fetch kolada writes it)")
     return None
+
+
+def pairs_to_compare(benchmarks: list[Benchmark], described: set[str], with_values: set[str],
+                     path: Path | None = None) -> tuple[list[Benchmark], list[Benchmark]]:
+    """(pairs to compare, pairs skipped because no value of their KPI is loaded).
+
+    A landing area may hold any subset of Kolada's KPIs: a pair whose KPI has no loaded value is skipped, not
+    refused. But when KPI metadata pages are loaded (``described``), a KPI that they do not describe and that
+    no loaded value names is not a Kolada KPI (mistyped, or retired by Kolada): BenchmarkMappingError naming
+    the entry. Without metadata pages the two cannot be told apart, and the pair is skipped.
+    """
+    if described and (message := unknown_kpis(benchmarks, described | with_values, path)):
+        raise BenchmarkMappingError(message)
+    return ([b for b in benchmarks if b.kpi_id in with_values],
+            [b for b in benchmarks if b.kpi_id not in with_values])

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 import yaml
 
 from pipelines.settings import PROJECT_ROOT, REFERENCE_DIR
@@ -26,6 +27,19 @@ AGE_GROUPS = ("all", "0-17", "18-64", "65-79", "80+")
 SEXES = ("T", "K", "M")
 GOAL_FIELDS = {"id", "title", "quote", "decision", "indicator", "not_measurable", "sex", "age_group", "category",
                "areas", "direction", "target", "target_change", "target_unit", "baseline", "deadline", "note"}
+
+
+# The columns of core.goals (one row per goal, Goal.as_row).
+GOAL_SCHEMA = pa.schema([
+    ("goal_id", pa.string()), ("region_code", pa.string()), ("region_name", pa.string()),
+    ("title_sv", pa.string()), ("title_en", pa.string()), ("quote_sv", pa.string()), ("quote_source", pa.string()),
+    ("indicator_id", pa.string()), ("not_measurable", pa.string()), ("sex", pa.string()),
+    ("age_group", pa.string()), ("category", pa.string()), ("areas", pa.list_(pa.string())),
+    ("direction", pa.string()), ("target_value", pa.float64()), ("target_change", pa.float64()),
+    ("target_unit", pa.string()), ("baseline_year", pa.int32()), ("deadline_year", pa.int32()),
+    ("decision_document", pa.string()), ("decision_body", pa.string()), ("decision_date", pa.string()),
+    ("decision_source", pa.string()), ("note", pa.string()), ("registry_file", pa.string()),
+])
 
 
 class GoalRegistryError(ValueError):

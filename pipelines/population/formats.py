@@ -10,12 +10,22 @@ Recognises the format by content (never by file name):
 
 The output keeps the labels exactly as delivered (strings); turning them into codes
 is the staging SQL's job (``sql/staging/population_parsed.sql``), so that raw stays
-a faithful copy of what the source sent.
+a faithful copy of what the source sent. Two exceptions: anything shaped like a personal
+identity number is masked (pipelines/privacy.py), in values, labels, the title and
+every message; and footnotes are not data.
+
+Footnotes: SCB's downloads and the sheets saved from them end with notes below the table
+("Fotnot: ...", "Källa: SCB", "Senast uppdaterad: ...", the footnotes of a variable or a value).
+The table ends where they begin: a line starting with such a word, or, after a blank line, a line
+with text in one cell only. Everything from there on is kept as the file's notes, never read as
+data, even where a note holds a number ("Folkmängd 2023: 280 813"); a line after the notes that has
+the table's shape (every column, a number last) refuses the file, since a file holds one table.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import json
 import re
@@ -25,6 +35,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.file_kinds import nul_byte_problem, not_text
+from pipelines.privacy import MASK, personnummer_pattern, scrub
 
 # The long shape every format is read into (all strings, as delivered).
 LABEL_COLUMNS = ["area_label", "civil_status_label", "age_label", "sex_label", "period_label"]
@@ -50,19 +64,30 @@ POPULATION_CONTENT = re.compile(r"folkmängd|folkmangd|population|BE0101N1|00000
 SYNTHETIC_MARK = re.compile(r"syntetisk|synthetic", re.IGNORECASE)
 
 SNIFF_BYTES = 64 * 1024
+# The first words of a note below the table (SCB's downloads, and sheets saved from them)
+FOOTNOTE_START = re.compile(
+    r"^\s*\"?\s*(fotnot(?:er)?|footnotes?|anm(?:ärkning(?:ar)?)?\b|not(?:e|er|es)?\s*:|källa|source\s*:|"
+    r"senast\s+uppdaterad|uppdaterad\s*:|last\s+updated|kontakt(?:person)?\s*:|contact\s*:|"
+    r"(?:tecken)?förklaring|copyright|upphovsrätt)", re.IGNORECASE)
+# the last cell of a table row: a number, SCB's ".." (missing) or "-" (nothing)
+BLANK = ' \t;,"\u00a0'  # what a line holds when it has no value (Excel saves an empty row as ";;;")
+AREA_LABEL = re.compile(r"^\s*[0-9]{2,4}(\s|$)")
+TABLE_VALUE = re.compile(r"^\s*(?:\.\.|-|[0-9][0-9 \u00a0]*)\s*$")
 
 
 class PopulationFormatError(ValueError):
     """A population file that cannot be read: says which file, row, column and what was wrong."""
 
     def __init__(self, file: str, message: str, row: int | None = None, column: str | None = None):
-        self.file, self.row, self.column, self.reason = file, row, column, message
-        where = [file]
+        # whatever a file holds may be shown here (a header, a label): never an identity number
+        self.file, self.row, self.reason = scrub(file), row, scrub(message)
+        self.column = scrub(column) if column is not None else None
+        where = [self.file]
         if row is not None:
             where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column '{column}'")
-        super().__init__(f"{', '.join(where)}: {message}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        super().__init__(f"{', '.join(where)}: {self.reason}")
 
 
 @dataclass
@@ -84,20 +109,45 @@ def read_population_file(path: Path, display_name: str | None = None) -> ParsedF
     data = path.read_bytes()
     if not data.strip():
         raise PopulationFormatError(name, "the file is empty")
-    text, encoding = _decode(data)
-    if text.lstrip().startswith("{"):
-        return _read_jsonstat2(text, encoding, name)
-    return _read_csv(text, encoding, name)
+    if problem := not_text(data[:SNIFF_BYTES]) or nul_byte_problem(data, 0, 0):
+        raise PopulationFormatError(name, problem)
+    text, encoding = _decode(data, name)
+    parsed = _read_jsonstat2(text, encoding, name) if text.lstrip().startswith("{") else _read_csv(text, encoding, name)
+    parsed.table = _masked(parsed.table)
+    parsed.title = scrub(parsed.title) if parsed.title is not None else None
+    return parsed
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes, name: str) -> tuple[str, str]:
     """UTF-8 with or without BOM, else cp1252 (what Swedish Windows exports use)."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as error:
+            raise PopulationFormatError(name, f"starts with the UTF-8 byte order mark but byte {error.start + 3:,} "
+                                              "is not UTF-8: the file mixes encodings; export it again") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252", errors="strict"), "cp1252"
+    except UnicodeDecodeError as error:  # bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D are not cp1252 characters
+        raise PopulationFormatError(name, f"is neither UTF-8 nor Windows-1252 (cp1252) text: byte "
+                                          f"0x{data[error.start]:02X} is not a character in either") from None
+
+
+def _masked(table: pa.Table) -> pa.Table:
+    """Every label and value shaped like a personal identity number masked, before anything is written."""
+    around = "(^|[^0-9])" + personnummer_pattern() + "([^0-9]|$)"
+    columns = []
+    for name in table.column_names:
+        column = table.column(name)
+        if pa.types.is_string(column.type):
+            for _ in range(2):  # two numbers side by side share a boundary
+                column = pc.replace_substring_regex(column, pattern=around, replacement=r"\1" + MASK + r"\2")
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 # --------------------------------------------------------------------------- CSV
@@ -108,7 +158,8 @@ def _read_csv(text: str, encoding: str, name: str) -> ParsedFile:
     title, header_index = _find_header(lines, name)
     header_line = lines[header_index]
     separator = _detect_separator(header_line, name, header_index + 1)
-    body = "\n".join(lines[header_index:])
+    end, notes = _footnotes(lines, header_index, separator, name)
+    body = "\n".join(lines[header_index:end])
     try:
         frame = pl.read_csv(
             io.StringIO(body),
@@ -155,19 +206,71 @@ def _read_csv(text: str, encoding: str, name: str) -> ParsedFile:
     return ParsedFile(
         format=fmt, encoding=encoding, separator=separator, title=title,
         synthetic=bool(title and SYNTHETIC_MARK.search(title)),
-        table=long.to_arrow().cast(RAW_SCHEMA),
+        table=long.to_arrow().cast(RAW_SCHEMA), notes=notes,
     )
 
 
 def _find_header(lines: list[str], name: str) -> tuple[str | None, int]:
-    """Return (title, index of the header line). A web export "med rubrik" has a title, then a blank line."""
-    non_blank = [i for i, line in enumerate(lines) if line.strip()]
+    """Return (title, index of the header line). A web export "med rubrik" has a title, then a blank line.
+
+    A line of separators alone (";;;", as Excel saves an empty row) is blank too, and the title cell
+    is read without the empty cells Excel puts after it.
+    """
+    non_blank = [i for i, line in enumerate(lines) if line.strip(BLANK)]
     if not non_blank:
         raise PopulationFormatError(name, "the file has no header line")
     first = non_blank[0]
     if len(non_blank) > 1 and non_blank[1] > first + 1:
-        return lines[first].strip().strip('"').strip(), non_blank[1]
+        return lines[first].strip().rstrip(";,\t").strip().strip('"').strip(), non_blank[1]
     return None, first
+
+
+def _footnotes(lines: list[str], header_index: int, separator: str, name: str) -> tuple[int, list[str]]:
+    """(index of the first line after the table, the notes below it); see the module's docstring.
+
+    Notes are at the end: the lines are looked at from the last one back to the table's last row.
+    """
+    width = len(_cells(lines[header_index], separator))
+    tail: list[tuple[int, str]] = []
+    for index in range(len(lines) - 1, header_index, -1):
+        kind = _line_kind(lines[index], separator, width)
+        if kind == "row":
+            break
+        tail.insert(0, (index, kind))
+    start = next((index for position, (index, kind) in enumerate(tail)
+                  if kind == "marker" or (kind == "note" and position > 0 and tail[position - 1][1] == "blank")),
+                 None)
+    if start is None:
+        return len(lines), []
+    for index, kind in tail:
+        if index > start and kind == "other" and len(_cells(lines[index], separator)) == width \
+                and sum(bool(cell.strip()) for cell in _cells(lines[index], separator)) > 1:
+            raise PopulationFormatError(
+                name, f"a line with the table's {width} columns after the notes that begin on row {start + 1}: "
+                      "a file holds one table, with its notes below it", row=index + 1)
+    end = start
+    while end > header_index + 1 and not lines[end - 1].strip(separator + ' "\t'):
+        end -= 1
+    notes = [scrub(" ".join(cell.strip() for cell in _cells(line, separator) if cell.strip())) for line in lines[start:]]
+    return end, [note for note in notes if note]
+
+
+def _cells(line: str, separator: str) -> list[str]:
+    return next(csv.reader([line], delimiter=separator, quotechar='"'), [])
+
+
+def _line_kind(line: str, separator: str, width: int) -> str:
+    """blank, marker (a note's first words), row (the table's shape), note (text in one cell) or other."""
+    cells = _cells(line, separator)
+    filled = [cell for cell in cells if cell.strip()]
+    if not filled:
+        return "blank"
+    if FOOTNOTE_START.match(filled[0]):
+        return "marker"
+    if len(cells) == width and len(filled) == width and TABLE_VALUE.match(cells[-1]):
+        return "row"
+    # text in one cell is a note, unless it is a label of the table's own (SCB's "0980 Gotland")
+    return "note" if len(filled) == 1 and not AREA_LABEL.match(filled[0]) else "other"
 
 
 def _detect_separator(header_line: str, name: str, row: int) -> str:

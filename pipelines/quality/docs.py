@@ -4,8 +4,10 @@ Renders the added-up GX result of each ``SuiteOutcome`` (see runner.py) with GX'
 into ``<folder>/data_docs/`` and returns its ``index.html``: the index lists every validation and
 suite, each validation page shows every rule (its title, severity and rule id as the expectation's
 description), rows evaluated, unexpected counts and the kept failing rows by source_file and
-source_row. The site is static HTML that opens offline (views.py). The pipeline passes
-``<warehouse>/quality/``.
+source_row. The pages open offline with GX's look: Bootstrap, jQuery and Font Awesome are copied
+into the site (``static/vendor/``, from ``static/`` beside this file) and the pages point at them
+(views.py), so the "Failed Only" filter works; a failed warning rule shows as a warning, and every
+value from the data is escaped. The pipeline passes ``<warehouse>/quality/``.
 
 The site is built in a new folder beside the old one and then put in its place, so a reader sees the
 old site or the new one; pages of earlier runs do not linger.
@@ -19,18 +21,20 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipelines.quality.runner import SuiteOutcome, gx_context
+from pipelines.quality.views import VENDOR
 
 SITE = "vardpuls_quality"
 
 
-def _site_config(directory: Path) -> dict:
+def _site_config(directory: Path, verdicts: dict[str, str]) -> dict:
     offline = {"module_name": "pipelines.quality.views", "class_name": "OfflinePageView"}
     return {
         "class_name": "SiteBuilder",
         "show_how_to_buttons": False,
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)},
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder",
-                               "view": {"module_name": "pipelines.quality.views", "class_name": "OfflineIndexPageView"}},
+                               "view": {"module_name": "pipelines.quality.views", "class_name": "OfflineIndexPageView",
+                                        "verdicts": verdicts}},
         "site_section_builders": {"expectations": {"view": offline}, "validations": {"view": offline},
                                   "profiling": "None"},
     }
@@ -47,16 +51,18 @@ def write_data_docs(outcomes: Iterable[SuiteOutcome], folder: Path) -> Path:
     target = folder / "data_docs"
     building = Path(tempfile.mkdtemp(prefix=".data_docs-new-", dir=folder))
     try:
+        keys = [(outcome, ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=outcome.suite),
+            run_id=outcome.gx_result.meta["run_id"], batch_identifier=outcome.gx_result.batch_id)) for outcome in outcomes]
+        verdicts = {validation_key(key): verdict(outcome) for outcome, key in keys}
         context = gx_context()
-        context.add_data_docs_site(SITE, _site_config(building))
+        context.add_data_docs_site(SITE, _site_config(building, verdicts))
         for definition in {outcome.suite: outcome.definition for outcome in outcomes}.values():
             context.suites.add(definition.expectation_suite())
-        for outcome in outcomes:
-            result = outcome.gx_result
-            key = ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(name=outcome.suite),
-                                             run_id=result.meta["run_id"], batch_identifier=result.batch_id)
-            context.validation_results_store.set(key, result)
+        for outcome, key in keys:
+            context.validation_results_store.set(key, outcome.gx_result)
         context.build_data_docs(site_names=[SITE])
+        shutil.copytree(VENDOR, building / "static" / "vendor", ignore=shutil.ignore_patterns("README.md"))
         old = Path(tempfile.mkdtemp(prefix=".data_docs-old-", dir=folder))
         if target.exists():
             target.rename(old / "site")
@@ -65,3 +71,16 @@ def write_data_docs(outcomes: Iterable[SuiteOutcome], folder: Path) -> Path:
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return target / "index.html"
+
+
+def verdict(outcome: SuiteOutcome) -> str:
+    """``failed`` when a rule that is not a warning failed, ``warning`` when only warnings did, else ``passed``."""
+    return "failed" if any(rule.severity != "warning" for rule in outcome.failed) else \
+        ("warning" if outcome.failed else "passed")
+
+
+def validation_key(key) -> str:
+    """``<suite parts>/<run name>/<run time>``: the folders of a validation's page, as views.validation_key reads
+    them back from a link."""
+    suite, (run_name, run_time) = key.expectation_suite_identifier.to_tuple(), key.run_id.to_tuple()
+    return "/".join([*suite, run_name, run_time])

@@ -39,9 +39,11 @@ from typing import Any
 
 import yaml
 
-from pipelines.regional.spec import sources
+from pipelines.settings import PROJECT_ROOT
 
 SUITES_DIR = Path(__file__).with_name("suites")
+# the regional sources' formats, read as data: their headers are what a rule may show
+FORMATS = PROJECT_ROOT / "pipelines" / "regional" / "formats.yaml"
 SEVERITIES = ("blocking", "warning")
 # Every row must say where it came from: the failing rows are reported by these.
 ROW_ID_COLUMNS = ("source_file", "source_row")
@@ -173,22 +175,25 @@ def _parse_rule(raw: Any, where: str, headers: set[str]) -> Rule:
     return rule
 
 
-def parse_suite(doc: Any, path: Path | None = None) -> Suite:
-    """A suite from its parsed YAML document; SuiteError names what is wrong."""
+def parse_suite(doc: Any, path: Path | None = None, headers: set[str] | None = None) -> Suite:
+    """A suite from its parsed YAML document; SuiteError names what is wrong.
+
+    ``headers``: the source's delivered column headers (from its format); a source read by its own reader
+    (SCB) lists them in the suite file instead (``headers: [...]``). A row-level rule's shown_column must be
+    one of them.
+    """
     where = str(path) if path else "suite"
     _require(isinstance(doc, dict), where, "expected a mapping with suite, table, title and rules")
     for key in ("suite", "table", "title"):
         _require(isinstance(doc.get(key), str) and doc[key] != "", where, f"'{key}' is required")
-    source = sources().get(doc["suite"])
-    if source is not None:
+    if headers is not None:
         _require("headers" not in doc, where, "'headers' is only for sources not described in formats.yaml")
-        headers = {column.header for column in source.columns}
     else:
-        headers = doc.get("headers")
-        _require(isinstance(headers, list) and headers and all(isinstance(h, str) for h in headers), where,
+        listed = doc.get("headers")
+        _require(isinstance(listed, list) and listed and all(isinstance(h, str) for h in listed), where,
                  f"{doc['suite']!r} is not a source in formats.yaml: list the headers its rules may show "
                  "('headers: [...]')")
-        headers = set(headers)
+        headers = set(listed)
     raw_rules = doc.get("rules")
     _require(isinstance(raw_rules, list) and len(raw_rules) > 0, where, "'rules' must be a non-empty list")
     rules = tuple(_parse_rule(raw, where, headers) for raw in raw_rules)
@@ -197,15 +202,22 @@ def parse_suite(doc: Any, path: Path | None = None) -> Suite:
     return Suite(name=doc["suite"], table=doc["table"], title=doc["title"], rules=rules, path=path)
 
 
-def load_suite(name: str, directory: Path = SUITES_DIR) -> Suite:
+def load_suite(name: str, directory: Path = SUITES_DIR, headers: set[str] | None = None) -> Suite:
     """The suite of one source (``<directory>/<name>.yaml``)."""
     path = directory / f"{name}.yaml"
     if not path.is_file():
         raise SuiteError(f"{path}: no such suite file")
-    return parse_suite(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+    return parse_suite(yaml.safe_load(path.read_text(encoding="utf-8")), path, headers)
+
+
+def source_headers(name: str) -> set[str] | None:
+    """The headers of a source described in formats.yaml (read as data), None for one that is not."""
+    spec = (yaml.safe_load(FORMATS.read_text(encoding="utf-8")) or {}).get(name)
+    return set(spec["columns"]) if spec else None
 
 
 @cache
 def load_suites(directory: Path = SUITES_DIR) -> dict[str, Suite]:
-    """Every suite in the directory, by name (one per regional source)."""
-    return {path.stem: load_suite(path.stem, directory) for path in sorted(directory.glob("*.yaml"))}
+    """Every suite in the directory, by name (one per source)."""
+    return {path.stem: load_suite(path.stem, directory, source_headers(path.stem))
+            for path in sorted(directory.glob("*.yaml"))}

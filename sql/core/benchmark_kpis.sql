@@ -1,9 +1,4 @@
--- core.benchmark_kpis: every KPI described by a current Kolada metadata page, with the polarity the
--- project set for it (temp table kolada_polarity, sql/core/benchmark_polarity.sql). A KPI the polarity
--- file does not list is taken as no_judgement, and polarity_set says so.
-DELETE FROM core.benchmark_kpis;
-
-INSERT INTO core.benchmark_kpis BY NAME
+-- core.benchmark_kpis: every KPI described by a current Kolada metadata page, with the polarity the project set for it (core.kolada_polarity); a KPI the polarity file does not list is taken as no_judgement, and polarity_set says so.
 SELECT k.id AS kpi_id, k.title, nullif(k.description, '') AS description, k.operating_area, k.municipality_type,
        CASE lower(k.is_divided_by_gender) WHEN 'true' THEN true WHEN '1' THEN true
                                           WHEN 'false' THEN false WHEN '0' THEN false END AS is_divided_by_gender,
@@ -12,8 +7,5 @@ SELECT k.id AS kpi_id, k.title, nullif(k.description, '') AS description, k.oper
        p.polarity IS NOT NULL AS polarity_set,
        k.source_file, k.load_run
 FROM staging.kolada_kpis k
-LEFT JOIN kolada_polarity p ON p.kpi_id = k.id;
-
-SELECT count(*) AS kpis, count(*) FILTER (WHERE NOT polarity_set) AS without_polarity,
-       list(kpi_id ORDER BY kpi_id) FILTER (WHERE NOT polarity_set) AS without_polarity_ids
-FROM core.benchmark_kpis;
+LEFT JOIN core.kolada_polarity p ON p.kpi_id = k.id
+ORDER BY kpi_id

@@ -1,9 +1,4 @@
--- core.benchmark_ranks: each region (county) among the regions with a value, per KPI, year and sex:
--- its rank by the KPI's polarity (1 = best, ties share the best rank), Riket's value and the median
--- of the regions (for an even number of values the mean of the middle two), and the distance to each.
-DELETE FROM core.benchmark_ranks;
-
-INSERT INTO core.benchmark_ranks BY NAME
+-- core.benchmark_ranks: each region (county) among the regions with a value, per KPI, year and sex: its rank by the KPI's polarity (1 = best, ties share the best rank), Riket's value and the median of the regions (for an even number of values the mean of the middle two), and the distance to each.
 WITH regions AS (
     SELECT v.kpi_id, v.area_code, v.period, v.sex, v.value,
            coalesce(k.polarity, 'no_judgement') AS polarity
@@ -34,6 +29,4 @@ SELECT r.kpi_id, r.area_code, r.period, r.sex, r.value, r.polarity, r.rank, r.re
        r.value - r.regions_median AS difference_to_median
 FROM ranked r
 LEFT JOIN core.benchmark_values riket
-       ON riket.kpi_id = r.kpi_id AND riket.area_code = '00' AND riket.period = r.period AND riket.sex = r.sex;
-
-SELECT count(*) AS rows, count(rank) AS ranked FROM core.benchmark_ranks;
+       ON riket.kpi_id = r.kpi_id AND riket.area_code = '00' AND riket.period = r.period AND riket.sex = r.sex

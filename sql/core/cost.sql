@@ -1,5 +1,5 @@
 -- core.cost: ledger amounts (SEK, costs positive, income negative) by month, cost centre, VI 2000 activity and account.
-CREATE OR REPLACE TABLE core.cost AS
+-- partition: period month
 SELECT period, county_code, cost_centre, unit_id, activity_code, activity_area, health_care, primary_care,
        account, account_class, hired_staff, personnel,
        -- exact decimal sums: öre do not drift with the order the threads add in
@@ -7,4 +7,4 @@ SELECT period, county_code, cost_centre, unit_id, activity_code, activity_area, 
 FROM staging.cost
 WHERE finding IS NULL
 GROUP BY ALL
-ORDER BY period, cost_centre, activity_code, account;
+ORDER BY period, cost_centre, activity_code, account

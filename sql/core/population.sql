@@ -1,36 +1,13 @@
 -- core.population: persons by area, year (31 December), single year of age and sex.
---   * "totalt ålder" rows are never added to the ages;
---   * civil status: SCB's total ("SC", "totalt") when delivered, else the sum of its parts;
---   * sex: K and M when delivered, T only where the file had no split by sex;
+--   * the cells as delivered (scb_persons, sql/macros/scb.sql: no total age row added, civil status and sex
+--     totals taken as delivered or summed);
 --   * ".." stays NULL (missing), never 0, and a sum over a missing cell is missing;
 --   * a county (or Riket) is taken as delivered; only where it was not delivered (or was held out
 --     because it contradicts its parts: staging/population.sql) is it summed from its parts, and only
 --     when all of its parts are there, so nobody is counted twice;
 --   * rows with a finding (pipelines/quality/suites/population.yaml) are quarantined, not counted.
-CREATE SCHEMA IF NOT EXISTS core;
-
-CREATE OR REPLACE TABLE core.population AS
-WITH cells AS (
-    SELECT * FROM staging.population WHERE finding IS NULL AND NOT age_is_total
-), by_civil_status AS (
-    SELECT
-        area_code, year, age, sex,
-        CASE
-            WHEN bool_or(civil_is_total) THEN max(persons) FILTER (WHERE civil_is_total)
-            WHEN count(*) = count(persons) THEN sum(persons)
-        END AS persons,
-        bool_or(civil_is_total) AS had_civil_total,
-        bool_or(synthetic) AS synthetic,
-        max(file_version_id) AS file_version_id
-    FROM cells
-    GROUP BY area_code, year, age, sex
-), delivered AS (
-    SELECT area_code, year, age, sex, persons, synthetic, file_version_id
-    FROM (
-        SELECT *, bool_or(sex IN ('K', 'M')) OVER (PARTITION BY area_code, year, age) AS split_by_sex
-        FROM by_civil_status
-    )
-    WHERE (split_by_sex AND sex IN ('K', 'M')) OR (NOT split_by_sex AND sex = 'T')
+WITH delivered AS (
+    SELECT * FROM scb_persons('staging.population')
 ), county_years_to_sum AS (
     -- counties not delivered for a year whose every municipality was delivered that year
     SELECT a.parent_code AS area_code, d.year
@@ -72,4 +49,4 @@ UNION ALL
 SELECT area_code, year, age, sex, persons, 'sum of municipalities', synthetic, NULL FROM counties_from_municipalities
 UNION ALL
 SELECT area_code, year, age, sex, persons, 'sum of counties', synthetic, NULL FROM riket_from_counties
-ORDER BY area_code, year, age, sex;
+ORDER BY area_code, year, age, sex

@@ -1,11 +1,4 @@
--- core.population_bands: persons per area, year and sex (K, M and T) in the age bands the
--- demographic indicators use. A band is NULL (unknown) when any of its cells is missing ('..')
--- or when the single ages delivered do not run without a gap from 0 to the top age (at least 90).
-CREATE OR REPLACE MACRO band_sum(persons, in_band) AS
-    CASE WHEN bool_or(in_band AND persons IS NULL) THEN NULL
-         ELSE sum(CASE WHEN in_band THEN persons ELSE 0 END) END;
-
-CREATE OR REPLACE VIEW core.population_bands AS
+-- core.population_bands: persons per area, year and sex (K, M and T) in the age bands the demographic indicators use; a band is NULL (unknown) when any of its cells is missing ('..') or when the single ages delivered do not run without a gap from 0 to the top age (at least 90).
 WITH by_sex AS (
     SELECT area_code, year, sex, age, persons, synthetic FROM core.population
     UNION ALL
@@ -38,4 +31,4 @@ SELECT
     CASE WHEN ages_complete THEN persons_65plus END AS persons_65plus,
     CASE WHEN ages_complete THEN persons_80plus END AS persons_80plus,
     synthetic
-FROM banded;
+FROM banded

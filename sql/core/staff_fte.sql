@@ -1,6 +1,5 @@
--- core.staff_fte: FTE (årsarbetare) by month, unit, profession, employment form and hired-staff flag,
--- with the employee-months and hours behind it. Employee-level rows stay in staging (pseudonymous).
-CREATE OR REPLACE TABLE core.staff_fte AS
+-- core.staff_fte: FTE (årsarbetare) by month, unit, profession, employment form and hired-staff flag, with the employee-months and hours behind it. Employee-level rows stay in staging (pseudonymous).
+-- partition: period month
 SELECT period, county_code, unit_id, unit_type, care_level, profession, profession_group,
        gp_specialist, gp_trainee, employment_form, hired,
        -- exact decimal sums: the same data gives the same figures, whatever order the threads add in
@@ -10,4 +9,4 @@ SELECT period, county_code, unit_id, unit_type, care_level, profession, professi
 FROM staging.staffing
 WHERE finding IS NULL
 GROUP BY ALL
-ORDER BY period, unit_id, profession, employment_form, hired;
+ORDER BY period, unit_id, profession, employment_form, hired

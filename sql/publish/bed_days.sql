@@ -14,6 +14,7 @@
 -- discharge_ready: patients ready for discharge still in hospital (utskrivningsklara) at 06:00
 -- discharges: discharges (utskrivningar) from the ward that day
 -- synthetic: true when the census row is synthetic (datakälla SYNTETISK): never report it as real
+--! partition: period year
 SELECT census_date, period, county_code, hospital, ward_id, ward_name, specialty, care_level, beds_available,
        beds_occupied, overcrowded, outlying, discharge_ready, discharges, synthetic
 FROM core.bed_days ORDER BY census_date, ward_id

@@ -14,6 +14,7 @@
 -- amount_sek: the sum of the ledger rows' amounts (belopp) in SEK, exact to the öre: costs positive, income negative, so net cost is the sum
 -- ledger_rows: the number of ledger rows (e.g. vouchers, verifikationer) summed into amount_sek
 -- synthetic: true when any ledger row behind the amount is synthetic (datakälla SYNTETISK): never report it as real
+--! partition: period year
 SELECT period, county_code, cost_centre, unit_id, activity_code, activity_area, health_care, primary_care, account,
        account_class, hired_staff, personnel, amount_sek, ledger_rows, synthetic
 FROM core.cost ORDER BY period, cost_centre, activity_code, account

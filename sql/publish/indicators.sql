@@ -24,5 +24,18 @@
 -- catalogue_file: the catalogue entry
 -- disclosure_numerator: what the numerator counts for disclosure control: persons, events (a value resting on fewer than min_count of them is withheld, table disclosure_rule) or none (not a count of persons or events: FTE, money, hours, beds)
 -- disclosure_denominator: what the denominator counts for disclosure control: persons, events or none
+-- disclosure_persons: 'persons' when the value also rests on persons neither part counts (the employees behind a sick-leave share: indicator_values.persons), judged like a count of persons; else 'none'
 -- disclosure_reason: why the numerator and denominator are, or are not, protected
+-- theme: the theme the indicator is reported under: demography, staffing, cost or beds
+-- funnel_count: in funnel plots per unit (table unit_funnels), the part of the value treated as the count: numerator or denominator; NULL where values per unit are not compared in a funnel
+-- funnel_reason: why that part can be treated as a count (for wilson and poisson indicators: their own model)
+-- lever_part: for a goal with a number, the part of the value the region changes to reach it (goal_progress, what it takes): numerator, denominator, or value (a count); NULL where the catalogue names none
+-- lever_unit_sv: the unit of work of the lever, in Swedish (läkarårsarbetare, vårdplatser, MSEK)
+-- lever_unit_en: the unit of work of the lever, in English
+-- lever_multiplier: units of work per unit of the lever part (0.000001 for SEK in million SEK)
+-- lever_decimals: the decimals to show the change in the unit of work with
+-- lever_other_part: how the other part is carried to the goal's deadline: population (grown as SCB's projection of the ages lever_age_from..lever_age_to) or held (kept at its latest value)
+-- lever_age_from: the first age of the projection the other part follows
+-- lever_age_to: the last age of the projection the other part follows (100 = 100 and over)
+-- lever_note: the assumption behind the lever, in words
 SELECT * FROM core.indicators ORDER BY indicator_id

@@ -10,11 +10,12 @@
 -- synthetic: true when the row is synthetic (datakälla SYNTETISK): never report it as real
 -- suppressed: true when listed is withheld by disclosure control (table disclosure_rule): fewer than N listed, or a cell that the indicator listed_inhabitants's published totals would otherwise reveal
 -- suppression_reason: why listed is withheld ('primary: fewer than N persons' or 'secondary: ...'); NULL when shown
+--! partition: period year
 SELECT l.period, l.county_code, l.municipality_code, l.health_centre_id, l.health_centre_name, l.age_band, l.sex,
        CASE WHEN d.suppressed THEN NULL ELSE l.listed END AS listed, l.synthetic,
        coalesce(d.suppressed, false) AS suppressed, d.reason AS suppression_reason
 FROM core.listed_inhabitants l
-LEFT JOIN core.disclosure_cells d
+LEFT JOIN publish.disclosure_cells d
        ON d.source = 'listed_inhabitants' AND d.area_code = l.county_code AND d.unit_id = l.health_centre_id
       AND d.period = l.period AND d.sex = l.sex AND d.age_band = l.age_band AND d.suppressed
 ORDER BY l.period, l.health_centre_id, l.age_band, l.sex

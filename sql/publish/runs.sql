@@ -7,4 +7,4 @@
 -- source_files: every loaded file version behind the values: source, file, sha256, rows
 -- row_counts: rows of every published table in this release (JSON)
 SELECT run_id, refresh_run_id, started, finished, code_version, source_files, row_counts
-FROM core.runs ORDER BY finished
+FROM release_runs ORDER BY finished

@@ -11,19 +11,7 @@
 -- load_run: the refresh run (Dagster run id) that loaded the file version
 -- loaded_at: when it was loaded (local time)
 -- file_version_id: the version's number in load order, unique within the source; a later version of the same file or period replaces the earlier one's rows, and earlier versions stay listed
-SELECT 'population' AS source, source_file, sha256, size_bytes, modified_at, format, encoding, synthetic,
-       row_count, load_run, loaded_at, file_version_id
-FROM raw.population_files
-UNION ALL
-SELECT 'population_projections', source_file, sha256, size_bytes, modified_at, format, encoding, synthetic,
-       row_count, load_run, loaded_at, file_version_id
-FROM raw.population_projection_files
-UNION ALL
-SELECT source, source_file, sha256, size_bytes, modified_at, format, encoding, synthetic,
-       row_count, load_run, loaded_at, file_version_id
-FROM raw.regional_files
-UNION ALL
-SELECT 'kolada', source_file, sha256, size_bytes, modified_at, format || ' ' || page_kind || ' page', 'utf-8', false,
-       row_count, load_run, loaded_at, file_version_id
-FROM raw.kolada_files
+SELECT source, source_file, sha256, size_bytes, modified_at, format, encoding, synthetic, row_count, load_run,
+       loaded_at, file_version_id
+FROM core.source_files
 ORDER BY source, file_version_id

@@ -37,6 +37,9 @@ CREATE TABLE IF NOT EXISTS raw.kolada_values (
     status           VARCHAR,              -- "" or e.g. "Missing"
     kolada_count     VARCHAR               -- Kolada's "count": members behind the value (1 for a single area)
 );
+-- A value Kolada has removed, marked in pages asked with from_date ("isdeleted" in v3, "is_deleted" in v2),
+-- as delivered: true/false or 1/0; NULL where the page does not say. Added to warehouses made before it.
+ALTER TABLE raw.kolada_values ADD COLUMN IF NOT EXISTS deleted VARCHAR;
 
 CREATE TABLE IF NOT EXISTS raw.kolada_kpis (
     file_version_id       BIGINT NOT NULL,

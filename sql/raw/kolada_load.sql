@@ -5,7 +5,8 @@ INSERT INTO raw.kolada_values
 SELECT $version, $file, $sha, i.item, e.entry, $run,
        (i.j->>'kpi'), (i.j->>'municipality'), (i.j->>'period'), (e.j->>'gender'),
        (e.j->>'value'),          -- JSON null gives NULL: a missing value stays missing, 0 stays 0
-       (e.j->>'status'), (e.j->>'count')
+       (e.j->>'status'), (e.j->>'count'),
+       coalesce(e.j->>'isdeleted', e.j->>'is_deleted')
 FROM kolada_entries e JOIN kolada_items i USING (item);
 
 INSERT INTO raw.kolada_kpis

@@ -1,27 +1,31 @@
 -- Take apart the Kolada page read by sql/raw/kolada_read.sql (temp table kolada_page): its items and
 -- each data item's gender entries, then list every way it departs from Kolada's page shape, first
--- problem first. Needs staging.kolada_area_codes (sql/staging/kolada.sql).
+-- problem first. Needs core.areas and kolada_area_id (sql/macros/kolada.sql).
 -- Returns at most one row: item (NULL: the page itself), field, found (JSON text, NULL: missing),
 -- expected, and how many problems the file has in all.
+-- (the arrays are cast to lists and unnested: json_each carries the whole document on every element it
+-- returns, which for a page of 5,000 values is gigabytes)
 CREATE OR REPLACE TEMP TABLE kolada_items AS
-SELECT CAST(e.key AS INTEGER) + 1 AS item, e.value AS j,
-       (e.value->'kpi') IS NOT NULL AS is_data,
-       (e.value->'kpi') IS NULL AND (e.value->'id') IS NOT NULL AS is_kpi
-FROM kolada_page p,
-     json_each(CASE WHEN json_type(p.j) = 'OBJECT' AND json_type(p.j->'values') = 'ARRAY' THEN (p.j->'values') END) e
-WHERE p.document = 1;
+SELECT item, j, (j->'kpi') IS NOT NULL AS is_data, (j->'kpi') IS NULL AND (j->'id') IS NOT NULL AS is_kpi
+FROM (
+    SELECT generate_subscripts(v, 1) AS item, unnest(v) AS j
+    FROM (SELECT CAST(CASE WHEN json_type(p.j) = 'OBJECT' AND json_type(p.j->'values') = 'ARRAY'
+                           THEN (p.j->'values') END AS JSON[]) AS v
+          FROM kolada_page p WHERE p.document = 1)
+);
 
 CREATE OR REPLACE TEMP TABLE kolada_entries AS
-SELECT i.item, CAST(e.key AS INTEGER) + 1 AS entry, e.value AS j
-FROM kolada_items i,
-     json_each(CASE WHEN json_type(i.j) = 'OBJECT' AND json_type(i.j->'values') = 'ARRAY' THEN (i.j->'values') END) e
-WHERE i.is_data;
+SELECT item, generate_subscripts(v, 1) AS entry, unnest(v) AS j
+FROM (SELECT item, CAST(CASE WHEN json_type(j) = 'OBJECT' AND json_type(j->'values') = 'ARRAY'
+                             THEN (j->'values') END AS JSON[]) AS v
+      FROM kolada_items WHERE is_data);
 
 CREATE OR REPLACE TEMP MACRO kolada_found(v) AS left(CAST(v AS VARCHAR), 80);
 CREATE OR REPLACE TEMP MACRO kolada_is_text(v) AS coalesce(json_type(v) = 'VARCHAR', false);
 CREATE OR REPLACE TEMP MACRO kolada_is_whole(v) AS coalesce(json_type(v) IN ('UBIGINT', 'BIGINT'), false);
 CREATE OR REPLACE TEMP MACRO kolada_is_number(v) AS coalesce(json_type(v) IN ('UBIGINT', 'BIGINT', 'DOUBLE'), false);
 CREATE OR REPLACE TEMP MACRO kolada_is_null(v) AS coalesce(json_type(v) = 'NULL', false);
+CREATE OR REPLACE TEMP MACRO kolada_deleted(v) AS coalesce(v->'isdeleted', v->'is_deleted');
 
 WITH
 shape AS (SELECT 'a Kolada API page {"count", "values", "next_url"} (v3) or {"count", "values", "next_page"} (v2)' AS page),
@@ -64,7 +68,9 @@ problems AS (
     SELECT d.item, 'municipality', kolada_found(d.j->'municipality'),
            'a Kolada area id (text): "0000" (Riket), "00" and a county code for a region such as "0019", '
            || 'or a municipality code such as "1980", as in the area register'
-    FROM data_items d LEFT JOIN staging.kolada_area_codes a ON a.municipality = (d.j->>'municipality')
+    FROM data_items d
+    LEFT JOIN (SELECT kolada_area_id(level, area_code) AS municipality, area_code FROM core.areas) a
+           ON a.municipality = (d.j->>'municipality')
     WHERE NOT kolada_is_text(d.j->'municipality') OR a.area_code IS NULL
     UNION ALL
     SELECT item, 'period', kolada_found(j->'period'), 'a year such as 2023 or "2023"'
@@ -95,6 +101,13 @@ problems AS (
     FROM kolada_entries
     WHERE json_type(j) = 'OBJECT' AND (j->'count') IS NOT NULL
       AND NOT (kolada_is_whole(j->'count') OR kolada_is_null(j->'count'))
+    UNION ALL
+    SELECT item, 'values[' || entry || '].isdeleted', kolada_found(kolada_deleted(j)),
+           'true or false (1 or 0): whether Kolada has removed the value, or null'
+    FROM kolada_entries
+    WHERE json_type(j) = 'OBJECT' AND kolada_deleted(j) IS NOT NULL
+      AND NOT (coalesce(json_type(kolada_deleted(j)) IN ('BOOLEAN', 'NULL'), false)
+               OR coalesce(kolada_is_whole(kolada_deleted(j)) AND (kolada_deleted(j)->>'$') IN ('0', '1'), false))
     UNION ALL
     SELECT item, 'values[' || entry || ']', kolada_found(j),
            'one value per KPI, area, period and gender: item ' || first_item || ' already holds it'

@@ -16,5 +16,8 @@ CREATE TABLE IF NOT EXISTS raw.regional_files (
     row_count        BIGINT NOT NULL,
     periods          VARCHAR[] NOT NULL,   -- the months or days this version delivered (and replaced)
     load_run         VARCHAR NOT NULL,
-    loaded_at        TIMESTAMP NOT NULL
+    loaded_at        TIMESTAMP NOT NULL,
+    named_period     VARCHAR               -- the month or day the file's name gives (personal_2024-03.csv: 2024-03)
 );
+-- a warehouse made before the name's period was kept
+ALTER TABLE raw.regional_files ADD COLUMN IF NOT EXISTS named_period VARCHAR;

@@ -1,10 +1,4 @@
--- staging.organisation_typed: the unit register typed, with what the checks need (earlier version's
--- end, duplicates, register look-ups). staging.organisation (this view plus finding = [column, rule,
--- value] of the first blocking rule of pipelines/quality/suites/organisation.yaml the row breaks) is
--- built by pipelines/quality/quarantine.py; rows with a finding stay out of core.units.
-CREATE SCHEMA IF NOT EXISTS staging;
-
-CREATE OR REPLACE VIEW staging.organisation_typed AS
+-- staging.organisation: the unit register typed, with what the checks need (earlier version's end, duplicates, register look-ups), and the finding of the first blocking rule of pipelines/quality/suites/organisation.yaml each row breaks (pipelines/quality/quarantine.py adds it); rows with a finding stay out of core.units.
 WITH typed AS (
     SELECT
         r.source_file, r.source_row, r.load_run, r.synthetic,
@@ -30,4 +24,4 @@ WITH typed AS (
 )
 SELECT
     *
-FROM checked;
+FROM checked

@@ -221,3 +221,120 @@ CREATE OR REPLACE MACRO trend_verdict(chi2, slope_sign, points) AS
         WHEN slope_sign < 0 THEN 'decreasing'
         ELSE 'could not be calculated'
     END;
+
+-- The recent trend with its direction of good, as Fingertips labels it (OHID, "Fingertips trend markers";
+-- fingertips-open, TrendMarkerLabel): the verdict of trend_verdict turned by the indicator's polarity into
+-- 'increasing and getting better', 'increasing and getting worse', 'decreasing and getting better',
+-- 'decreasing and getting worse'; without a judgement (polarity no_judgement) 'increasing' or 'decreasing';
+-- 'no significant change' and 'could not be calculated' as they are.
+CREATE OR REPLACE MACRO trend_assessment(verdict, polarity) AS
+    CASE
+        WHEN verdict IS NULL THEN NULL
+        WHEN verdict NOT IN ('increasing', 'decreasing') THEN verdict
+        WHEN polarity = 'higher_is_better'
+            THEN verdict || CASE WHEN verdict = 'increasing' THEN ' and getting better' ELSE ' and getting worse' END
+        WHEN polarity = 'lower_is_better'
+            THEN verdict || CASE WHEN verdict = 'increasing' THEN ' and getting worse' ELSE ' and getting better' END
+        ELSE verdict
+    END;
+
+-- Comparison with a benchmark by a confidence interval, as Fingertips compares an area with England
+-- (OHID, Fingertips public health technical guidance, "Comparing to a benchmark"; fingertips-open,
+-- SingleOverlappingCIsComparer): 'similar' when the benchmark lies inside the value's interval (limits
+-- included); otherwise the value is higher or lower than the benchmark, 'better' or 'worse' by the
+-- polarity ('higher_is_better', 'lower_is_better'), and 'higher' or 'lower' where the polarity makes no
+-- judgement. NULL when the value, either limit or the benchmark is NULL (nothing to compare).
+CREATE OR REPLACE MACRO benchmark_compare(value, lower_limit, upper_limit, benchmark, polarity) AS
+    CASE
+        WHEN value IS NULL OR lower_limit IS NULL OR upper_limit IS NULL OR benchmark IS NULL THEN NULL
+        WHEN benchmark >= lower_limit AND benchmark <= upper_limit THEN 'similar'
+        WHEN polarity = 'higher_is_better' THEN CASE WHEN value > benchmark THEN 'better' ELSE 'worse' END
+        WHEN polarity = 'lower_is_better' THEN CASE WHEN value < benchmark THEN 'better' ELSE 'worse' END
+        ELSE CASE WHEN value > benchmark THEN 'higher' ELSE 'lower' END
+    END;
+
+-- The quintile of a value among values without intervals, as Fingertips assigns it (fingertips-open,
+-- QuintilesComparer and ValueCategoriesCalculator): the bounds are the 20th, 40th, 60th and 80th
+-- percentiles of the values by linear interpolation between order statistics (DuckDB's quantile_cont,
+-- R's type 7), and a value is in the first quintile whose upper bound it does not exceed: 1 holds the
+-- lowest values, 5 the highest. bounds: quantile_cont(value, [0.2, 0.4, 0.6, 0.8]) over the group.
+-- Fingertips assigns quintiles only to groups of five values or more: NULL when count < 5.
+CREATE OR REPLACE MACRO fingertips_quintile(value, bounds, count) AS
+    CASE
+        WHEN value IS NULL OR bounds IS NULL OR count IS NULL OR count < 5 THEN NULL
+        WHEN value <= bounds[1] THEN 1
+        WHEN value <= bounds[2] THEN 2
+        WHEN value <= bounds[3] THEN 3
+        WHEN value <= bounds[4] THEN 4
+        ELSE 5
+    END;
+
+-- What a quintile (1 = lowest values) says by the polarity: 'best', 'better', 'middle', 'worse',
+-- 'worst'; without a judgement 'lowest', 'low', 'middle', 'high', 'highest'.
+CREATE OR REPLACE MACRO quintile_assessment(quintile, polarity) AS
+    CASE
+        WHEN quintile IS NULL THEN NULL
+        WHEN polarity = 'higher_is_better' THEN ['worst', 'worse', 'middle', 'better', 'best'][quintile]
+        WHEN polarity = 'lower_is_better' THEN ['best', 'better', 'middle', 'worse', 'worst'][quintile]
+        ELSE ['lowest', 'low', 'middle', 'high', 'highest'][quintile]
+    END;
+
+-- Funnel plot control limits for a proportion: the proportions k/n at which the Wilson score interval of
+-- level z (1.959964 for the 95 % limits, 3.090232 for 99.8 %) of a unit with denominator n just reaches the
+-- target proportion p0 (as fractions 0..1). A unit's proportion outside them has an interval that excludes
+-- the target. PHEindicatormethods, calculate_funnel_limits and assign_funnel_significance (its
+-- sigma_adjustment), after OHID's Fingertips technical guidance "Funnel plots"; Spiegelhalter DJ (2005),
+-- Stat Med 24:1185-1202. Clamped to 0..1 as PHEindicatormethods clamps them; NULL when p0 or n is NULL,
+-- n <= 0 or p0 is outside 0..1.
+CREATE OR REPLACE MACRO funnel_proportion_limit(p0, n, z, side) AS
+    CASE
+        WHEN p0 IS NULL OR n IS NULL OR z IS NULL OR n <= 0 OR p0 < 0 OR p0 > 1 THEN NULL
+        WHEN side NOT IN ('lower', 'upper')
+            THEN error('funnel_proportion_limit: side must be ''lower'' or ''upper'', not ' || side::VARCHAR)
+        ELSE least(1.0, greatest(0.0,
+            (p0::DOUBLE * (n::DOUBLE / (z * z) + 1)
+             + CASE WHEN side = 'lower' THEN -1 ELSE 1 END
+               * sqrt(greatest(0.0,
+                    pow(-8 * p0::DOUBLE * (n::DOUBLE / (z * z) + 1), 2)
+                    - 64 * (1 / (z * z) + 1 / n::DOUBLE) * p0::DOUBLE
+                      * (n::DOUBLE * (p0::DOUBLE * (n::DOUBLE / (z * z) + 2) - 1) + z * z * (p0::DOUBLE - 1)))) / 8)
+            / (1 / (z * z) + 1 / n::DOUBLE) / n::DOUBLE))
+    END;
+
+-- Funnel plot position of a unit, from the position of the target against the unit's own intervals at
+-- 95 % and 99.8 % (for a proportion the same as comparing k/n with funnel_proportion_limit; for a rate of
+-- counts PHEindicatormethods' assign_funnel_significance compares the target with the unit's exact or
+-- Byar limits): 'above 99.8 %', 'above 95 %', 'within', 'below 95 %', 'below 99.8 %'. NULL when an input
+-- is NULL.
+CREATE OR REPLACE MACRO funnel_position(target, lower_95, upper_95, lower_998, upper_998) AS
+    CASE
+        WHEN target IS NULL OR lower_95 IS NULL OR upper_95 IS NULL OR lower_998 IS NULL OR upper_998 IS NULL
+            THEN NULL
+        WHEN lower_998 > target THEN 'above 99.8 %'
+        WHEN lower_95 > target THEN 'above 95 %'
+        WHEN upper_998 < target THEN 'below 99.8 %'
+        WHEN upper_95 < target THEN 'below 95 %'
+        ELSE 'within'
+    END;
+
+-- Reproducible random numbers inside DuckDB, the same on every run and with any number of threads:
+-- random() with setseed() is not (its order follows the threads), so a uniform is made from DuckDB's hash
+-- of the text 'seed|key|draw|stream': its 53 high bits as a fraction strictly between 0 and 1,
+-- ((h >> 11) + 0.5) / 2^53. (One text, not hash(seed, key, draw, stream): DuckDB combines the hashes of
+-- several arguments so that two streams differing in the last argument correlate, r = 0.59.) A second
+-- stream (1 or 2) gives the second uniform Box and Muller need. The same DuckDB version gives the same
+-- numbers; another version may hash differently.
+CREATE OR REPLACE MACRO seeded_uniform(seed, key, draw, stream) AS
+    ((hash(concat_ws('|', seed, key, draw, stream)) >> 11)::DOUBLE + 0.5) / 9007199254740992.0;
+
+-- A standard normal deviate by the Box-Muller transform of two seeded uniforms:
+-- z = sqrt(-2 ln u1) cos(2 pi u2). Box GEP, Muller ME (1958), Ann Math Stat 29:610-611.
+CREATE OR REPLACE MACRO seeded_normal(seed, key, draw) AS
+    sqrt(-2 * ln(seeded_uniform(seed, key, draw, 1))) * cos(2 * pi() * seeded_uniform(seed, key, draw, 2));
+
+-- A value drawn within its 95 % interval: a two-piece normal with its median at the value and its 2.5th
+-- and 97.5th percentiles at the interval's limits (the lower half's spread from the lower limit, the upper
+-- half's from the upper), so an asymmetric interval (Wilson, Poisson) keeps its shape. z: a standard
+-- normal deviate (seeded_normal). NULL when the value or a limit is NULL.
+CREATE OR REPLACE MACRO draw_within_interval(value, lower_95, upper_95, z) AS
+    value + z * CASE WHEN z < 0 THEN value - lower_95 ELSE upper_95 - value END / 1.959964;

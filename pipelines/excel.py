@@ -1,0 +1,525 @@
+"""Excel workbooks (.xlsx) of the published tables: codes as text, dates as dates, numbers as numbers.
+
+``write_workbook(con, relation, path, release=..., published_at=...)`` writes one published table
+(a table in DuckDB, e.g. ``snapshot.main.indicator_values``) as ``path`` with XlsxWriter in its
+constant-memory mode, reading the rows from DuckDB in Arrow batches, never all at once. Each
+workbook has three kinds of sheet:
+
+- ``Om tabellen`` (first): the table's Swedish title and description, "SYNTETISKA DATA" when any
+  row of it is synthetic (the workbook then opens on this sheet), the source of real data
+  (Kolada), the rows, the release and its publication time in Swedish time (Europe/Stockholm);
+- ``Data``: one header row of Swedish captions (``sql/publish/captions.yaml``; a column without
+  one is captioned by its name), frozen, with a filter, then the rows in the table's order;
+- ``Kolumner``: per column the caption, the English column name (as in CSV, Parquet and
+  analyst.duckdb), how Excel holds it, and the column's comment.
+
+Cells: every text column is a text cell, so area codes, unit ids, accounts and periods keep their
+leading zeros ('00', '0180', '2023-01'), and text that begins with ``=``, ``+``, ``-``, ``@``, a
+tab or a CR stays text, never a formula. Dates are Excel dates (``yyyy-mm-dd``); timestamps Excel
+date-times, those with a time zone in Swedish time. Numbers are numbers, with the decimals the
+captions give (or the row's indicator's ``decimals`` from the catalogue) and a thousands
+separator; a DECIMAL column shows its scale; other numbers Excel's General format. Booleans are
+Excel's logical values, which Swedish Excel shows as SANT and FALSKT (and filters and counts as
+logical values, as Ja/Nej text would not be). Lists, structs and JSON are JSON text. NULL is an
+empty cell. Where Excel cannot hold a value exactly it is written as text, never rounded away:
+a whole number of 15 digits or more, NaN and infinities, a date before 1900; a text longer than
+Excel's 32,767 characters is cut with a note saying so (the whole value is in the CSV and Parquet).
+
+A sheet holds 1,048,575 rows under its header. A larger table is split the way a region's analyst
+reads it: one workbook per region, ``<table>_<county>.xlsx`` ('00' Riket, '19' Västmanland, a
+municipality with its county), by ``county_code`` or else ``area_code``; rows beyond a sheet's
+limit (a table without a region column, or one region's rows) continue on sheets ``Data 2``,
+``Data 3``. Each file is written under a hidden name and renamed into place.
+
+Cost: XlsxWriter writes every cell from Python, some 80,000 cells a second on one of this
+project's two cores (the sample's 2.2 million cells in about half a minute), so a national
+warehouse's fact tables (tens of millions of rows) take an hour. ``VARDPULS_EXCEL_MAX_ROWS`` (a
+whole number) leaves tables with more rows than that to CSV and Parquet: ``write_workbook`` then
+writes nothing and returns no file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import xlsxwriter
+import yaml
+
+from pipelines.indicators.catalogue import load_catalogue
+from pipelines.settings import SQL_DIR
+
+CAPTIONS = SQL_DIR / "publish" / "captions.yaml"
+# Excel's sheet: 1,048,576 rows, the first of them the header
+SHEET_DATA_ROWS = 1_048_575
+CELL_CHARACTERS = 32_767
+BATCH_ROWS = 20_000
+TIMEZONE = ZoneInfo("Europe/Stockholm")
+MAX_ROWS_VARIABLE = "VARDPULS_EXCEL_MAX_ROWS"
+# the region a row belongs to, for a table split into one workbook per region, in order of preference
+REGION_COLUMNS = ("county_code", "area_code")
+# Excel holds 15 significant digits: a whole number this large is written as text to stay exact
+EXACT_LIMIT = 10 ** 15
+FIRST_EXCEL_DATE = dt.date(1900, 1, 1)
+TRUNCATED = " … [avkortad: Excel rymmer 32 767 tecken i en cell; hela värdet finns i CSV- och Parquet-filen]"
+INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+                 "HUGEINT", "UHUGEINT"}
+FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
+TIMESTAMP_TYPES = {"TIMESTAMP", "DATETIME", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"}
+KIND_SV = {"text": "text", "json": "text (JSON)", "integer": "heltal", "decimal": "tal", "number": "tal",
+           "date": "datum", "datetime": "datum och tid", "datetime_tz": "datum och tid (svensk tid)",
+           "boolean": "SANT/FALSKT"}
+
+
+@dataclass
+class Column:
+    """A published column as the workbook writes it."""
+
+    name: str
+    sql_type: str
+    kind: str
+    select: str
+    caption: str
+    comment: str
+    decimals: int | str | None = None  # a fixed number, "indicator" (the row's indicator's), or None
+
+    @property
+    def excel_type(self) -> str:
+        text = KIND_SV[self.kind]
+        if self.decimals == "indicator":
+            return f"{text} (med indikatorns decimaler)"
+        if isinstance(self.decimals, int):
+            return f"{text} ({self.decimals} decimaler)" if self.decimals else f"{text} (med tusentalsavgränsare)"
+        return text
+
+
+@lru_cache(maxsize=4)
+def load_captions(path: Path = CAPTIONS) -> dict:
+    """table -> {title, note, columns: {column: {caption, decimals}}} from captions.yaml."""
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    tables = {}
+    for table, entry in doc.items():
+        columns = {}
+        for column, value in (entry.get("columns") or {}).items():
+            spec = value if isinstance(value, dict) else {"caption": value}
+            if unknown := set(spec) - {"caption", "decimals"}:
+                raise ValueError(f"{path}: {table}.{column}: unknown field(s) {sorted(unknown)} (a caption with a "
+                                 "comma inside {caption: ...} needs quotes)")
+            decimals = spec.get("decimals")
+            if not (decimals is None or decimals == "indicator" or (isinstance(decimals, int) and decimals >= 0)):
+                raise ValueError(f"{path}: {table}.{column}: decimals must be a whole number from 0 or 'indicator', "
+                                 f"not {decimals!r}")
+            if not isinstance(spec.get("caption"), str) or not spec["caption"].strip():
+                raise ValueError(f"{path}: {table}.{column}: a caption (text) is needed")
+            columns[column] = {"caption": spec["caption"].strip(), "decimals": decimals}
+        if unknown := set(entry) - {"title", "note", "columns", "columns_of"}:
+            raise ValueError(f"{path}: {table}: unknown field(s) {sorted(unknown)}")
+        if entry.get("columns_of"):  # a history table: the columns it keeps of the table it follows
+            if entry["columns_of"] not in tables:
+                raise ValueError(f"{path}: {table}: columns_of {entry['columns_of']!r} must name a table above it")
+            columns = tables[entry["columns_of"]]["columns"] | columns
+        captions = [c["caption"] for c in columns.values()]
+        if repeated := sorted({c for c in captions if captions.count(c) > 1}):
+            raise ValueError(f"{path}: {table}: the caption(s) {repeated} are used for more than one column")
+        tables[table] = {"title": entry.get("title"), "note": entry.get("note"), "columns": columns}
+    return tables
+
+
+def table_row_limit() -> int | None:
+    """``VARDPULS_EXCEL_MAX_ROWS``: the most rows a table written as workbooks may have (unset: no limit)."""
+    text = (os.environ.get(MAX_ROWS_VARIABLE) or "").strip().replace("_", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"{MAX_ROWS_VARIABLE} is {text!r}: expected a whole number of rows (or unset for no limit)")
+    return int(text)
+
+
+@lru_cache(maxsize=1)
+def indicator_decimals() -> dict[str, int]:
+    """indicator id -> the decimals to show (indicators/<id>.yaml)."""
+    return {indicator.id: indicator.decimals for indicator in load_catalogue()}
+
+
+def write_workbook(con: duckdb.DuckDBPyConnection, relation: str, path: Path, *, release: str,
+                   published_at: dt.datetime | str, table: str | None = None, description: str | None = None,
+                   comments: dict[str, str] | None = None, max_rows: int = SHEET_DATA_ROWS,
+                   batch_rows: int = BATCH_ROWS) -> list[Path]:
+    """``relation`` as an Excel workbook at ``path`` (or one per region beside it); the files written.
+
+    ``table`` (default: the relation's last name part) picks the captions; ``description`` and
+    ``comments`` (column -> meaning) default to the ``COMMENT ON`` of the table and its columns.
+    ``max_rows``: rows under a sheet's header (Excel's limit; smaller only to test the splitting).
+    A table with more rows than ``VARDPULS_EXCEL_MAX_ROWS`` is not written (no file is returned).
+    """
+    path = Path(path)
+    limit = table_row_limit()
+    table = table or relation.rsplit(".", 1)[-1].strip('"')
+    captions = load_captions().get(table, {"title": None, "note": None, "columns": {}})
+    stored_description, stored_comments = _comments(con, relation)
+    description = stored_description if description is None else description
+    comments = {**stored_comments, **(comments or {})}
+    columns = _columns(con, relation, captions["columns"], comments)
+    names = {c.name for c in columns}
+    published = _stockholm(published_at)
+    region = next((c for c in REGION_COLUMNS if c in names), None)
+    groups = _groups(con, relation, region, "synthetic" in names)
+    total = sum(group.rows for group in groups)
+    if limit is not None and total > limit:
+        return []
+    if total <= max_rows or region is None:
+        groups = [_Group(None, total, any(group.synthetic for group in groups), split=False)]
+    synthetic_caption = next((c.caption for c in columns if c.name == "synthetic"), "synthetic")
+    about = {"table": table, "title": captions["title"], "note": captions["note"], "description": description,
+             "release": release, "published": published, "total": total, "region_column": region,
+             "synthetic_caption": synthetic_caption}
+    written = []
+    for group in groups:
+        target = path.with_name(f"{path.stem}_{_file_part(group.key)}{path.suffix}") if group.split else path
+        where, params = (f"{_region_expression(region)} IS NOT DISTINCT FROM ?", [group.key]) if group.split \
+            else (None, [])
+        _write_one(con, relation, target, columns, where, params, group, about, max_rows, batch_rows)
+        written.append(target)
+    return written
+
+
+# --------------------------------------------------------------------------------------------- columns
+
+def _comments(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, dict[str, str]]:
+    """The COMMENT ON of a table and its columns, when the relation is a table that has them."""
+    parts = [p.strip('"') for p in relation.split(".")]
+    table, schema, database = parts[-1], (parts[-2] if len(parts) > 1 else None), (parts[-3] if len(parts) > 2 else None)
+    where, params = "table_name = ?", [table]
+    if schema:
+        where, params = where + " AND schema_name = ?", params + [schema]
+    if database:
+        where, params = where + " AND database_name = ?", params + [database]
+    found = con.execute(f"SELECT comment FROM duckdb_tables() WHERE {where}", params).fetchall()
+    columns = con.execute(f"SELECT column_name, comment FROM duckdb_columns() WHERE {where}", params).fetchall()
+    return (found[0][0] or "") if found else "", {name: comment for name, comment in columns if comment}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str, captions: dict, comments: dict) -> list[Column]:
+    described = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {relation})").fetchall()
+    columns = []
+    for name, sql_type in described:
+        kind, select = _kind(name, sql_type)
+        spec = captions.get(name, {})
+        decimals = spec.get("decimals")
+        if decimals is None and kind == "decimal":
+            decimals = int(re.search(r",\s*(\d+)\)", sql_type)[1]) if "," in sql_type else 0
+        if decimals is not None and kind not in ("integer", "decimal", "number"):
+            decimals = None
+        columns.append(Column(name=name, sql_type=sql_type, kind=kind, select=select,
+                              caption=spec.get("caption", name), comment=comments.get(name, ""),
+                              decimals=decimals))
+    return columns
+
+
+def _kind(name: str, sql_type: str) -> tuple[str, str]:
+    """How a column of this DuckDB type is written, and the SELECT expression that reads it for that."""
+    q = _quoted(name)
+    base = sql_type.upper()
+    if base == "BOOLEAN":
+        return "boolean", q
+    if base in INTEGER_TYPES:
+        return "integer", q
+    if base.startswith("DECIMAL") or base.startswith("NUMERIC"):
+        return "decimal", q
+    if base in FLOAT_TYPES:
+        return "number", q
+    if base == "DATE":
+        return "date", q
+    if base in TIMESTAMP_TYPES:
+        return "datetime", f"{q}::TIMESTAMP AS {q}"
+    if base in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+        return "datetime_tz", f"timezone('Europe/Stockholm', {q}) AS {q}"
+    if base == "VARCHAR":
+        return "text", q
+    if base == "JSON":
+        return "json", f"{q}::VARCHAR AS {q}"
+    if base.endswith("]") or base.startswith(("STRUCT", "MAP", "UNION")):
+        return "json", f"to_json({q})::VARCHAR AS {q}"
+    return "text", f"{q}::VARCHAR AS {q}"
+
+
+@dataclass
+class _Group:
+    """The rows of one workbook: a region's (``split``) or the whole table's."""
+
+    key: str | None
+    rows: int
+    synthetic: bool
+    split: bool = True
+
+
+def _groups(con: duckdb.DuckDBPyConnection, relation: str, region: str | None, has_synthetic: bool) -> list[_Group]:
+    """Rows and whether any is synthetic, per region of the table (one group without a region column)."""
+    synthetic = "coalesce(bool_or(synthetic), false)" if has_synthetic else "false"
+    if region is None:
+        rows, flag = con.execute(f"SELECT count(*), {synthetic} FROM {relation}").fetchall()[0]
+        return [_Group(None, rows, flag, split=False)]
+    return [_Group(key, rows, flag) for key, rows, flag in con.execute(
+        f"SELECT {_region_expression(region)} AS region, count(*), {synthetic} FROM {relation} "
+        "GROUP BY ALL ORDER BY region NULLS LAST").fetchall()]
+
+
+def _region_expression(region: str) -> str:
+    q = _quoted(region)
+    # a municipality (four digits) belongs to the county of its first two; '00' Riket stands alone
+    return f"CASE WHEN length({q}) = 4 THEN left({q}, 2) ELSE {q} END" if region == "area_code" else q
+
+
+def _file_part(group: str | None) -> str:
+    return "saknas" if group is None else re.sub(r"[^0-9A-Za-z_-]+", "-", group)
+
+
+# ------------------------------------------------------------------------------------------ writing
+
+class _Sheets:
+    """The data sheets of one workbook: a header on each, a new one when a sheet is full."""
+
+    def __init__(self, book: xlsxwriter.Workbook, columns: list[Column], formats: "_Formats", max_rows: int):
+        self.book, self.columns, self.formats, self.max_rows = book, columns, formats, max_rows
+        self.sheets: list[tuple[str, int]] = []
+        self.sheet, self.row = None, 0
+
+    def next_row(self):
+        if self.sheet is None or self.row > self.max_rows:
+            self._close_sheet()
+            name = "Data" if not self.sheets else f"Data {len(self.sheets) + 1}"
+            self.sheet = self.book.add_worksheet(name)
+            for index, column in enumerate(self.columns):
+                self.sheet.set_column(index, index, _width(column))
+                self.sheet.write_string(0, index, column.caption, self.formats.header)
+            self.sheet.freeze_panes(1, 0)
+            self.sheets.append((name, 0))
+            self.row = 1
+        row = self.row
+        self.row += 1
+        return self.sheet, row
+
+    def _close_sheet(self):
+        if self.sheet is not None:
+            name, _ = self.sheets[-1]
+            self.sheets[-1] = (name, self.row - 1)
+            self.sheet.autofilter(0, 0, max(self.row - 1, 1), len(self.columns) - 1)
+
+    def close(self):
+        if self.sheet is None:  # an empty table: the header alone
+            self.next_row()
+            self.row -= 1
+        self._close_sheet()
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1,
+                                       "bg_color": "#E7EEF5"})
+        self.label = book.add_format({"bold": True, "valign": "top"})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.warning = book.add_format({"bold": True, "font_color": "#B00020", "font_size": 14})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self._numbers: dict[int, object] = {}
+
+    def number(self, decimals: int | None):
+        if decimals is None:
+            return None
+        if decimals not in self._numbers:
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            self._numbers[decimals] = self.book.add_format({"num_format": pattern})
+        return self._numbers[decimals]
+
+
+def _write_one(con, relation: str, target: Path, columns: list[Column], where: str | None, params: list,
+               group: _Group, about: dict, max_rows: int, batch_rows: int) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    book = xlsxwriter.Workbook(str(partial), {"constant_memory": True, "strings_to_formulas": False,
+                                              "strings_to_urls": False, "strings_to_numbers": False})
+    synthetic = group.synthetic
+    try:
+        book.set_properties({"title": about["title"] or about["table"], "subject": about["description"],
+                             "comments": "SYNTETISKA DATA" if synthetic else "", "created": about["published"]
+                             .replace(tzinfo=None)})
+        formats = _Formats(book)
+        front = book.add_worksheet("Om tabellen")
+        sheets = _Sheets(book, columns, formats, max_rows)
+        truncated = _write_rows(con, relation, columns, where, params, sheets, formats, batch_rows)
+        sheets.close()
+        _write_columns_sheet(book, columns, formats)
+        _write_about(front, formats, about, group, sheets.sheets, truncated)
+        (front if synthetic else book.get_worksheet_by_name("Data")).activate()
+        book.close()
+    except BaseException:
+        with contextlib.suppress(Exception):  # XlsxWriter's temporary files go with the workbook
+            book.close()
+        partial.unlink(missing_ok=True)
+        raise
+    with open(partial, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+
+
+def _write_rows(con, relation: str, columns: list[Column], where: str | None, params: list, sheets: _Sheets,
+                formats: _Formats, batch_rows: int) -> int:
+    """Stream the rows from DuckDB in Arrow batches into the data sheets; the number of texts cut to fit."""
+    query = f"SELECT {', '.join(c.select for c in columns)} FROM {relation}" + (f" WHERE {where}" if where else "")
+    writers = [_cell_writer(column, formats, columns) for column in columns]
+    indicator_index = next((i for i, c in enumerate(columns) if c.name == "indicator_id"), None)
+    state = {"truncated": 0}
+    reader = con.sql(query, params=params or None).to_arrow_reader(batch_rows)
+    try:
+        for batch in reader:
+            values = [column.to_pylist() for column in batch.columns]
+            indicators = values[indicator_index] if indicator_index is not None else None
+            for i in range(batch.num_rows):
+                sheet, row = sheets.next_row()
+                indicator = indicators[i] if indicators is not None else None
+                for index, write in enumerate(writers):
+                    value = values[index][i]
+                    if value is not None:
+                        write(sheet, row, index, value, indicator, state)
+    finally:
+        reader.close()
+    return state["truncated"]
+
+
+def _cell_writer(column: Column, formats: _Formats, columns: list[Column]):
+    """A function writing one value of this column into a cell of the right type."""
+    kind = column.kind
+    if kind in ("text", "json"):
+        return lambda sheet, row, col, value, indicator, state: _write_text(sheet, row, col, value, state)
+    if kind == "boolean":
+        return lambda sheet, row, col, value, indicator, state: sheet.write_boolean(row, col, value)
+    if kind == "date":
+        return lambda sheet, row, col, value, indicator, state: (
+            sheet.write_datetime(row, col, value, formats.date) if value >= FIRST_EXCEL_DATE
+            else sheet.write_string(row, col, value.isoformat()))
+    if kind in ("datetime", "datetime_tz"):
+        return lambda sheet, row, col, value, indicator, state: (
+            sheet.write_datetime(row, col, value, formats.datetime) if value.date() >= FIRST_EXCEL_DATE
+            else sheet.write_string(row, col, value.isoformat(sep=" ")))
+    if column.decimals == "indicator":
+        decimals = indicator_decimals()
+        return lambda sheet, row, col, value, indicator, state: _write_number(
+            sheet, row, col, value, formats.number(decimals.get(indicator)))
+    fixed = formats.number(column.decimals)
+    return lambda sheet, row, col, value, indicator, state: _write_number(sheet, row, col, value, fixed)
+
+
+def _write_number(sheet, row: int, col: int, value, number_format) -> None:
+    if isinstance(value, float):
+        if not math.isfinite(value):  # Excel has no NaN or infinity
+            sheet.write_string(row, col, "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"))
+            return
+    elif abs(value) >= EXACT_LIMIT:  # a whole number or decimal beyond Excel's 15 digits: exact as text
+        sheet.write_string(row, col, str(value))
+        return
+    sheet.write_number(row, col, float(value), number_format)
+
+
+def _write_text(sheet, row: int, col: int, value: str, state: dict, cell_format=None) -> None:
+    if len(value) > CELL_CHARACTERS // 2 and len(value.encode("utf-16-le")) // 2 > CELL_CHARACTERS:
+        keep = (CELL_CHARACTERS - len(TRUNCATED.encode("utf-16-le")) // 2) * 2
+        value = value.encode("utf-16-le")[:keep].decode("utf-16-le", errors="ignore") + TRUNCATED
+        state["truncated"] += 1
+    if value.startswith("<r>") and value.endswith("</r>"):
+        # XlsxWriter's constant-memory mode passes a string shaped like its own rich-text XML through
+        # unescaped; written as rich text of three plain runs it is escaped and reads back unchanged
+        sheet.write_rich_string(row, col, value[:1], value[1:2], value[2:], *([cell_format] if cell_format else []))
+    else:
+        sheet.write_string(row, col, value, cell_format)
+
+
+def _write_columns_sheet(book: xlsxwriter.Workbook, columns: list[Column], formats: _Formats) -> None:
+    sheet = book.add_worksheet("Kolumner")
+    for index, (title, width) in enumerate([("Rubrik i bladet Data", 30), ("Kolumn (CSV, Parquet, analyst.duckdb)", 28),
+                                            ("Typ i Excel", 28), ("Beskrivning", 100)]):
+        sheet.set_column(index, index, width)
+        sheet.write_string(0, index, title, formats.header)
+    sheet.freeze_panes(1, 0)
+    for row, column in enumerate(columns, start=1):
+        _write_text(sheet, row, 0, column.caption, {"truncated": 0})
+        _write_text(sheet, row, 1, column.name, {"truncated": 0})
+        sheet.write_string(row, 2, column.excel_type)
+        if column.comment:
+            _write_text(sheet, row, 3, column.comment, {"truncated": 0}, formats.wrap)
+
+
+def _write_about(sheet, formats: _Formats, about: dict, group: _Group, data_sheets: list, truncated: int) -> None:
+    rows, synthetic = group.rows, group.synthetic
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 110)
+    lines: list[tuple[str, object]] = []
+    title = about["title"] or about["table"]
+    lines.append(("Tabell", f"{title} ({about['table']})" if about["title"] else about["table"]))
+    if synthetic:
+        lines.append(("SYNTETISKA DATA", "Tabellen innehåller rader som bygger på syntetiska (påhittade) data, "
+                                         f"markerade med SANT i kolumnen {about['synthetic_caption']}. Redovisa "
+                                         "dem aldrig som verkliga."))
+    if about["description"]:
+        lines.append(("Beskrivning", about["description"]))
+    if about["note"]:
+        lines.append(("Källa", about["note"]))
+    if group.split:
+        region = group.key if group.key is not None else "saknas"
+        lines.append(("Region", f"{region} (kolumnen {about['region_column']}). Tabellen har {_count(about['total'])} "
+                                "rader, fler än ett Excelblad rymmer, och är därför delad i en arbetsbok per region "
+                                f"({about['table']}_<kod>.xlsx; 00 är riket, en kommun hör till sitt län)."))
+    lines.append(("Rader", _count(rows)))
+    sheet_text = "; ".join(f"{name} ({_count(count)} rader)" for name, count in data_sheets)
+    if len(data_sheets) > 1:
+        sheet_text += f". Ett blad rymmer {_count(SHEET_DATA_ROWS)} rader under rubrikraden; raderna fortsätter i ordning."
+    lines.append(("Blad", sheet_text))
+    lines.append(("Release", about["release"]))
+    lines.append(("Publicerad (svensk tid)", about["published"].replace(tzinfo=None)))
+    lines.append(("Kolumner", "Bladet Kolumner: varje kolumns rubrik, dess namn i CSV, Parquet och analyst.duckdb, "
+                              "hur Excel lagrar den och vad den betyder."))
+    lines.append(("Celltyper", "Koder (områdeskoder, enhets-id, konton, perioder) är text och behåller inledande "
+                               "nollor; datum är datum, tal är tal och sant/falskt är logiska värden (SANT/FALSKT). "
+                               "En tom cell saknar värde (NULL), den är aldrig 0."))
+    if truncated:
+        lines.append(("Avkortade celler", f"{_count(truncated)} texter var längre än de 32 767 tecken en Excelcell "
+                                          "rymmer och är avkortade; hela värdet finns i CSV- och Parquet-filen."))
+    moment = formats.book.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
+    for row, (label, value) in enumerate(lines):
+        style = formats.warning if label == "SYNTETISKA DATA" else None
+        sheet.write_string(row, 0, label, style or formats.label)
+        if isinstance(value, dt.datetime):
+            sheet.write_datetime(row, 1, value, moment)
+        else:
+            _write_text(sheet, row, 1, str(value), {"truncated": 0}, style or formats.wrap)
+
+
+def _width(column: Column) -> float:
+    typical = {"date": 11, "datetime": 19, "datetime_tz": 19, "boolean": 10, "integer": 10, "decimal": 14,
+               "number": 14}.get(column.kind, 18)
+    return min(max(len(column.caption) * 0.9 + 2, typical), 45)
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def _stockholm(moment: dt.datetime | str) -> dt.datetime:
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(TIMEZONE)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,6 @@
+-- Average length of stay (medelvårdtid): bed-days (occupied beds at 06:00) over discharges.
+-- Per region and hospital, each month and year of the 06:00 census; a period a ward of it is missing days
+-- from the census has no value (core.bed_census_periods).
+SELECT county_code AS area_code, hospital AS unit_id, period, 'T' AS sex, bed_days_occupied AS numerator, discharges AS denominator,
+       synthetic, complete, coverage, incomplete_note
+FROM core.bed_census_periods

@@ -1,5 +1,0 @@
--- Occupancy (beläggningsgrad): occupied beds over available beds at 06:00, summed over the days.
--- Per region and hospital, each whole month and year of the 06:00 census.
-SELECT county_code AS area_code, hospital AS unit_id, period, 'T' AS sex, bed_days_occupied AS numerator, bed_days_available AS denominator,
-       synthetic
-FROM core.bed_census_periods

@@ -1,5 +1,0 @@
--- Utlokaliseringar per 100 available beds: patients cared for on another ward at 06:00 over available beds, summed over the days.
--- Per region and hospital, each whole month and year of the 06:00 census.
-SELECT county_code AS area_code, hospital AS unit_id, period, 'T' AS sex, outlying AS numerator, bed_days_available AS denominator,
-       synthetic
-FROM core.bed_census_periods

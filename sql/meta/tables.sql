@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS meta.audit_tables (
 );
 
 -- The first row each file version of a monthly source delivered per month (pipelines/regional/ingest.py), so
--- the continuity of the months is read from the register, not from the rows (month_gaps, sql/staging/macros.sql).
+-- the continuity of the months is read from the register, not from the rows (month_gaps, sql/macros/continuity.sql).
 CREATE TABLE IF NOT EXISTS meta.first_rows (
     source           VARCHAR NOT NULL,
     file_version_id  BIGINT NOT NULL,

@@ -182,6 +182,9 @@ def run_refresh(landing: Path, warehouse_root: Path, rehash: bool = False, level
                 print(f"vardpuls refresh: nothing new since the last refresh ({_current_release(warehouse_root)}); "
                       "the publication stands as it is", flush=True)
                 return 0
+            # until this refresh has run through, the record says unclean: one killed midway (after its files were
+            # recorded as landed) makes the next one run every step instead of finding nothing new
+            remember_state(warehouse_root, False)
             code, clean = _refresh(landing, warehouse_root, rehash, level, started, new)
             remember_state(warehouse_root, clean)
             return code
@@ -307,6 +310,7 @@ def _failures(result) -> list[str]:
 
 
 def _summary(result, derived, published, manifest: dict, elapsed: float, changed: frozenset | None = None) -> str:
+    from pipelines.landing import is_expected
     from pipelines.sources import sources
 
     names = list(sources())
@@ -329,7 +333,7 @@ def _summary(result, derived, published, manifest: dict, elapsed: float, changed
         for entry in (e for e in not_read if e["refused"]):  # someone must act: a link outside, a device, a name
             lines.append(f"  {'':<{width}}REFUSED {entry['file']}: {entry['reason']}")
         # (documentation and hidden files are expected beside the data: named with -v, not here)
-        if skipped := [e for e in not_read if not e["refused"] and not e["reason"].startswith(("a README", "a hidden"))]:
+        if skipped := [e for e in not_read if not e["refused"] and not is_expected(e)]:
             lines.append(f"  {'':<{width}}{_count(len(skipped), 'entry', 'entries')} not data, not read "
                          f"(e.g. {skipped[0]['file']}: {skipped[0]['reason']})")
         for page in raw.get("pages_missing") or []:  # Kolada: a page says more exist, no file holds them

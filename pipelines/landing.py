@@ -36,6 +36,16 @@ class NotRead:
     def as_dict(self) -> dict:
         return {"file": self.name, "reason": self.reason, "refused": self.refused}
 
+    @property
+    def expected(self) -> bool:
+        """Documentation or a hidden entry beside the data: expected there, named only with -v."""
+        return is_expected(self.as_dict())
+
+
+def is_expected(entry: dict) -> bool:
+    """Whether a not-read entry (``NotRead.as_dict()``) is documentation or hidden, expected beside the data."""
+    return not entry["refused"] and entry["reason"].startswith(("a README", "a hidden"))
+
 
 @dataclass
 class Landing:

@@ -6,6 +6,7 @@ a Parquet column of numbers (one of them without its leading zero); a file's nam
 field. Every place is searched byte for byte for each of them, and for their digits alone.
 """
 
+import re
 import shutil
 from pathlib import Path
 
@@ -138,9 +139,12 @@ def test_no_personnummer_reaches_a_table_an_export_or_a_log(landing, tmp_path, m
     # one row (an identity in the FTE column) is quarantined by a blocking rule: exit status 1
     assert main(["refresh", "--landing", str(landing), "--warehouse", str(warehouse)]) == 1
     out, err = capsys.readouterr()
-    assert "quarantined" in err and "fte_is_a_number" in out
+    assert "Quarantined:" in out and "fte_is_a_number" in out
     assert "personal_[personnummer].csv" in out + err + caplog.text  # named, masked, not read
-    assert "population_projections REFUSED" in out and "kolada       REFUSED" in out
+    assert all(re.search(rf"^  {source} +REFUSED: ", out, re.MULTILINE) for source in ("population_projections", "kolada"))
+    # what reads a refused source that never loaded is not built, said in one line each: no stack trace
+    assert "Stack Trace" not in err and "Traceback" not in err, err
+    assert "goals.goal_progress not built: it reads core.population_projections" in err
 
     places = {"live database": all_text_in_database(live_database(warehouse)),
               "analyst database": all_text_in_database(warehouse / "analyst.duckdb"),
@@ -157,7 +161,7 @@ def test_no_personnummer_reaches_a_table_an_export_or_a_log(landing, tmp_path, m
     assert any(p.endswith(".csv") for p in places) and any(p.endswith(".html") and "report" in p for p in places)
     with dg.DagsterInstance.get() as instance:
         runs = instance.get_runs()
-        assert len(runs) == 2  # the refresh and the publish after it
+        assert len(runs) == 3  # the refresh, the derive and the publish after it
         for run in runs:
             places[f"dagster event log of {run.job_name}"] = "\n".join(str(entry) for entry in
                                                                        instance.all_logs(run.run_id))

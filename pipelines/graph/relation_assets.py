@@ -35,6 +35,22 @@ class RelationRefused(RuntimeError):
     """A relation's refusal check found a problem: nothing of this build is kept."""
 
 
+class InputsMissing(RuntimeError):
+    """A relation reads relations no refresh has built yet (their source was refused or never delivered)."""
+
+
+def missing_inputs(con: duckdb.DuckDBPyConnection, references) -> list[str]:
+    """The relations among ``references`` that do not exist in the warehouse (tables or views)."""
+    wanted = sorted(set(references))
+    if not wanted:
+        return []
+    found = {f"{schema}.{name}" for schema, name in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database()"
+    ).fetchall()}
+    return [relation for relation in wanted if relation not in found]
+
+
 def reference_select(select: str) -> str:
     """The SELECT with ``{reference}`` replaced by the path of data/reference/."""
     return select.replace("{reference}", str(REFERENCE_DIR).replace("'", "''"))
@@ -72,10 +88,14 @@ def relation_spec(relation: RelationFile, suite: Suite | None = None) -> Spec:
                 lookback=relation.lookback)
 
 
-def materialize(context, warehouse: Warehouse, spec: Spec, refuse=None, notes: str | None = None) -> tuple[Built, dict]:
+def materialize(context, warehouse: Warehouse, spec: Spec, refuse=None, notes: str | None = None,
+                reads: tuple[str, ...] = ()) -> tuple[Built, dict]:
     """Build a relation in this run's connection and describe it for Dagster and the terminal: the standard
-    metadata (rows, columns with the published descriptions, a preview), what the build did and its notes."""
+    metadata (rows, columns with the published descriptions, a preview), what the build did and its notes.
+    Raises InputsMissing, building nothing, when a relation it ``reads`` does not exist."""
     with warehouse.connect() as con:
+        if missing := missing_inputs(con, reads):
+            raise InputsMissing(", ".join(missing))
         register_macros(con)
         built = build(con, spec, context.run_id, refuse=refuse)
         table = table_metadata(con, spec.relation, published_comments(spec.relation.split(".")[1]))
@@ -121,9 +141,14 @@ def relation_asset(relation: RelationFile, *, stage: str = REFRESH, suite: Suite
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         try:
             _, meta = materialize(context, warehouse, spec,
-                                  refuse=(lambda con: _refusals(con, check)) if check else None, notes=notes)
+                                  refuse=(lambda con: _refusals(con, check)) if check else None, notes=notes,
+                                  reads=relation.references)
         except RelationRefused as error:
             raise dg.Failure(description=f"{relation.relation} refused, what it held stays: {error}",
+                             allow_retries=False) from None
+        except InputsMissing as error:
+            raise dg.Failure(description=f"{relation.relation} not built: it reads {error}, which no refresh has "
+                             "built yet (its source was refused or has never been delivered)",
                              allow_retries=False) from None
         return dg.MaterializeResult(metadata=meta)
 

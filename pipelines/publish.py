@@ -5,7 +5,8 @@ the table; comment lines after it, ``-- column: meaning``, describe its columns;
 ``--! partition: <column> year`` cuts a large table's files by year).
 
 Each publication is a release, ``<warehouse>/releases/<time>-<run>/`` holding ``analyst.duckdb``,
-``exports/parquet/<table>/data.parquet`` (a table cut by year: ``<table>/year=<YYYY>/data.parquet``;
+``exports/parquet/<table>/data.parquet`` (a table cut by year: ``<table>/year=<YYYY>/data.parquet``, or
+``data.parquet`` alone while it has no rows;
 key-value metadata: the run and the content fingerprint), ``exports/csv/<table>.csv`` (by year:
 ``<table>/<table>_<YYYY>.csv``, each within Excel's row limit) and ``manifest.json``. It is written
 completely under a hidden name, renamed into place, and then ``<warehouse>/current`` (a symbolic link)
@@ -261,6 +262,8 @@ def _files(con, table: PublishedTable, action, before: dict, previous_dir: Path 
                  for year, rows, content in con.execute(
                      f"SELECT {table.year_sql()} AS y, count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR "
                      f"FROM {relation} t GROUP BY y ORDER BY y").fetchall()}
+        # a table cut by year with no rows yet is one empty file with its columns, so a reader finds its schema
+        parts = parts or {None: _fingerprint(con, relation, "true", schema)}
     old_parts = before.get("parts", {})
     entry_parts, changed = {}, False
     for year, (rows, fingerprint) in parts.items():

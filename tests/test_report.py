@@ -601,8 +601,8 @@ def test_make_run_ends_with_the_report_and_every_page_renders_in_chromium(chromi
     assert index.is_file() and (warehouse / "report").is_symlink()
     pages = sorted((warehouse / "report").glob("*.html"))
     assert {p.name for p in pages} >= {"index.html", "region-19.html", "region-17.html", "region-14.html",
-                                       "region-01.html"}
-    assert len(pages) == 22  # the index and the 21 regions (Kolada has them all)
+                                       "region-01.html", "digest.html"}
+    assert len(pages) == 23  # the index, the 21 regions (Kolada has them all) and the digest of what changed
     # each page in its own Chromium (and profile), a few at a time
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(lambda item: _run_chromium(chromium, tmp_path / f"profile-{item[0]}", "--dump-dom",
@@ -625,7 +625,7 @@ def test_make_run_ends_with_the_report_and_every_page_renders_in_chromium(chromi
             assert 'class="synthetic-banner"' in dom
     assert charts_seen > 100
     # screenshots: the index, Västmanland's summary and goals, Stockholm (Kolada only), and one of each new
-    # element on a page of its own (the page's head and style, one article): README, "The follow-up report"
+    # element on a page of its own (the page's head and style, one article): docs/report.md, "The follow-up report"
     shots = tmp_path / "screenshots"
     shots.mkdir()
     vastmanland = (warehouse / "report" / "region-19.html").read_text(encoding="utf-8")

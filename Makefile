@@ -11,7 +11,7 @@ run: $(VENV)/.installed
 	$(BIN)/vardpuls refresh
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ui: $(VENV)/.installed
 	$(BIN)/vardpuls ui

@@ -66,7 +66,8 @@ class PublishedTable:
     select: str
     partition: str | None        # the period column whose year cuts the table's files, or None
     reads: tuple[str, ...]       # the relations it reads (its changes decide what is computed again)
-    always: bool                 # reads the warehouse's bookkeeping (meta.*): computed every time
+    always: bool                 # computed every time: it reads the warehouse's bookkeeping (meta.*), or only
+                                 # what publishing makes (release_runs), so no change of a relation can tell
     definition: str
 
     def year_sql(self, alias: str = "t") -> str:
@@ -81,9 +82,10 @@ def published_specs() -> dict[str, PublishedTable]:
         text = path.read_text(encoding="utf-8").strip().rstrip(";")
         first = text.splitlines()[0]
         partition = next((m[1] for line in text.splitlines() if (m := _PARTITION.match(line.strip()))), None)
+        reads = references(text)
         tables[path.stem] = PublishedTable(
             name=path.stem, description=first.removeprefix("--").strip() if first.startswith("--") else "",
-            select=text, partition=partition, reads=references(text), always=bool(re.search(r"\bmeta\.", text)),
+            select=text, partition=partition, reads=reads, always=bool(re.search(r"\bmeta\.", text)) or not reads,
             definition=hashlib.sha256(text.encode()).hexdigest()[:16])
     return tables
 

@@ -9,6 +9,7 @@ the steps one after another); outside a run, :meth:`Warehouse.connect` opens and
 from __future__ import annotations
 
 import shutil
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -110,7 +111,8 @@ def open_live(warehouse: Warehouse) -> duckdb.DuckDBPyConnection:
     return con
 
 
-_registered: dict[int, set[str]] = {}
+# macros created per connection; held weakly, so a new connection at a closed one's address starts empty
+_registered: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, set[str]]" = weakref.WeakKeyDictionary()
 
 
 def work_dir_of(con: duckdb.DuckDBPyConnection) -> Path:
@@ -156,7 +158,7 @@ def register_macros(con: duckdb.DuckDBPyConnection) -> None:
     from pipelines.relations import macros
     from pipelines.statistics import register_statistics
 
-    done = _registered.setdefault(id(con), set())
+    done = _registered.setdefault(con, set())
     if not done:
         register_statistics(con)
     for name, statement in macros().items():
@@ -170,7 +172,7 @@ def register_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def forget_connection(con: duckdb.DuckDBPyConnection) -> None:
-    _registered.pop(id(con), None)
+    _registered.pop(con, None)
 
 
 def _move_old_layout(root: Path, live: Path) -> None:

@@ -71,8 +71,13 @@ def service_process(name: str, root: Path, port: int, log: Path) -> subprocess.P
                 if line.strip() and not line.lstrip().startswith("#"):
                     key, _, value = line.partition("=")
                     environment[key.strip()] = value.strip()
-    return subprocess.Popen(command, cwd=moved(service["WorkingDirectory"][0], root), env=environment,
-                            stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    cwd = moved(service["WorkingDirectory"][0], root)
+    for pre in service.get("ExecStartPre", []):  # as systemd does: each to its end, before the service starts
+        done = subprocess.run([moved(part, root) for part in shlex.split(pre.lstrip("-"))], cwd=cwd, env=environment,
+                              stdout=log.open("ab"), stderr=subprocess.STDOUT, timeout=120)
+        assert done.returncode == 0 or pre.startswith("-"), f"{name}: {pre} failed\n" + log.read_text(errors="replace")
+    return subprocess.Popen(command, cwd=cwd, env=environment,
+                            stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def graphql(port: int, query: str, variables: dict | None = None) -> dict:

@@ -71,6 +71,9 @@ def published_files(warehouse: Path) -> tuple[str, dict[str, str]]:
 
 # the vintages' record of releases: each release has its own name and moment, so two runs never agree on it
 RELEASE_RECORDS = HISTORY_TABLES - {"runs", "source_files"}
+# rows that judge one release against the one before (quality suite 'releases'): after a kill past the switch,
+# night 2's release is published, and the next refresh's release judges its own, empty, change set
+RELEASE_SCOPED = {"quality_results": "suite <> 'releases'"}
 
 
 def table_checksums(warehouse: Path) -> dict[str, str]:
@@ -86,7 +89,8 @@ def table_checksums(warehouse: Path) -> dict[str, str]:
                                                  "ORDER BY column_index", [table]).fetchall() if c not in RUN_COLUMNS]
             listed = ", ".join(f'"{c}"' for c in columns)
             sums[table] = con.execute(f"SELECT count(*) || ':' || coalesce(md5(string_agg(r::VARCHAR, '|' "
-                                      f"ORDER BY r::VARCHAR)), '') FROM (SELECT {listed} FROM {table}) r"
+                                      f"ORDER BY r::VARCHAR)), '') FROM (SELECT {listed} FROM {table} "
+                                      f"WHERE {RELEASE_SCOPED.get(table, 'true')}) r"
                                       ).fetchall()[0][0]
         return sums
     finally:

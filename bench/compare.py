@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 RECORDED = HERE / "recorded.json"
 RESULTS = HERE / "results"
 STAGES = ("parse_load", "validate", "compute", "publish", "overhead")
-MIB = 1024 ** 2
+MIB = 1024**2
 
 
 def figures(result: dict) -> dict[str, tuple[float, str]]:
@@ -52,14 +52,15 @@ def figures(result: dict) -> dict[str, tuple[float, str]]:
 
 def show(value: float, kind: str) -> str:
     if kind == "bytes":
-        return f"{value / 1024 ** 3:.2f} GiB"
+        return f"{value / 1024**3:.2f} GiB"
     if kind == "ratio":
         return f"{value:.2f} x"
     return f"{value:.1f} s"
 
 
-def compare(result: dict, recorded: dict, threshold: float, min_seconds: float, min_bytes: float
-            ) -> tuple[list[str], list[str]]:
+def compare(
+    result: dict, recorded: dict, threshold: float, min_seconds: float, min_bytes: float
+) -> tuple[list[str], list[str]]:
     """(report lines, regressions) of one result against the record of its scale."""
     now, then = figures(result), figures(recorded)
     slack = {"seconds": min_seconds, "bytes": min_bytes, "ratio": 0.0}
@@ -71,20 +72,28 @@ def compare(result: dict, recorded: dict, threshold: float, min_seconds: float, 
         before = then[name][0]
         change = (value - before) / before if before else 0.0
         worse = value > before * (1 + threshold) and value - before > slack[kind]
-        lines.append(f"{name:<24}{show(before, kind):>12}{show(value, kind):>12}{change:>+8.0%}"
-                     + ("  REGRESSION" if worse else ""))
+        lines.append(
+            f"{name:<24}{show(before, kind):>12}{show(value, kind):>12}{change:>+8.0%}"
+            + ("  REGRESSION" if worse else "")
+        )
         if worse:
-            regressions.append(f"{result.get('scale')}: {name} {show(value, kind)} against {show(before, kind)} "
-                               f"recorded ({change:+.0%})")
+            regressions.append(
+                f"{result.get('scale')}: {name} {show(value, kind)} against {show(before, kind)} "
+                f"recorded ({change:+.0%})"
+            )
     floor_now = (result.get("floor") or {}).get("wall_seconds")
     floor_then = (recorded.get("floor") or {}).get("wall_seconds")
     if floor_now and floor_then:
         change = (floor_now - floor_then) / floor_then
-        lines.append(f"{'(floor, for reference)':<24}{show(floor_then, 'seconds'):>12}{show(floor_now, 'seconds'):>12}"
-                     f"{change:>+8.0%}")
+        lines.append(
+            f"{'(floor, for reference)':<24}{show(floor_then, 'seconds'):>12}{show(floor_now, 'seconds'):>12}"
+            f"{change:>+8.0%}"
+        )
         if change > threshold:
-            lines.append(f"note: the floor itself is {change:.0%} slower than recorded: the machine was busier or "
-                         "slower in this run; the ratio to the floor is the fairer figure")
+            lines.append(
+                f"note: the floor itself is {change:.0%} slower than recorded: the machine was busier or "
+                "slower in this run; the ratio to the floor is the fairer figure"
+            )
     return lines, regressions
 
 
@@ -99,33 +108,54 @@ def load(path: Path) -> dict:
 
 def record(paths: list[Path], recorded_path: Path) -> int:
     book = json.loads(recorded_path.read_text(encoding="utf-8")) if recorded_path.exists() else {}
-    book.setdefault("about", "Figures recorded by bench/compare.py --record from bench/run.py results; "
-                             "see BENCHMARKS.md. bench/compare.py flags a figure more than 20 % worse.")
+    book.setdefault(
+        "about",
+        "Figures recorded by bench/compare.py --record from bench/run.py results; "
+        "see BENCHMARKS.md. bench/compare.py flags a figure more than 20 % worse.",
+    )
     scales = book.setdefault("scales", {})
     for path in paths:
         result = load(path)
         scales[result["scale"]] = result
-        print(f"recorded {result['scale']}: commit {result.get('commit', '?')[:7]}"
-              f"{' (dirty)' if result.get('dirty') else ''}, {result.get('date')}, from {path}")
+        print(
+            f"recorded {result['scale']}: commit {result.get('commit', '?')[:7]}"
+            f"{' (dirty)' if result.get('dirty') else ''}, {result.get('date')}, from {path}"
+        )
     recorded_path.write_text(json.dumps(book, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     epilog="Exit status: 0 no regression, 1 a regression, 2 nothing to compare.")
-    parser.add_argument("results", nargs="*", type=Path,
-                        help="results JSON of bench/run.py (default: bench/results/<scale>-latest.json of every "
-                             "recorded scale that has one)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Exit status: 0 no regression, 1 a regression, 2 nothing to compare.",
+    )
+    parser.add_argument(
+        "results",
+        nargs="*",
+        type=Path,
+        help="results JSON of bench/run.py (default: bench/results/<scale>-latest.json of every "
+        "recorded scale that has one)",
+    )
     parser.add_argument("--recorded", type=Path, default=RECORDED, help="the record (default: bench/recorded.json)")
-    parser.add_argument("--threshold", type=float, default=0.20, help="worse by more than this share flags "
-                                                                      "(default: %(default)s)")
-    parser.add_argument("--min-seconds", type=float, default=1.0,
-                        help="a time must also be this many seconds worse (default: %(default)s)")
-    parser.add_argument("--min-mib", type=float, default=64.0,
-                        help="a peak memory must also be this many MiB worse (default: %(default)s)")
-    parser.add_argument("--record", action="store_true",
-                        help="write the given results into the record instead of comparing")
+    parser.add_argument(
+        "--threshold", type=float, default=0.20, help="worse by more than this share flags (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--min-seconds",
+        type=float,
+        default=1.0,
+        help="a time must also be this many seconds worse (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--min-mib",
+        type=float,
+        default=64.0,
+        help="a peak memory must also be this many MiB worse (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--record", action="store_true", help="write the given results into the record instead of comparing"
+    )
     args = parser.parse_args(argv)
 
     if args.record:
@@ -134,11 +164,15 @@ def main(argv: list[str] | None = None) -> int:
         return record(args.results, args.recorded)
     book = load(args.recorded)
     recorded = book.get("scales", {})
-    paths = args.results or [RESULTS / f"{scale}-latest.json" for scale in recorded
-                             if (RESULTS / f"{scale}-latest.json").exists()]
+    paths = args.results or [
+        RESULTS / f"{scale}-latest.json" for scale in recorded if (RESULTS / f"{scale}-latest.json").exists()
+    ]
     if not paths:
-        print(f"compare: no results to compare (run bench/run.py first; recorded scales: "
-              f"{', '.join(recorded) or 'none'})", file=sys.stderr)
+        print(
+            f"compare: no results to compare (run bench/run.py first; recorded scales: "
+            f"{', '.join(recorded) or 'none'})",
+            file=sys.stderr,
+        )
         return 2
     regressions: list[str] = []
     compared = 0
@@ -149,9 +183,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path}: no recorded figures for scale {scale!r}; not compared")
             continue
         base = recorded[scale]
-        print(f"\n{scale}: {path.name} (commit {str(result.get('commit'))[:7]}{'-dirty' if result.get('dirty') else ''}, "
-              f"{result.get('date')}) against the record (commit {str(base.get('commit'))[:7]}, {base.get('date')}, "
-              f"{base.get('machine', {}).get('nproc', '?')} cores, {base.get('machine', {}).get('mem_total_gib', '?')} GiB)")
+        print(
+            f"\n{scale}: {path.name} (commit {str(result.get('commit'))[:7]}{'-dirty' if result.get('dirty') else ''}, "
+            f"{result.get('date')}) against the record (commit {str(base.get('commit'))[:7]}, {base.get('date')}, "
+            f"{base.get('machine', {}).get('nproc', '?')} cores, {base.get('machine', {}).get('mem_total_gib', '?')} GiB)"
+        )
         lines, found = compare(result, base, args.threshold, args.min_seconds, args.min_mib * MIB)
         print("\n".join(lines))
         regressions += found
@@ -159,12 +195,17 @@ def main(argv: list[str] | None = None) -> int:
     if not compared:
         return 2
     if regressions:
-        print(f"\ncompare: REGRESSION: {len(regressions)} figure(s) more than {args.threshold:.0%} worse than "
-              "recorded:", file=sys.stderr)
+        print(
+            f"\ncompare: REGRESSION: {len(regressions)} figure(s) more than {args.threshold:.0%} worse than recorded:",
+            file=sys.stderr,
+        )
         for line in regressions:
             print(f"  {line}", file=sys.stderr)
-        print("If the change is intended, re-record: .venv/bin/python bench/compare.py --record <results.json> "
-              "and update BENCHMARKS.md.", file=sys.stderr)
+        print(
+            "If the change is intended, re-record: .venv/bin/python bench/compare.py --record <results.json> "
+            "and update BENCHMARKS.md.",
+            file=sys.stderr,
+        )
         return 1
     print(f"\ncompare: no figure more than {args.threshold:.0%} worse than recorded.")
     return 0

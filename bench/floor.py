@@ -27,8 +27,14 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SQL = HERE / "floor.sql"
 SOURCES = ("organisation", "listings", "staffing", "cost", "beds")
-SQL_TYPES = {"text": "VARCHAR", "integer": "BIGINT", "decimal": "DOUBLE", "date": "DATE", "month": "VARCHAR",
-             "flag": "VARCHAR"}
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "integer": "BIGINT",
+    "decimal": "DOUBLE",
+    "date": "DATE",
+    "month": "VARCHAR",
+    "flag": "VARCHAR",
+}
 # how the region's systems write each source (pipelines/synthetic/landing.py; the pipeline detects it per file)
 LATIN1 = {"listings", "cost"}
 TABLES = ("units", "listed_inhabitants", "staff_fte", "cost_fact", "bed_days", "indicator_values")
@@ -66,10 +72,13 @@ def reader(source: str, spec: dict, folder: Path) -> str:
     if csv_files:
         encoding = "latin-1" if source in LATIN1 else "utf-8"
         delivered = header_of(csv_files[0], encoding)
-        types = ", ".join(f"{quote(h)}: '{SQL_TYPES[columns[h]['type']] if h in columns else 'VARCHAR'}'"
-                          for h in delivered)
-        scan = (f"read_csv({quote(str(folder / '*.csv'))}, delim=';', header=true, auto_detect=false, "
-                f"decimal_separator=',', quote='\"', escape='\"', encoding='{encoding}', columns={{{types}}})")
+        types = ", ".join(
+            f"{quote(h)}: '{SQL_TYPES[columns[h]['type']] if h in columns else 'VARCHAR'}'" for h in delivered
+        )
+        scan = (
+            f"read_csv({quote(str(folder / '*.csv'))}, delim=';', header=true, auto_detect=false, "
+            f"decimal_separator=',', quote='\"', escape='\"', encoding='{encoding}', columns={{{types}}})"
+        )
         parts.append(projection(scan, delivered, columns))
     if parquet_files:
         scan = f"read_parquet({quote(str(folder / '*.parquet'))})"
@@ -117,8 +126,11 @@ def run(landing: Path, work: Path, key: str, code: Path = REPO) -> dict:
     values = {source: reader(source, spec[source], landing / source) for source in SOURCES}
     values.update(reference=str(code / "data" / "reference"), out=str(work / "out"), key=key.replace("'", "''"))
     # comment lines go (they name the placeholders), the `-- stage:` lines stay
-    text = "\n".join(line for line in SQL.read_text(encoding="utf-8").splitlines()
-                     if not line.lstrip().startswith("--") or line.startswith("-- stage:"))
+    text = "\n".join(
+        line
+        for line in SQL.read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("--") or line.startswith("-- stage:")
+    )
     script = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m[1]], text)
     stages: dict[str, float] = {}
     statements: list[dict] = []
@@ -135,31 +147,44 @@ def run(landing: Path, work: Path, key: str, code: Path = REPO) -> dict:
                 con.execute(statement).fetchall()
                 seconds = time.perf_counter() - at
                 if seconds >= 0.5:  # where the time of a stage goes
-                    statements.append({"stage": stage, "statement": what(statement.query), "seconds": round(seconds, 2)})
+                    statements.append(
+                        {"stage": stage, "statement": what(statement.query), "seconds": round(seconds, 2)}
+                    )
             stages[stage] = round(time.perf_counter() - begun, 3)
             log(f"{stage}: {stages[stage]:.1f} s")
         rows = {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] for table in TABLES}
         rows["staffing_rows_loaded"] = con.execute("SELECT count(*) FROM staffing").fetchall()[0][0]
         rows["cost_rows_loaded"] = con.execute("SELECT count(*) FROM cost").fetchall()[0][0]
-        rows["by_indicator"] = dict(con.execute(
-            "SELECT indicator_id, count(*) FROM indicator_values GROUP BY ALL ORDER BY ALL").fetchall())
+        rows["by_indicator"] = dict(
+            con.execute("SELECT indicator_id, count(*) FROM indicator_values GROUP BY ALL ORDER BY ALL").fetchall()
+        )
     finally:
         con.close()
-    return {"stages": stages, "seconds": round(time.perf_counter() - started, 3), "rows": rows,
-            "statements": statements,
-            "duckdb": duckdb.__version__}
+    return {
+        "stages": stages,
+        "seconds": round(time.perf_counter() - started, 3),
+        "rows": rows,
+        "statements": statements,
+        "duckdb": duckdb.__version__,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--landing", type=Path, required=True, help="landing folder (one sub-folder per source)")
-    parser.add_argument("--work", type=Path, required=True,
-                        help="folder for the floor's database and exports (emptied first)")
+    parser.add_argument(
+        "--work", type=Path, required=True, help="folder for the floor's database and exports (emptied first)"
+    )
     parser.add_argument("--json", type=Path, help="write the timings here (default: print them)")
-    parser.add_argument("--key", default="vardpuls-benchmark-key-synthetic-data-only",
-                        help="pseudonym key for the identity columns")
-    parser.add_argument("--code", type=Path, default=REPO,
-                        help="project folder whose formats.yaml and data/reference are used (default: this one)")
+    parser.add_argument(
+        "--key", default="vardpuls-benchmark-key-synthetic-data-only", help="pseudonym key for the identity columns"
+    )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=REPO,
+        help="project folder whose formats.yaml and data/reference are used (default: this one)",
+    )
     args = parser.parse_args(argv)
     result = run(args.landing.resolve(), args.work.resolve(), args.key, args.code.resolve())
     text = json.dumps(result, indent=2)

@@ -49,22 +49,35 @@ DEFAULT_WORK = Path("/tmp/vardpuls-bench")
 DEFAULT_RESULTS = HERE / "results"
 SCALES = ("sample", "region", "national")
 STAGES = ("parse_load", "validate", "compute", "publish", "overhead")
-STAGE_TITLES = {"parse_load": "parse+load", "validate": "validate", "compute": "compute", "publish": "publish",
-                "overhead": "overhead"}
+STAGE_TITLES = {
+    "parse_load": "parse+load",
+    "validate": "validate",
+    "compute": "compute",
+    "publish": "publish",
+    "overhead": "overhead",
+}
 FLOOR_STAGES = ("load", "facts", "indicators", "publish")
 MONTHLY = ("listings", "staffing", "cost")
 # the pseudonym key of the benchmark runs: synthetic data only, fixed so that runs are comparable
 BENCH_KEY = "vardpuls-benchmark-key-synthetic-data-only"
-FLOOR_INDICATORS = ("listed_per_gp_specialist", "sick_leave_share", "occupancy", "primary_care_cost_share",
-                    "hired_staff_cost_share")
-GIB = 1024 ** 3
+FLOOR_INDICATORS = (
+    "listed_per_gp_specialist",
+    "sick_leave_share",
+    "occupancy",
+    "primary_care_cost_share",
+    "hired_staff_cost_share",
+)
+GIB = 1024**3
 RUNS = ("full", "incremental", "nothing_new", "full_again")
-RUN_TITLES = {"full": "full", "incremental": "next night", "nothing_new": "nothing new",
-              "full_again": "full again"}
+RUN_TITLES = {"full": "full", "incremental": "next night", "nothing_new": "nothing new", "full_again": "full again"}
 # the targets (BENCHMARKS.md; a 2-core, 24 GB machine): per scale, the next night's and nothing new's
 # seconds; on every scale the peak memory and the full refresh against the floor of the same run
-TARGETS = {"floor_ratio": 1.5, "peak_rss_bytes": 4 * GIB, "nothing_new_seconds": 5.0,
-           "incremental_seconds": {"national": 30.0, "region": 10.0}}
+TARGETS = {
+    "floor_ratio": 1.5,
+    "peak_rss_bytes": 4 * GIB,
+    "nothing_new_seconds": 5.0,
+    "incremental_seconds": {"national": 30.0, "region": 10.0},
+}
 
 
 class BenchError(RuntimeError):
@@ -77,6 +90,7 @@ def log(message: str) -> None:
 
 # --- the code under test and the machine -------------------------------------------------------
 
+
 def git(*args: str) -> str:
     return subprocess.run(["git", "-C", str(REPO), *args], check=True, capture_output=True, text=True).stdout.strip()
 
@@ -86,19 +100,34 @@ def code_under_test(ref: str | None, work: Path) -> dict:
     if ref is None:
         try:
             commit = git("rev-parse", "HEAD")
-            changed = git("status", "--porcelain", "--", "pipelines", "sql", "indicators", "goals",
-                          "data/reference", "pyproject.toml")
+            changed = git(
+                "status",
+                "--porcelain",
+                "--",
+                "pipelines",
+                "sql",
+                "indicators",
+                "goals",
+                "data/reference",
+                "pyproject.toml",
+            )
         except (OSError, subprocess.CalledProcessError):
             commit, changed = "unknown", ""
-        return {"dir": REPO, "commit": commit, "dirty": bool(changed), "source": "working tree",
-                "changed_files": len(changed.splitlines())}
+        return {
+            "dir": REPO,
+            "commit": commit,
+            "dirty": bool(changed),
+            "source": "working tree",
+            "changed_files": len(changed.splitlines()),
+        }
     commit = git("rev-parse", "--verify", f"{ref}^{{commit}}")
     target = work / "code" / commit
     if not (target / ".exported").exists():
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit], check=True,
-                                 capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "--format=tar", commit], check=True, capture_output=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
         (target / ".exported").write_text(commit + "\n")
     return {"dir": target, "commit": commit, "dirty": False, "source": f"git archive {ref}", "changed_files": 0}
@@ -112,8 +141,10 @@ def machine() -> dict:
     meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
     total_kb = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal:")), 0)
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
-                 platform.processor())
+    model = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
     try:
         free = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.strip()
     except OSError:
@@ -124,16 +155,25 @@ def machine() -> dict:
         nproc = os.cpu_count()
     versions = {}
     from importlib import metadata
+
     for package in ("duckdb", "dagster", "great-expectations", "polars", "pyarrow", "pandas"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             pass
-    return {"nproc": nproc, "mem_total_gib": round(total_kb / 1024 ** 2, 1), "cpu": model, "free_g": free,
-            "kernel": platform.release(), "python": platform.python_version(), "packages": versions}
+    return {
+        "nproc": nproc,
+        "mem_total_gib": round(total_kb / 1024**2, 1),
+        "cpu": model,
+        "free_g": free,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "packages": versions,
+    }
 
 
 # --- subprocesses, timed -----------------------------------------------------------------------
+
 
 def python_env(code: dict, warehouse: Path | None = None) -> dict:
     env = dict(os.environ)
@@ -168,8 +208,11 @@ def memory_of(pid: int) -> tuple[int, int]:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return 0, 0
-    values = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in status.splitlines()
-              if line.startswith(("VmRSS:", "VmHWM:"))}
+    values = {
+        line.split(":")[0]: int(line.split()[1]) * 1024
+        for line in status.splitlines()
+        if line.startswith(("VmRSS:", "VmHWM:"))
+    }
     return values.get("VmRSS", 0), values.get("VmHWM", 0)
 
 
@@ -180,11 +223,12 @@ def last_line(path: Path) -> str:
             lines = [line.strip() for line in handle.read().decode("utf-8", "replace").splitlines() if line.strip()]
     except OSError:
         return ""
-    return (lines[-1][:110] if lines else "")
+    return lines[-1][:110] if lines else ""
 
 
-def timed_run(label: str, command: list[str], env: dict, cwd: Path, log_path: Path, heartbeat: float,
-              timeout: float | None) -> dict:
+def timed_run(
+    label: str, command: list[str], env: dict, cwd: Path, log_path: Path, heartbeat: float, timeout: float | None
+) -> dict:
     """Run a command under /usr/bin/time -v, sampling its RSS; wall time, CPU time, peak RSS, samples."""
     time_file = log_path.with_suffix(".time")
     use_time = Path("/usr/bin/time").exists()
@@ -224,11 +268,19 @@ def timed_run(label: str, command: list[str], env: dict, cwd: Path, log_path: Pa
                 process.kill()
             raise
     wall = time.monotonic() - started
-    result = {"exit_status": process.returncode, "wall_seconds": round(wall, 2), "started": started_epoch,
-              "ended": time.time(), "peak_rss_bytes": high_water, "peak_rss_source": "/proc VmHWM, sampled",
-              "load_average": {"mean": round(sum(loads) / len(loads), 2) if loads else os.getloadavg()[0],
-                               "max": round(max(loads), 2) if loads else os.getloadavg()[0]},
-              "log": str(log_path)}
+    result = {
+        "exit_status": process.returncode,
+        "wall_seconds": round(wall, 2),
+        "started": started_epoch,
+        "ended": time.time(),
+        "peak_rss_bytes": high_water,
+        "peak_rss_source": "/proc VmHWM, sampled",
+        "load_average": {
+            "mean": round(sum(loads) / len(loads), 2) if loads else os.getloadavg()[0],
+            "max": round(max(loads), 2) if loads else os.getloadavg()[0],
+        },
+        "log": str(log_path),
+    }
     if use_time and time_file.exists():
         measured = parse_time_v(time_file.read_text())
         if measured.get("peak_rss_bytes"):
@@ -271,7 +323,8 @@ def inventory(folder: Path) -> dict:
 def generator_hash(code_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted((code_dir / "pipelines" / "synthetic").glob("*.py")) + [
-            code_dir / "pipelines" / "regional" / "formats.yaml"]:
+        code_dir / "pipelines" / "regional" / "formats.yaml"
+    ]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -284,22 +337,35 @@ def ensure_data(scale: str, seed: int, work: Path, code: dict, heartbeat: float)
     if marker.exists():
         recorded = json.loads(marker.read_text())
         if recorded.get("generator") == wanted and recorded.get("inventory") == inventory(folder):
-            log(f"{scale}: data reused from {folder} ({recorded['inventory']['bytes'] / 1e9:.2f} GB, "
-                f"{recorded['inventory']['files']} files)")
+            log(
+                f"{scale}: data reused from {folder} ({recorded['inventory']['bytes'] / 1e9:.2f} GB, "
+                f"{recorded['inventory']['files']} files)"
+            )
             return folder, dict(recorded["summary"], cached=True, generate_seconds=recorded["seconds"])
         log(f"{scale}: data in {folder} incomplete or from another generator: written again")
     marker.unlink(missing_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
     folder.parent.mkdir(parents=True, exist_ok=True)
     log(f"{scale}: generating data into {folder} (national: about a minute, 4.2 GB)")
-    run = timed_run(f"generate {scale}", [sys.executable, "-c", GENERATE, scale, str(folder), str(seed)],
-                    python_env(code), Path(code["dir"]), work / "data" / f"{scale}-seed{seed}.log", heartbeat, None)
+    run = timed_run(
+        f"generate {scale}",
+        [sys.executable, "-c", GENERATE, scale, str(folder), str(seed)],
+        python_env(code),
+        Path(code["dir"]),
+        work / "data" / f"{scale}-seed{seed}.log",
+        heartbeat,
+        None,
+    )
     if run["exit_status"] != 0:
         raise BenchError(f"generating {scale} failed (exit status {run['exit_status']}); log {run['log']}")
     text = Path(run["log"]).read_text(encoding="utf-8", errors="replace")
     summary = json.loads(next(line for line in text.splitlines() if line.startswith("SUMMARY "))[8:])
-    marker.write_text(json.dumps({"generator": wanted, "inventory": inventory(folder), "summary": summary,
-                                  "seconds": run["wall_seconds"]}, indent=2))
+    marker.write_text(
+        json.dumps(
+            {"generator": wanted, "inventory": inventory(folder), "summary": summary, "seconds": run["wall_seconds"]},
+            indent=2,
+        )
+    )
     return folder, dict(summary, cached=False, generate_seconds=run["wall_seconds"])
 
 
@@ -311,6 +377,7 @@ def shift_month(month: str, by: int = 1) -> str:
 def read_delivery(source: str, path: Path):
     """A delivered file as the generator wrote it, every column as text (Parquet: as typed)."""
     import polars as pl
+
     from pipelines.synthetic.landing import ENCODING
 
     if path.suffix == ".parquet":
@@ -329,6 +396,7 @@ def next_night(data: Path, night: Path) -> list[dict]:
     set to the day after.
     """
     import polars as pl
+
     from pipelines.synthetic.landing import FILE_STEM, write
 
     shutil.rmtree(night, ignore_errors=True)
@@ -354,14 +422,21 @@ def next_night(data: Path, night: Path) -> list[dict]:
             days = frame["datum"].cast(pl.Utf8)
             day = max(days.to_list())
             new = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
-            frame = frame.filter(days == day).with_columns(
-                pl.lit(new).cast(frame.schema["datum"]).alias("datum"))
+            frame = frame.filter(days == day).with_columns(pl.lit(new).cast(frame.schema["datum"]).alias("datum"))
         else:
             new = shift_month(frame["period"].cast(pl.Utf8).max())
             frame = frame.with_columns(pl.lit(new).cast(frame.schema["period"]).alias("period"))
         path = write(source, frame, night / source, f"{FILE_STEM[source]}_{new}", last.suffix == ".parquet")
-        added.append({"source": source, "file": path.name, "from": last.name, "period": new, "rows": frame.height,
-                      "bytes": path.stat().st_size})
+        added.append(
+            {
+                "source": source,
+                "file": path.name,
+                "from": last.name,
+                "period": new,
+                "rows": frame.height,
+                "bytes": path.stat().st_size,
+            }
+        )
     return added
 
 
@@ -387,8 +462,9 @@ def dagster_runs(home: Path, since: float) -> list[dict]:
 
     instance = dg.DagsterInstance.from_config(str(home))
     try:
-        records = instance.get_run_records(filters=dg.RunsFilter(
-            created_after=dt.datetime.fromtimestamp(since - 1, tz=dt.timezone.utc)))
+        records = instance.get_run_records(
+            filters=dg.RunsFilter(created_after=dt.datetime.fromtimestamp(since - 1, tz=dt.timezone.utc))
+        )
         runs = []
         for record in sorted(records, key=lambda r: r.create_timestamp):
             run = record.dagster_run
@@ -396,48 +472,89 @@ def dagster_runs(home: Path, since: float) -> list[dict]:
             for stats in instance.get_run_step_stats(run.run_id):
                 if stats.start_time is None or stats.end_time is None:
                     continue
-                steps[stats.step_key] = {"start": stats.start_time, "end": stats.end_time,
-                                         "seconds": round(stats.end_time - stats.start_time, 3),
-                                         "status": stats.status.value if stats.status else None}
-            runs.append({"job": run.job_name, "run_id": run.run_id, "status": run.status.value,
-                         "start": record.start_time, "end": record.end_time, "steps": steps})
+                steps[stats.step_key] = {
+                    "start": stats.start_time,
+                    "end": stats.end_time,
+                    "seconds": round(stats.end_time - stats.start_time, 3),
+                    "status": stats.status.value if stats.status else None,
+                }
+            runs.append(
+                {
+                    "job": run.job_name,
+                    "run_id": run.run_id,
+                    "status": run.status.value,
+                    "start": record.start_time,
+                    "end": record.end_time,
+                    "steps": steps,
+                }
+            )
         return runs
     finally:
         instance.dispose()
 
 
-def refresh(label: str, landing: Path, warehouse: Path, code: dict, run_dir: Path, heartbeat: float,
-            timeout: float | None, nothing_new: bool = False) -> dict:
+def refresh(
+    label: str,
+    landing: Path,
+    warehouse: Path,
+    code: dict,
+    run_dir: Path,
+    heartbeat: float,
+    timeout: float | None,
+    nothing_new: bool = False,
+) -> dict:
     """One refresh, measured; it must publish (or, ``nothing_new``, say there is nothing new and run no job)."""
     command = [sys.executable, "-c", REFRESH, "refresh", "--landing", str(landing), "--warehouse", str(warehouse)]
     log(f"{label}: vardpuls refresh --landing {landing} --warehouse {warehouse}")
     release_before = (warehouse / "current").resolve() if (warehouse / "current").exists() else None
-    measured = timed_run(label, command, python_env(code, warehouse), Path(code["dir"]),
-                         run_dir / f"{label.replace(' ', '-')}.log", heartbeat, timeout)
+    measured = timed_run(
+        label,
+        command,
+        python_env(code, warehouse),
+        Path(code["dir"]),
+        run_dir / f"{label.replace(' ', '-')}.log",
+        heartbeat,
+        timeout,
+    )
     samples = measured.pop("samples")
     runs = dagster_runs(warehouse / "dagster", measured["started"])
     if nothing_new:
         said = "nothing new" in Path(measured["log"]).read_text(encoding="utf-8", errors="replace")
         if runs or not said or measured["exit_status"] != 0 or (warehouse / "current").resolve() != release_before:
-            raise BenchError(f"{label}: expected 'nothing new', no run and the same release; got exit status "
-                             f"{measured['exit_status']}, {len(runs)} runs; log {measured['log']}")
+            raise BenchError(
+                f"{label}: expected 'nothing new', no run and the same release; got exit status "
+                f"{measured['exit_status']}, {len(runs)} runs; log {measured['log']}"
+            )
         log(f"{label}: {measured['wall_seconds']:.1f} s, nothing new, no run, the release as it was")
-        return {**measured, "published": False, "exit_meaning": "nothing new", "failed_steps": [],
-                "stages": {stage: 0.0 for stage in STAGES[:-1]} | {"overhead": measured["wall_seconds"]},
-                "stage_peak_rss_bytes": {}, "steps": {}, "runs": []}
+        return {
+            **measured,
+            "published": False,
+            "exit_meaning": "nothing new",
+            "failed_steps": [],
+            "stages": {stage: 0.0 for stage in STAGES[:-1]} | {"overhead": measured["wall_seconds"]},
+            "stage_peak_rss_bytes": {},
+            "steps": {},
+            "runs": [],
+        }
     publish_runs = [r for r in runs if r["job"] == "publish"]
     published = bool(publish_runs) and publish_runs[-1]["steps"].get("publish__release", {}).get("status") == "SUCCESS"
     manifest_path = warehouse / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     if not published or manifest.get("run_id") != publish_runs[-1]["run_id"]:  # (published implies a run)
-        raise BenchError(f"{label}: nothing was published (exit status {measured['exit_status']}); "
-                         f"log {measured['log']}")
+        raise BenchError(
+            f"{label}: nothing was published (exit status {measured['exit_status']}); log {measured['log']}"
+        )
     steps = {}
     for run in runs:
         for key, step in run["steps"].items():
             peak = max((rss for at, rss in samples if step["start"] <= at <= step["end"]), default=0)
-            steps[key] = {"job": run["job"], "seconds": step["seconds"], "status": step["status"],
-                          "stage": stage_of(key), "peak_rss_bytes": peak}
+            steps[key] = {
+                "job": run["job"],
+                "seconds": step["seconds"],
+                "status": step["status"],
+                "stage": stage_of(key),
+                "peak_rss_bytes": peak,
+            }
     stages = {stage: 0.0 for stage in STAGES}
     stage_peaks = {stage: 0 for stage in STAGES}
     for step in steps.values():
@@ -449,38 +566,62 @@ def refresh(label: str, landing: Path, warehouse: Path, code: dict, run_dir: Pat
         **measured,
         "published": True,
         # exit 1 with the publish done: rows quarantined by a blocking rule, or a step failed (failed_steps)
-        "exit_meaning": "ok" if measured["exit_status"] == 0 else (
-            f"steps failed: {', '.join(failed)}" if failed else "rows quarantined or a blocking rule broken"),
+        "exit_meaning": "ok"
+        if measured["exit_status"] == 0
+        else (f"steps failed: {', '.join(failed)}" if failed else "rows quarantined or a blocking rule broken"),
         "failed_steps": failed,
         "stages": {stage: round(seconds, 2) for stage, seconds in stages.items()},
         "stage_peak_rss_bytes": stage_peaks,
         "steps": dict(sorted(steps.items(), key=lambda item: -item[1]["seconds"])),
         "runs": [{"job": r["job"], "run_id": r["run_id"], "status": r["status"]} for r in runs],
         "published_tables": {name: table.get("rows") for name, table in manifest.get("tables", {}).items()},
-        "recomputed_tables": sorted(name for name, table in manifest.get("tables", {}).items()
-                                    if table.get("computed") not in (None, "none")),
+        "recomputed_tables": sorted(
+            name for name, table in manifest.get("tables", {}).items() if table.get("computed") not in (None, "none")
+        ),
     }
     top = ", ".join(f"{key} {step['seconds']:.0f} s" for key, step in list(summary["steps"].items())[:3])
-    log(f"{label}: {measured['wall_seconds']:.1f} s, peak RSS {summary['peak_rss_bytes'] / GIB:.2f} GiB, exit "
-        f"{measured['exit_status']}, published; slowest steps: {top}")
+    log(
+        f"{label}: {measured['wall_seconds']:.1f} s, peak RSS {summary['peak_rss_bytes'] / GIB:.2f} GiB, exit "
+        f"{measured['exit_status']}, published; slowest steps: {top}"
+    )
     return summary
 
 
 def floor(landing: Path, run_dir: Path, code: dict, heartbeat: float, timeout: float | None) -> dict:
     out = run_dir / "floor.json"
-    command = [sys.executable, str(HERE / "floor.py"), "--landing", str(landing), "--work", str(run_dir / "floor"),
-               "--json", str(out), "--key", BENCH_KEY, "--code", str(code["dir"])]
+    command = [
+        sys.executable,
+        str(HERE / "floor.py"),
+        "--landing",
+        str(landing),
+        "--work",
+        str(run_dir / "floor"),
+        "--json",
+        str(out),
+        "--key",
+        BENCH_KEY,
+        "--code",
+        str(code["dir"]),
+    ]
     log(f"floor: bench/floor.py --landing {landing}")
     measured = timed_run("floor", command, python_env(code), REPO, run_dir / "floor.log", heartbeat, timeout)
     measured.pop("samples")
     if measured["exit_status"] != 0 or not out.exists():
         raise BenchError(f"the floor failed (exit status {measured['exit_status']}); log {measured['log']}")
     result = json.loads(out.read_text())
-    summary = {**measured, "stages": result["stages"], "sql_seconds": result["seconds"], "rows": result["rows"],
-               "statements": result.get("statements", []),
-               "database": str(run_dir / "floor" / "floor.duckdb")}
-    log(f"floor: {measured['wall_seconds']:.1f} s, peak RSS {measured['peak_rss_bytes'] / GIB:.2f} GiB ("
-        + ", ".join(f"{k} {v:.1f} s" for k, v in result["stages"].items()) + ")")
+    summary = {
+        **measured,
+        "stages": result["stages"],
+        "sql_seconds": result["seconds"],
+        "rows": result["rows"],
+        "statements": result.get("statements", []),
+        "database": str(run_dir / "floor" / "floor.duckdb"),
+    }
+    log(
+        f"floor: {measured['wall_seconds']:.1f} s, peak RSS {measured['peak_rss_bytes'] / GIB:.2f} GiB ("
+        + ", ".join(f"{k} {v:.1f} s" for k, v in result["stages"].items())
+        + ")"
+    )
     return summary
 
 
@@ -494,7 +635,8 @@ def floor_agrees(floor_db: Path, analyst_db: Path) -> dict:
         con.execute(f"ATTACH '{floor_db}' AS f (READ_ONLY)").fetchall()
         checked = {}
         for indicator in FLOOR_INDICATORS:
-            pipeline, own, matched, worst = con.execute("""
+            pipeline, own, matched, worst = con.execute(
+                """
                 WITH a AS (SELECT area_code, coalesce(unit_id, '') AS unit, period, numerator, denominator
                            FROM p.indicator_values
                            WHERE indicator_id = $1 AND sex = 'T' AND age_group = 'all' AND category = 'all'),
@@ -505,10 +647,16 @@ def floor_agrees(floor_db: Path, analyst_db: Path) -> dict:
                        (SELECT max(greatest(abs(a.numerator - b.numerator) / greatest(abs(a.numerator), 1),
                                             abs(coalesce(a.denominator, 0) - coalesce(b.denominator, 0))
                                                 / greatest(abs(a.denominator), 1)))
-                        FROM a JOIN b USING (area_code, unit, period))""", [indicator]).fetchall()[0]
-            checked[indicator] = {"pipeline_rows": pipeline, "floor_rows": own, "matched_rows": matched,
-                                  "max_relative_difference": worst,
-                                  "same": pipeline == own == matched and (worst or 0) < 1e-9}
+                        FROM a JOIN b USING (area_code, unit, period))""",
+                [indicator],
+            ).fetchall()[0]
+            checked[indicator] = {
+                "pipeline_rows": pipeline,
+                "floor_rows": own,
+                "matched_rows": matched,
+                "max_relative_difference": worst,
+                "same": pipeline == own == matched and (worst or 0) < 1e-9,
+            }
         return checked
     finally:
         con.close()
@@ -525,8 +673,13 @@ print("RESULT " + json.dumps({"tables": len(b), "differ": {t: [str(x), str(y)] f
 
 def equivalence(nights: Path, full: Path, code: dict) -> dict:
     """The published content of two analyst databases compared (pipelines/content.py of the code under test)."""
-    done = subprocess.run([sys.executable, "-c", EQUIVALENCE, str(nights), str(full)], env=python_env(code),
-                          cwd=str(code["dir"]), capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", EQUIVALENCE, str(nights), str(full)],
+        env=python_env(code),
+        cwd=str(code["dir"]),
+        capture_output=True,
+        text=True,
+    )
     line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
     if done.returncode != 0 or line is None:
         raise BenchError(f"comparing the published content failed: {done.stderr.strip()[-500:]}")
@@ -535,6 +688,7 @@ def equivalence(nights: Path, full: Path, code: dict) -> dict:
 
 # --- one scale ---------------------------------------------------------------------------------
 
+
 def bench_scale(scale: str, args: argparse.Namespace, code: dict, host: dict) -> dict:
     log(f"=== {scale} ===")
     data, generated = ensure_data(scale, args.seed, args.work, code, args.heartbeat)
@@ -542,13 +696,24 @@ def bench_scale(scale: str, args: argparse.Namespace, code: dict, host: dict) ->
     run_dir.mkdir(parents=True)
     warehouse = run_dir / "warehouse"
     result = {
-        "scale": scale, "seed": args.seed, "commit": code["commit"], "dirty": code["dirty"],
-        "code": code["source"], "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "machine": host, "load_average_before": list(os.getloadavg()),
-        "data": {"folder": str(data), "rows": generated["rows"], "bytes": generated["bytes"],
-                 "files": generated["files"], "total_rows": sum(generated["rows"].values()),
-                 "total_bytes": sum(generated["bytes"].values()), "cached": generated["cached"],
-                 "generate_seconds": generated["generate_seconds"]},
+        "scale": scale,
+        "seed": args.seed,
+        "commit": code["commit"],
+        "dirty": code["dirty"],
+        "code": code["source"],
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": host,
+        "load_average_before": list(os.getloadavg()),
+        "data": {
+            "folder": str(data),
+            "rows": generated["rows"],
+            "bytes": generated["bytes"],
+            "files": generated["files"],
+            "total_rows": sum(generated["rows"].values()),
+            "total_bytes": sum(generated["bytes"].values()),
+            "cached": generated["cached"],
+            "generate_seconds": generated["generate_seconds"],
+        },
     }
     result["floor"] = floor(data, run_dir, code, args.heartbeat, args.timeout)
     result["full"] = refresh("full refresh", data, warehouse, code, run_dir, args.heartbeat, args.timeout)
@@ -562,15 +727,18 @@ def bench_scale(scale: str, args: argparse.Namespace, code: dict, host: dict) ->
     log("next night: " + ", ".join(f"{a['source']} {a['period']} ({a['rows']:,} rows)" for a in added))
     result["incremental"] = refresh("next night", night, warehouse, code, run_dir, args.heartbeat, args.timeout)
     result["incremental"]["new_files"] = added
-    result["nothing_new"] = refresh("nothing new", night, warehouse, code, run_dir, args.heartbeat, args.timeout,
-                                    nothing_new=True)
+    result["nothing_new"] = refresh(
+        "nothing new", night, warehouse, code, run_dir, args.heartbeat, args.timeout, nothing_new=True
+    )
     # same answer either way: everything the nights published, from one full refresh of the same files
     again = run_dir / "warehouse-full-again"
     result["full_again"] = refresh("full again", night, again, code, run_dir, args.heartbeat, args.timeout)
     result["equivalence"] = equivalence(warehouse / "analyst.duckdb", again / "analyst.duckdb", code)
     if result["equivalence"]["differ"]:
-        log("WARNING: the nights published other content than one full refresh of the same files: "
-            + json.dumps(result["equivalence"]["differ"], default=str))
+        log(
+            "WARNING: the nights published other content than one full refresh of the same files: "
+            + json.dumps(result["equivalence"]["differ"], default=str)
+        )
     else:
         log(f"same answer either way: {result['equivalence']['tables']} published tables with the same content")
     result["load_average_after"] = list(os.getloadavg())
@@ -588,6 +756,7 @@ def bench_scale(scale: str, args: argparse.Namespace, code: dict, host: dict) ->
 
 # --- report ------------------------------------------------------------------------------------
 
+
 def busy(measured: dict) -> str:
     """The mean 1-minute load average during a run (2 = both cores busy), or '' when not recorded."""
     load = (measured.get("load_average") or {}).get("mean")
@@ -595,31 +764,45 @@ def busy(measured: dict) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = (f"{'scale':<9}{'run':<13}{'wall s':>8}" + "".join(f"{STAGE_TITLES[s]:>11}" for s in STAGES)
-            + f"{'peak RSS':>11}{'exit':>6}{'load':>6}")
+    head = (
+        f"{'scale':<9}{'run':<13}{'wall s':>8}"
+        + "".join(f"{STAGE_TITLES[s]:>11}" for s in STAGES)
+        + f"{'peak RSS':>11}{'exit':>6}{'load':>6}"
+    )
     lines = [head, "-" * len(head)]  # load: mean 1-minute load average during the run (2 cores)
     for r in results:
         for kind in RUNS:
             m = r.get(kind)
             if not m:
                 continue
-            lines.append(f"{r['scale']:<9}{RUN_TITLES[kind]:<13}{m['wall_seconds']:>8.1f}"
-                         + "".join(f"{m['stages'][s]:>11.1f}" for s in STAGES)
-                         + f"{m['peak_rss_bytes'] / GIB:>8.2f} GiB{m['exit_status']:>5}{busy(m):>6}")
+            lines.append(
+                f"{r['scale']:<9}{RUN_TITLES[kind]:<13}{m['wall_seconds']:>8.1f}"
+                + "".join(f"{m['stages'][s]:>11.1f}" for s in STAGES)
+                + f"{m['peak_rss_bytes'] / GIB:>8.2f} GiB{m['exit_status']:>5}{busy(m):>6}"
+            )
         f = r["floor"]
-        lines.append(f"{r['scale']:<9}{'floor':<13}{f['wall_seconds']:>8.1f}   "
-                     + ", ".join(f"{k} {f['stages'].get(k, 0):.1f}" for k in FLOOR_STAGES)
-                     + f"{'':>4}{f['peak_rss_bytes'] / GIB:>8.2f} GiB{'':>5}{busy(f):>6}")
+        lines.append(
+            f"{r['scale']:<9}{'floor':<13}{f['wall_seconds']:>8.1f}   "
+            + ", ".join(f"{k} {f['stages'].get(k, 0):.1f}" for k in FLOOR_STAGES)
+            + f"{'':>4}{f['peak_rss_bytes'] / GIB:>8.2f} GiB{'':>5}{busy(f):>6}"
+        )
         same = not (r.get("equivalence") or {}).get("differ", True)
-        lines.append(f"{'':<9}full / floor = {r['ratios']['full_to_floor']:.1f}; data {r['data']['total_rows']:,} rows, "
-                     f"{r['data']['total_bytes'] / 1e9:.2f} GB; floor's indicators "
-                     + ("equal the pipeline's" if all(c["same"] for c in r["floor_agrees"].values())
-                        else "DIFFER from the pipeline's")
-                     + "; nights = one full refresh: " + ("yes" if same else "NO"))
+        lines.append(
+            f"{'':<9}full / floor = {r['ratios']['full_to_floor']:.1f}; data {r['data']['total_rows']:,} rows, "
+            f"{r['data']['total_bytes'] / 1e9:.2f} GB; floor's indicators "
+            + (
+                "equal the pipeline's"
+                if all(c["same"] for c in r["floor_agrees"].values())
+                else "DIFFER from the pipeline's"
+            )
+            + "; nights = one full refresh: "
+            + ("yes" if same else "NO")
+        )
         for kind in ("full", "incremental"):
             slow = list(r[kind]["steps"].items())[:6]
-            lines.append(f"{'':<9}slowest steps ({RUN_TITLES[kind]}): "
-                         + ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in slow))
+            lines.append(
+                f"{'':<9}slowest steps ({RUN_TITLES[kind]}): " + ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in slow)
+            )
     return "\n".join(lines)
 
 
@@ -634,9 +817,14 @@ def growth(results: list[dict]) -> dict | None:
     full = big["full"]["wall_seconds"] / small["full"]["wall_seconds"]
     incremental = big["incremental"]["wall_seconds"] / small["incremental"]["wall_seconds"]
     floor_time = big["floor"]["wall_seconds"] / small["floor"]["wall_seconds"]
-    return {"rows": round(rows, 1), "bytes": round(data_bytes, 1), "full": round(full, 1),
-            "incremental": round(incremental, 1), "floor": round(floor_time, 1),
-            "full_per_rows": round(full / rows, 2)}
+    return {
+        "rows": round(rows, 1),
+        "bytes": round(data_bytes, 1),
+        "full": round(full, 1),
+        "incremental": round(incremental, 1),
+        "floor": round(floor_time, 1),
+        "full_per_rows": round(full / rows, 2),
+    }
 
 
 def verdicts(results: list[dict], grown: dict | None) -> list[tuple[str, str, bool]]:
@@ -646,21 +834,38 @@ def verdicts(results: list[dict], grown: dict | None) -> list[tuple[str, str, bo
         scale = r["scale"]
         peak = max(r[kind]["peak_rss_bytes"] for kind in RUNS if r.get(kind))
         out += [
-            (f"{scale} full refresh <= {TARGETS['floor_ratio']} x the floor of the same run",
-             f"{r['full']['wall_seconds']:.0f} s / {r['floor']['wall_seconds']:.0f} s = {r['ratios']['full_to_floor']:.2f} x",
-             r["ratios"]["full_to_floor"] <= TARGETS["floor_ratio"]),
+            (
+                f"{scale} full refresh <= {TARGETS['floor_ratio']} x the floor of the same run",
+                f"{r['full']['wall_seconds']:.0f} s / {r['floor']['wall_seconds']:.0f} s = {r['ratios']['full_to_floor']:.2f} x",
+                r["ratios"]["full_to_floor"] <= TARGETS["floor_ratio"],
+            ),
             (f"{scale} peak memory <= 4 GiB", f"{peak / GIB:.2f} GiB", peak <= TARGETS["peak_rss_bytes"]),
         ]
         limit = TARGETS["incremental_seconds"].get(scale)
         if limit is not None:
-            out.append((f"{scale} next night <= {limit:.0f} s", f"{r['incremental']['wall_seconds']:.1f} s",
-                        r["incremental"]["wall_seconds"] <= limit))
-        out.append((f"{scale} nothing new <= {TARGETS['nothing_new_seconds']:.0f} s",
-                    f"{r['nothing_new']['wall_seconds']:.1f} s",
-                    r["nothing_new"]["wall_seconds"] <= TARGETS["nothing_new_seconds"]))
-        out.append((f"{scale} the nights publish what one full refresh publishes",
-                    "same content" if not r["equivalence"]["differ"]
-                    else "differ: " + ", ".join(r["equivalence"]["differ"]), not r["equivalence"]["differ"]))
+            out.append(
+                (
+                    f"{scale} next night <= {limit:.0f} s",
+                    f"{r['incremental']['wall_seconds']:.1f} s",
+                    r["incremental"]["wall_seconds"] <= limit,
+                )
+            )
+        out.append(
+            (
+                f"{scale} nothing new <= {TARGETS['nothing_new_seconds']:.0f} s",
+                f"{r['nothing_new']['wall_seconds']:.1f} s",
+                r["nothing_new"]["wall_seconds"] <= TARGETS["nothing_new_seconds"],
+            )
+        )
+        out.append(
+            (
+                f"{scale} the nights publish what one full refresh publishes",
+                "same content"
+                if not r["equivalence"]["differ"]
+                else "differ: " + ", ".join(r["equivalence"]["differ"]),
+                not r["equivalence"]["differ"],
+            )
+        )
         if not all(check["same"] for check in r["floor_agrees"].values()):
             out.append((f"{scale} the floor's indicators equal the pipeline's", "they differ", False))
     return out
@@ -680,23 +885,37 @@ def write_results(results: list[dict], folder: Path, code: dict) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Benchmark vardpuls: full and incremental refresh per scale, per stage, with peak memory, "
-                    "against a plain DuckDB SQL floor over the same files.",
+        "against a plain DuckDB SQL floor over the same files.",
         epilog="Run it niced on a shared machine: nice -n 10 .venv/bin/python bench/run.py. National scale: about "
-               "4.2 GB of data and, today, some 10 minutes and 17 GB of memory per refresh; run one at a time.")
-    parser.add_argument("--scale", action="append", choices=SCALES,
-                        help="scale to run; repeat for several (default: region and national)")
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK,
-                        help="folder for generated data, warehouses and logs, outside the repository "
-                             "(default: %(default)s)")
-    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
-                        help="folder for the results JSON (default: bench/results/)")
+        "4.2 GB of data and, today, some 10 minutes and 17 GB of memory per refresh; run one at a time.",
+    )
+    parser.add_argument(
+        "--scale",
+        action="append",
+        choices=SCALES,
+        help="scale to run; repeat for several (default: region and national)",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=DEFAULT_WORK,
+        help="folder for generated data, warehouses and logs, outside the repository (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--results", type=Path, default=DEFAULT_RESULTS, help="folder for the results JSON (default: bench/results/)"
+    )
     parser.add_argument("--seed", type=int, default=2024, help="generator seed (default: %(default)s)")
-    parser.add_argument("--ref", metavar="GIT_REF",
-                        help="benchmark this commit (exported with git archive) instead of the working tree")
+    parser.add_argument(
+        "--ref", metavar="GIT_REF", help="benchmark this commit (exported with git archive) instead of the working tree"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the warehouses and the floor's database")
     parser.add_argument("--timeout", type=float, help="stop a refresh or the floor after this many seconds")
-    parser.add_argument("--heartbeat", type=float, default=30.0,
-                        help="seconds between progress lines during a run (default: %(default)s)")
+    parser.add_argument(
+        "--heartbeat",
+        type=float,
+        default=30.0,
+        help="seconds between progress lines during a run (default: %(default)s)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is not met")
     args = parser.parse_args(argv)
     scales = sorted(set(args.scale or ["region", "national"]), key=SCALES.index)
@@ -707,8 +926,10 @@ def main(argv: list[str] | None = None) -> int:
 
     code = code_under_test(args.ref, args.work)
     host = machine()
-    log(f"vardpuls benchmark: {', '.join(scales)}; code {code['source']} at {label_of(code)}; "
-        f"{host['nproc']} cores, {host['mem_total_gib']} GiB; work folder {args.work}")
+    log(
+        f"vardpuls benchmark: {', '.join(scales)}; code {code['source']} at {label_of(code)}; "
+        f"{host['nproc']} cores, {host['mem_total_gib']} GiB; work folder {args.work}"
+    )
     results = []
     try:
         for scale in scales:
@@ -723,8 +944,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(results))
     if grown:
-        print(f"\nregion -> national: data x{grown['rows']} rows (x{grown['bytes']} bytes); full refresh "
-              f"x{grown['full']}, incremental x{grown['incremental']}, floor x{grown['floor']}")
+        print(
+            f"\nregion -> national: data x{grown['rows']} rows (x{grown['bytes']} bytes); full refresh "
+            f"x{grown['full']}, incremental x{grown['incremental']}, floor x{grown['floor']}"
+        )
     print("\ntargets (BENCHMARKS.md):")
     judged = verdicts(results, grown)
     for target, measured, met in judged:

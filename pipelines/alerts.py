@@ -89,7 +89,9 @@ class AlertConfig:
         host, webhook = value("VARDPULS_ALERT_SMTP_HOST"), value("VARDPULS_ALERT_WEBHOOK_URL")
         security = (value("VARDPULS_ALERT_SMTP_SECURITY") or "none").lower()
         if security not in SECURITY:
-            raise AlertConfigError(f"VARDPULS_ALERT_SMTP_SECURITY is {security!r}: expected one of {', '.join(SECURITY)}")
+            raise AlertConfigError(
+                f"VARDPULS_ALERT_SMTP_SECURITY is {security!r}: expected one of {', '.join(SECURITY)}"
+            )
         port_text = value("VARDPULS_ALERT_SMTP_PORT") or ("465" if security == "ssl" else "25")
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise AlertConfigError(f"VARDPULS_ALERT_SMTP_PORT is {port_text!r}: expected a port number (1-65535)")
@@ -97,37 +99,57 @@ class AlertConfig:
         sender, user = value("VARDPULS_ALERT_FROM"), value("VARDPULS_ALERT_SMTP_USER")
         password_file = value("VARDPULS_ALERT_SMTP_PASSWORD_FILE")
         if host:
-            missing = [name for name, v in (("VARDPULS_ALERT_FROM", sender), ("VARDPULS_ALERT_TO", recipients)) if not v]
+            missing = [
+                name for name, v in (("VARDPULS_ALERT_FROM", sender), ("VARDPULS_ALERT_TO", recipients)) if not v
+            ]
             if missing:
-                raise AlertConfigError(f"VARDPULS_ALERT_SMTP_HOST is set but {' and '.join(missing)} "
-                                       f"{'is' if len(missing) == 1 else 'are'} not: e-mail alerts need a sender and "
-                                       "at least one recipient")
+                raise AlertConfigError(
+                    f"VARDPULS_ALERT_SMTP_HOST is set but {' and '.join(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} not: e-mail alerts need a sender and "
+                    "at least one recipient"
+                )
             for address in (sender, *recipients):
                 if "@" not in address or any(c.isspace() for c in address):
-                    raise AlertConfigError(f"{address!r} is not an e-mail address (VARDPULS_ALERT_FROM, VARDPULS_ALERT_TO)")
+                    raise AlertConfigError(
+                        f"{address!r} is not an e-mail address (VARDPULS_ALERT_FROM, VARDPULS_ALERT_TO)"
+                    )
             if bool(user) != bool(password_file):
-                raise AlertConfigError("VARDPULS_ALERT_SMTP_USER and VARDPULS_ALERT_SMTP_PASSWORD_FILE go together: "
-                                       "set both for a server that wants a login, or neither")
+                raise AlertConfigError(
+                    "VARDPULS_ALERT_SMTP_USER and VARDPULS_ALERT_SMTP_PASSWORD_FILE go together: "
+                    "set both for a server that wants a login, or neither"
+                )
             if password_file and not Path(password_file).is_file():
                 raise AlertConfigError(f"VARDPULS_ALERT_SMTP_PASSWORD_FILE names {password_file}, which does not exist")
         elif recipients or sender:
-            raise AlertConfigError("VARDPULS_ALERT_TO or VARDPULS_ALERT_FROM is set but VARDPULS_ALERT_SMTP_HOST is not: "
-                                   "e-mail alerts need the SMTP server to send through")
+            raise AlertConfigError(
+                "VARDPULS_ALERT_TO or VARDPULS_ALERT_FROM is set but VARDPULS_ALERT_SMTP_HOST is not: "
+                "e-mail alerts need the SMTP server to send through"
+            )
         webhook_format = (value("VARDPULS_ALERT_WEBHOOK_FORMAT") or "").lower()
         if webhook:
             parsed = urllib.parse.urlsplit(webhook)
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
                 raise AlertConfigError("VARDPULS_ALERT_WEBHOOK_URL is not an http(s) address")
             if webhook_format and webhook_format not in FORMATS:
-                raise AlertConfigError(f"VARDPULS_ALERT_WEBHOOK_FORMAT is {webhook_format!r}: expected "
-                                       f"{' or '.join(FORMATS)}")
+                raise AlertConfigError(
+                    f"VARDPULS_ALERT_WEBHOOK_FORMAT is {webhook_format!r}: expected {' or '.join(FORMATS)}"
+                )
             host_name = (parsed.hostname or "").lower()
             webhook_format = webhook_format or (
-                "teams" if any(host_name == h or host_name.endswith("." + h) for h in TEAMS_HOSTS) else "slack")
-        return cls(smtp_host=host, smtp_port=int(port_text), security=security, smtp_user=user,
-                   smtp_password_file=Path(password_file) if password_file else None, sender=sender,
-                   recipients=recipients, webhook_url=webhook, webhook_format=webhook_format or "slack",
-                   ui_url=(value("VARDPULS_UI_URL") or "").rstrip("/") or None)
+                "teams" if any(host_name == h or host_name.endswith("." + h) for h in TEAMS_HOSTS) else "slack"
+            )
+        return cls(
+            smtp_host=host,
+            smtp_port=int(port_text),
+            security=security,
+            smtp_user=user,
+            smtp_password_file=Path(password_file) if password_file else None,
+            sender=sender,
+            recipients=recipients,
+            webhook_url=webhook,
+            webhook_format=webhook_format or "slack",
+            ui_url=(value("VARDPULS_UI_URL") or "").rstrip("/") or None,
+        )
 
 
 @dataclass(frozen=True)
@@ -175,22 +197,38 @@ def failed_run(context: dg.RunFailureSensorContext) -> FailedRun:
             error = event.message or ""
         steps.append((event.step_key or "?", one_line(error)))
     run_error = "" if steps else one_line(context.failure_event.message or "")
-    return FailedRun(run_id=run.run_id, job=run.job_name, started=started, failed=failed, steps=tuple(steps),
-                     run_error=run_error, tags=dict(run.tags))
+    return FailedRun(
+        run_id=run.run_id,
+        job=run.job_name,
+        started=started,
+        failed=failed,
+        steps=tuple(steps),
+        run_error=run_error,
+        tags=dict(run.tags),
+    )
 
 
 def compose(run: FailedRun, config: AlertConfig) -> Alert:
     """The message: a subject and body lines, scrubbed of anything shaped like a personnummer."""
     url = f"{config.ui_url}/runs/{run.run_id}" if config.ui_url else None
-    what = f"{len(run.steps)} step{'s' if len(run.steps) != 1 else ''} failed: {', '.join(s for s, _ in run.steps)}" \
-        if run.steps else "the run failed"
+    what = (
+        f"{len(run.steps)} step{'s' if len(run.steps) != 1 else ''} failed: {', '.join(s for s, _ in run.steps)}"
+        if run.steps
+        else "the run failed"
+    )
     subject = f"vardpuls: {run.job} failed (run {run.run_id[:8]}), {what}"
     lines = [f"The Dagster run {run.run_id} of the job {run.job} failed."]
     if run.started or run.failed:
-        lines.append("Started " + (_when(run.started) if run.started else "?") + ", failed "
-                     + (_when(run.failed) if run.failed else "?") + " (Europe/Stockholm).")
-    trigger = run.tags.get("vardpuls/trigger") or run.tags.get("dagster/schedule_name") or \
-        run.tags.get("dagster/sensor_name")
+        lines.append(
+            "Started "
+            + (_when(run.started) if run.started else "?")
+            + ", failed "
+            + (_when(run.failed) if run.failed else "?")
+            + " (Europe/Stockholm)."
+        )
+    trigger = (
+        run.tags.get("vardpuls/trigger") or run.tags.get("dagster/schedule_name") or run.tags.get("dagster/sensor_name")
+    )
     if trigger:
         lines.append(f"Started by: {trigger}.")
     if run.steps:
@@ -201,8 +239,11 @@ def compose(run: FailedRun, config: AlertConfig) -> Alert:
         lines.append("")
         lines.append(f"Error: {run.run_error}")
     lines.append("")
-    lines.append(f"The run in the Dagster UI: {url}" if url else
-                 "The run is in the Dagster UI under Runs (set VARDPULS_UI_URL to link it here).")
+    lines.append(
+        f"The run in the Dagster UI: {url}"
+        if url
+        else "The run is in the Dagster UI under Runs (set VARDPULS_UI_URL to link it here)."
+    )
     return Alert(run_id=run.run_id, subject=scrub(subject), lines=tuple(scrub(line) for line in lines), run_url=url)
 
 
@@ -231,21 +272,31 @@ def webhook_body(alert: Alert, config: AlertConfig) -> dict:
     if config.webhook_format == "teams":
         body = [{"type": "TextBlock", "text": alert.subject, "weight": "Bolder", "size": "Medium", "wrap": True}]
         body += [{"type": "TextBlock", "text": line, "wrap": True, "spacing": "None"} for line in alert.lines if line]
-        card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
-                "version": "1.4", "body": body}
+        card = {
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "type": "AdaptiveCard",
+            "version": "1.4",
+            "body": body,
+        }
         if alert.run_url:
             card["actions"] = [{"type": "Action.OpenUrl", "title": "Open the run", "url": alert.run_url}]
-        return {"type": "message",
-                "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
-                                 "content": card}]}
+        return {
+            "type": "message",
+            "attachments": [
+                {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+            ],
+        }
     return {"text": "*" + alert.subject + "*\n" + alert.body}
 
 
 def post_webhook(alert: Alert, config: AlertConfig) -> None:
     """POST the alert to the configured webhook; an answer other than 2xx is an error."""
-    request = urllib.request.Request(config.webhook_url, data=json.dumps(webhook_body(alert, config)).encode("utf-8"),
-                                     headers={"Content-Type": "application/json; charset=utf-8",
-                                              "User-Agent": "vardpuls-alert"}, method="POST")
+    request = urllib.request.Request(
+        config.webhook_url,
+        data=json.dumps(webhook_body(alert, config)).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "vardpuls-alert"},
+        method="POST",
+    )
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
         if not 200 <= response.status < 300:
             raise AlertDeliveryError(f"the webhook answered HTTP {response.status}")
@@ -254,8 +305,10 @@ def post_webhook(alert: Alert, config: AlertConfig) -> None:
 def deliver(alert: Alert, config: AlertConfig) -> list[str]:
     """Send through every configured channel; the channels reached. Raises naming the ones that failed."""
     reached, failures = [], []
-    for channel, send in (("e-mail", send_email if config.smtp_host else None),
-                          ("webhook", post_webhook if config.webhook_url else None)):
+    for channel, send in (
+        ("e-mail", send_email if config.smtp_host else None),
+        ("webhook", post_webhook if config.webhook_url else None),
+    ):
         if send is None:
             continue
         try:
@@ -264,24 +317,31 @@ def deliver(alert: Alert, config: AlertConfig) -> list[str]:
         except (OSError, smtplib.SMTPException, AlertDeliveryError, ssl.SSLError) as error:
             failures.append(f"{channel}: {_delivery_error(channel, error, config)}")
     if failures:
-        raise AlertDeliveryError(f"the alert for the failed run {alert.run_id} was not delivered by "
-                                 f"{'; '.join(failures)}"
-                                 + (f" (it was sent by {', '.join(reached)})" if reached else ""))
+        raise AlertDeliveryError(
+            f"the alert for the failed run {alert.run_id} was not delivered by "
+            f"{'; '.join(failures)}" + (f" (it was sent by {', '.join(reached)})" if reached else "")
+        )
     return reached
 
 
 def build_failure_alert(jobs: Sequence, environ: Mapping[str, str] | None = None) -> dg.SensorDefinition:
     """The run-failure sensor over ``jobs`` (the refresh and publish jobs) that sends the alerts."""
 
-    @dg.run_failure_sensor(name=SENSOR_NAME, monitored_jobs=list(jobs), minimum_interval_seconds=30,
-                           default_status=dg.DefaultSensorStatus.RUNNING,
-                           description="Sends an e-mail and/or a chat message (VARDPULS_ALERT_*) for every failed "
-                                       "refresh or publish run, with its failed steps and a link to it.")
+    @dg.run_failure_sensor(
+        name=SENSOR_NAME,
+        monitored_jobs=list(jobs),
+        minimum_interval_seconds=30,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Sends an e-mail and/or a chat message (VARDPULS_ALERT_*) for every failed "
+        "refresh or publish run, with its failed steps and a link to it.",
+    )
     def alert_on_failed_run(context: dg.RunFailureSensorContext):
         config = AlertConfig.from_environment(environ)
         if not config.channels:
-            return dg.SkipReason("no alert channel configured: set VARDPULS_ALERT_SMTP_HOST (with "
-                                 "VARDPULS_ALERT_FROM and VARDPULS_ALERT_TO) or VARDPULS_ALERT_WEBHOOK_URL")
+            return dg.SkipReason(
+                "no alert channel configured: set VARDPULS_ALERT_SMTP_HOST (with "
+                "VARDPULS_ALERT_FROM and VARDPULS_ALERT_TO) or VARDPULS_ALERT_WEBHOOK_URL"
+            )
         alert = compose(failed_run(context), config)
         reached = deliver(alert, config)
         context.log.info(f"alert for run {context.dagster_run.run_id} sent by {', '.join(reached)}")
@@ -293,12 +353,15 @@ def build_failure_alert(jobs: Sequence, environ: Mapping[str, str] | None = None
 def one_line(text: str) -> str:
     """The first non-empty line of an error, cut to ERROR_CHARACTERS."""
     line = next((part.strip() for part in (text or "").splitlines() if part.strip()), "")
-    return line if len(line) <= ERROR_CHARACTERS else line[:ERROR_CHARACTERS - 1] + "…"
+    return line if len(line) <= ERROR_CHARACTERS else line[: ERROR_CHARACTERS - 1] + "…"
 
 
 def _delivery_error(channel: str, error: Exception, config: AlertConfig) -> str:
-    where = f"{config.smtp_host}:{config.smtp_port}" if channel == "e-mail" else \
-        urllib.parse.urlsplit(config.webhook_url).netloc
+    where = (
+        f"{config.smtp_host}:{config.smtp_port}"
+        if channel == "e-mail"
+        else urllib.parse.urlsplit(config.webhook_url).netloc
+    )
     if isinstance(error, urllib.error.HTTPError):
         return f"{where} answered HTTP {error.code} {error.reason}"
     return f"{where}: {scrub(str(error)) or type(error).__name__}"

@@ -33,8 +33,14 @@ CODE_REFERENCES = "dagster/code_references"
 PREVIEW_CHARACTERS = 60
 
 
-def table_metadata(con: duckdb.DuckDBPyConnection, relation: str, comments: Mapping[str, str] | None = None, *,
-                   table_name: str | None = None, preview_rows: int = PREVIEW_ROWS) -> dict:
+def table_metadata(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    comments: Mapping[str, str] | None = None,
+    *,
+    table_name: str | None = None,
+    preview_rows: int = PREVIEW_ROWS,
+) -> dict:
     """Row count, column schema, table name and a preview of ``relation`` (a table or view in DuckDB).
 
     ``comments``: column -> description, e.g. ``published_comments("population")``; ``table_name``:
@@ -43,11 +49,17 @@ def table_metadata(con: duckdb.DuckDBPyConnection, relation: str, comments: Mapp
     described = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {relation})").fetchall()
     rows = con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0]
     comments = comments or {}
-    schema = dg.TableSchema(columns=[dg.TableColumn(name=name, type=column_type, description=comments.get(name))
-                                     for name, column_type in described])
-    metadata = {"dagster/row_count": dg.MetadataValue.int(rows),
-                "dagster/column_schema": dg.MetadataValue.table_schema(schema),
-                "dagster/table_name": dg.MetadataValue.text(table_name or relation)}
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(name=name, type=column_type, description=comments.get(name))
+            for name, column_type in described
+        ]
+    )
+    metadata = {
+        "dagster/row_count": dg.MetadataValue.int(rows),
+        "dagster/column_schema": dg.MetadataValue.table_schema(schema),
+        "dagster/table_name": dg.MetadataValue.text(table_name or relation),
+    }
     if preview_rows:
         metadata["preview"] = dg.MetadataValue.md(_preview(con, relation, [n for n, _ in described], preview_rows))
     return metadata
@@ -79,10 +91,11 @@ def _cell(value) -> str:
     text = " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
     for character in "<>*_`[]":
         text = text.replace(character, "\\" + character)
-    return text if len(text) <= PREVIEW_CHARACTERS else text[:PREVIEW_CHARACTERS - 1] + "…"
+    return text if len(text) <= PREVIEW_CHARACTERS else text[: PREVIEW_CHARACTERS - 1] + "…"
 
 
 # ------------------------------------------------------------------------------------- owners, code
+
 
 def load_owners(path: Path | None = None) -> dict[str, list[str]]:
     """asset group -> owners (an e-mail address or ``team:<name>``), from owners.yaml or VARDPULS_OWNERS_FILE."""
@@ -94,8 +107,9 @@ def load_owners(path: Path | None = None) -> dict[str, list[str]]:
     for group, names in doc.items():
         names = [names] if isinstance(names, str) else list(names or [])
         for name in names:
-            if not isinstance(name, str) or not (name.startswith("team:") and len(name) > 5
-                                                 or ("@" in name and " " not in name)):
+            if not isinstance(name, str) or not (
+                name.startswith("team:") and len(name) > 5 or ("@" in name and " " not in name)
+            ):
                 raise ValueError(f"{path}: {group}: {name!r} is not an owner (an e-mail address or team:<name>)")
         owners[str(group)] = names
     return owners
@@ -108,20 +122,25 @@ def sql_references(key: dg.AssetKey) -> list[dg.LocalFileCodeReference]:
     paths = [SQL_DIR / layer / f"{name}.sql", SQL_DIR / "publish" / f"{name}.sql"]
     if layer == "indicators":
         paths.append(SQL_DIR / "catalogue" / f"{name}.sql")
-    return [dg.LocalFileCodeReference(file_path=str(path), label=f"SQL {path.relative_to(SQL_DIR).as_posix()}")
-            for path in dict.fromkeys(paths) if path.is_file()]
+    return [
+        dg.LocalFileCodeReference(file_path=str(path), label=f"SQL {path.relative_to(SQL_DIR).as_posix()}")
+        for path in dict.fromkeys(paths)
+        if path.is_file()
+    ]
 
 
-def describe_assets(assets: Sequence, owners: Mapping[str, list[str]] | None = None,
-                    environ: Mapping[str, str] | None = None) -> list:
+def describe_assets(
+    assets: Sequence, owners: Mapping[str, list[str]] | None = None, environ: Mapping[str, str] | None = None
+) -> list:
     """The asset definitions with their group's owners and references to their Python and SQL code."""
     with warnings.catch_warnings():  # code references are "beta" in Dagster 1.13: said once, here
         warnings.simplefilter("ignore", dg.BetaWarning)
         return _describe_assets(assets, owners, environ)
 
 
-def _describe_assets(assets: Sequence, owners: Mapping[str, list[str]] | None,
-                     environ: Mapping[str, str] | None) -> list:
+def _describe_assets(
+    assets: Sequence, owners: Mapping[str, list[str]] | None, environ: Mapping[str, str] | None
+) -> list:
     owners = load_owners() if owners is None else owners
     env = os.environ if environ is None else environ
     described = []
@@ -131,8 +150,9 @@ def _describe_assets(assets: Sequence, owners: Mapping[str, list[str]] | None,
             continue
         missing = {spec.group_name for spec in asset.specs} - set(owners)
         if missing:
-            raise ValueError(f"no owners for the asset group(s) {sorted(missing)} (pipelines/owners.yaml or "
-                             "VARDPULS_OWNERS_FILE)")
+            raise ValueError(
+                f"no owners for the asset group(s) {sorted(missing)} (pipelines/owners.yaml or VARDPULS_OWNERS_FILE)"
+            )
 
         def with_sql(spec: dg.AssetSpec) -> dg.AssetSpec:
             references = sql_references(spec.key)
@@ -146,9 +166,15 @@ def _describe_assets(assets: Sequence, owners: Mapping[str, list[str]] | None,
     described = list(dg.with_source_code_references(described))
     url = (env.get("VARDPULS_SOURCE_URL") or "").strip().rstrip("/")
     if url:
-        described = list(dg.link_code_references_to_git(
-            described, git_url=url, git_branch=(env.get("VARDPULS_SOURCE_BRANCH") or "main").strip(),
-            platform=(env.get("VARDPULS_SOURCE_PLATFORM") or "").strip().lower() or None,
-            file_path_mapping=dg.AnchorBasedFilePathMapping(local_file_anchor=PROJECT_ROOT / "pyproject.toml",
-                                                            file_anchor_path_in_repository="pyproject.toml")))
+        described = list(
+            dg.link_code_references_to_git(
+                described,
+                git_url=url,
+                git_branch=(env.get("VARDPULS_SOURCE_BRANCH") or "main").strip(),
+                platform=(env.get("VARDPULS_SOURCE_PLATFORM") or "").strip().lower() or None,
+                file_path_mapping=dg.AnchorBasedFilePathMapping(
+                    local_file_anchor=PROJECT_ROOT / "pyproject.toml", file_anchor_path_in_repository="pyproject.toml"
+                ),
+            )
+        )
     return described

@@ -35,10 +35,15 @@ NIGHTLY_CRON = "0 2 * * *"
 SENSOR_SECONDS = int(os.environ.get("VARDPULS_SENSOR_SECONDS", "60"))
 # a file modified more recently than this may still be being copied in
 SETTLE_SECONDS = 5
-ACTIVE = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-          dg.DagsterRunStatus.STARTED]
-PUBLISHED_FRESHNESS = dg.FreshnessPolicy.cron(deadline_cron="0 6 * * *", lower_bound_delta=dt.timedelta(hours=24),
-                                              timezone=TIMEZONE)
+ACTIVE = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+PUBLISHED_FRESHNESS = dg.FreshnessPolicy.cron(
+    deadline_cron="0 6 * * *", lower_bound_delta=dt.timedelta(hours=24), timezone=TIMEZONE
+)
 
 
 def landing_fingerprint(landing: Path, now: float | None = None) -> tuple[str, int, bool]:
@@ -47,8 +52,11 @@ def landing_fingerprint(landing: Path, now: float | None = None) -> tuple[str, i
     now = time.time() if now is None else now
     if landing.is_dir():
         # what a refresh would read: regular files inside each source's folder, never through a link outside it
-        files = [path for folder in sorted(p for p in landing.iterdir() if p.is_dir() and not p.name.startswith("."))
-                 for path in scan_landing(folder).files]
+        files = [
+            path
+            for folder in sorted(p for p in landing.iterdir() if p.is_dir() and not p.name.startswith("."))
+            for path in scan_landing(folder).files
+        ]
         for path in sorted(files):
             stat = path.stat()
             digest.update(f"{path.relative_to(landing)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
@@ -60,10 +68,15 @@ def landing_fingerprint(landing: Path, now: float | None = None) -> tuple[str, i
 def build_automation(refresh_job, derive_job, publish_job) -> tuple[list, list]:
     """The schedule and the sensors for the three jobs."""
 
-    @dg.schedule(name="nightly_refresh", job=refresh_job, cron_schedule=NIGHTLY_CRON, execution_timezone=TIMEZONE,
-                 default_status=dg.DefaultScheduleStatus.RUNNING,
-                 description="The nightly refresh at 02:00 Europe/Stockholm (derive and publish follow it); a night "
-                             "with nothing new is skipped with the reason.")
+    @dg.schedule(
+        name="nightly_refresh",
+        job=refresh_job,
+        cron_schedule=NIGHTLY_CRON,
+        execution_timezone=TIMEZONE,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="The nightly refresh at 02:00 Europe/Stockholm (derive and publish follow it); a night "
+        "with nothing new is skipped with the reason.",
+    )
     def nightly_refresh(context: dg.ScheduleEvaluationContext, warehouse: Warehouse):
         from pipelines.plan import what_is_new
 
@@ -72,10 +85,14 @@ def build_automation(refresh_job, derive_job, publish_job) -> tuple[list, list]:
             return dg.SkipReason("nothing new since the last refresh; the publication stands as it is")
         return dg.RunRequest(run_key=None, tags={"vardpuls/trigger": "schedule", "vardpuls/why": "; ".join(reasons)})
 
-    @dg.sensor(name="new_landed_files", job=refresh_job, minimum_interval_seconds=SENSOR_SECONDS,
-               default_status=dg.DefaultSensorStatus.RUNNING,
-               description="Starts a refresh when files are added to, changed in or removed from the landing "
-                           "folders (derive and publish follow it).")
+    @dg.sensor(
+        name="new_landed_files",
+        job=refresh_job,
+        minimum_interval_seconds=SENSOR_SECONDS,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Starts a refresh when files are added to, changed in or removed from the landing "
+        "folders (derive and publish follow it).",
+    )
     def new_landed_files(context: dg.SensorEvaluationContext, warehouse: Warehouse):
         fingerprint, count, settling = landing_fingerprint(warehouse.landing)
         if count == 0:
@@ -84,8 +101,10 @@ def build_automation(refresh_job, derive_job, publish_job) -> tuple[list, list]:
             return dg.SkipReason(f"no new or changed files in {warehouse.landing} ({count} files)")
         if settling:
             return dg.SkipReason("a landed file was modified in the last seconds; waiting until it is complete")
-        busy = any(context.instance.get_run_records(dg.RunsFilter(job_name=job.name, statuses=ACTIVE), limit=1)
-                   for job in (refresh_job, derive_job, publish_job))
+        busy = any(
+            context.instance.get_run_records(dg.RunsFilter(job_name=job.name, statuses=ACTIVE), limit=1)
+            for job in (refresh_job, derive_job, publish_job)
+        )
         if busy:
             return dg.SkipReason("a refresh, derive or publish is queued or running; looking again after it")
         context.update_cursor(fingerprint)
@@ -98,23 +117,34 @@ def build_automation(refresh_job, derive_job, publish_job) -> tuple[list, list]:
 def follows(after, then) -> list:
     """Two sensors that start ``then`` when a run of ``after`` ends, successful or not (the step that failed
     stops only what reads it; the rest goes on)."""
+
     def request(context) -> dg.RunRequest:
         refresh_run = context.dagster_run.tags.get("vardpuls/refresh_run", context.dagster_run.run_id)
-        return dg.RunRequest(run_key=f"{then.name}-{context.dagster_run.run_id}",
-                             tags={"vardpuls/refresh_run": refresh_run})
+        return dg.RunRequest(
+            run_key=f"{then.name}-{context.dagster_run.run_id}", tags={"vardpuls/refresh_run": refresh_run}
+        )
 
-    @dg.run_status_sensor(name=f"{then.name}_after_{after.name}", run_status=dg.DagsterRunStatus.SUCCESS,
-                          monitored_jobs=[after], request_job=then, minimum_interval_seconds=10,
-                          default_status=dg.DefaultSensorStatus.RUNNING,
-                          description=f"Starts {then.name} after every {after.name} that succeeded.")
+    @dg.run_status_sensor(
+        name=f"{then.name}_after_{after.name}",
+        run_status=dg.DagsterRunStatus.SUCCESS,
+        monitored_jobs=[after],
+        request_job=then,
+        minimum_interval_seconds=10,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"Starts {then.name} after every {after.name} that succeeded.",
+    )
     def after_success(context: dg.RunStatusSensorContext):
         return request(context)
 
-    @dg.run_failure_sensor(name=f"{then.name}_after_failed_{after.name}", monitored_jobs=[after],
-                           request_job=then, minimum_interval_seconds=10,
-                           default_status=dg.DefaultSensorStatus.RUNNING,
-                           description=f"Starts {then.name} after a {after.name} in which some step failed: what "
-                                       "the failed step feeds keeps what it had, everything else goes on.")
+    @dg.run_failure_sensor(
+        name=f"{then.name}_after_failed_{after.name}",
+        monitored_jobs=[after],
+        request_job=then,
+        minimum_interval_seconds=10,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"Starts {then.name} after a {after.name} in which some step failed: what "
+        "the failed step feeds keeps what it had, everything else goes on.",
+    )
     def after_failure(context: dg.RunFailureSensorContext):
         return request(context)
 

@@ -27,70 +27,96 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     refresh = commands.add_parser(
-        "refresh", help="load what landed, compute what it changed, publish",
+        "refresh",
+        help="load what landed, compute what it changed, publish",
         description="Load the files under the landing folder that are new or changed, validate them and build, for "
-                    "the periods they touch, the facts, the indicators and the goals, then publish a release "
-                    "(analyst.duckdb, Parquet, CSV) and the report. With nothing new it says so and changes nothing.",
+        "the periods they touch, the facts, the indicators and the goals, then publish a release "
+        "(analyst.duckdb, Parquet, CSV) and the report. With nothing new it says so and changes nothing.",
         epilog=f"Exit status: 0 when everything loaded and no blocking rule failed (warnings allowed); 1 when a "
-               "source was blocked (a file refused), rows were quarantined by a blocking rule, or a step failed "
-               f"(whatever could be published is published either way); {EXIT_BUSY} when another refresh or a reader "
-               "holds the warehouse (nothing was changed; try again later).")
+        "source was blocked (a file refused), rows were quarantined by a blocking rule, or a step failed "
+        f"(whatever could be published is published either way); {EXIT_BUSY} when another refresh or a reader "
+        "holds the warehouse (nothing was changed; try again later).",
+    )
     _paths(refresh)
-    refresh.add_argument("--rehash", action="store_true",
-                         help="read and hash every landed file, even those whose size and time are unchanged")
+    refresh.add_argument(
+        "--rehash",
+        action="store_true",
+        help="read and hash every landed file, even those whose size and time are unchanged",
+    )
     loudness = refresh.add_mutually_exclusive_group()
-    loudness.add_argument("-v", "--verbose", action="store_true",
-                          help="a line per file loaded and per relation built, besides one per source")
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="a line per file loaded and per relation built, besides one per source",
+    )
     loudness.add_argument("-q", "--quiet", action="store_true", help="only the summary at the end (and warnings)")
 
     ui = commands.add_parser(
-        "ui", help="start the Dagster UI (webserver and daemon) on this workspace",
-        description="Start `dagster dev` on workspace.yaml: the asset graph, runs, schedules and sensors.")
+        "ui",
+        help="start the Dagster UI (webserver and daemon) on this workspace",
+        description="Start `dagster dev` on workspace.yaml: the asset graph, runs, schedules and sensors.",
+    )
     _paths(ui)
     ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     ui.add_argument("--port", type=int, default=3000, help="port to listen on (default: %(default)s)")
 
     generate = commands.add_parser(
-        "generate", help="write deterministic synthetic data in every source's format",
+        "generate",
+        help="write deterministic synthetic data in every source's format",
         description="Write synthetic landing data (SCB population and projections, organisation register, "
-                    "listings, staffing, cost, bed census) calibrated to published figures. Every row says it is "
-                    "synthetic, and every value built on it is flagged synthetic in the warehouse.")
+        "listings, staffing, cost, bed census) calibrated to published figures. Every row says it is "
+        "synthetic, and every value built on it is flagged synthetic in the warehouse.",
+    )
     if _command_of(argv) == "generate":  # (the generator's imports are heavy: only when it is the command)
         from pipelines.synthetic.generate import add_arguments
+
         add_arguments(generate)
 
     goals = commands.add_parser(
-        "goals", help="print each goal's progress from the published analyst.duckdb",
+        "goals",
+        help="print each goal's progress from the published analyst.duckdb",
         description="Print the published goal_progress (baseline, latest value, target, required and observed "
-                    "yearly change, projection to the deadline, year of attainment, status) as a table per "
-                    "region. Reads <warehouse>/analyst.duckdb read-only, so it works while a refresh runs.")
+        "yearly change, projection to the deadline, year of attainment, status) as a table per "
+        "region. Reads <warehouse>/analyst.duckdb read-only, so it works while a refresh runs.",
+    )
     goals.add_argument("--region", metavar="CODE", help="only this region's goals (SCB county code, e.g. 19)")
     goals.add_argument(
-        "--warehouse", metavar="DIR",
-        help=f"warehouse folder (default: $VARDPULS_WAREHOUSE, else {settings.DEFAULT_WAREHOUSE}/)")
-    goals.add_argument("--as-of", metavar="DATE",
-                       help="the goal table as it was published then: a date (2026-03-01, the release published last "
-                            "that day), a time (2026-03-01 08:00) or a release name (`vardpuls diff --releases` "
-                            "lists them)")
+        "--warehouse",
+        metavar="DIR",
+        help=f"warehouse folder (default: $VARDPULS_WAREHOUSE, else {settings.DEFAULT_WAREHOUSE}/)",
+    )
+    goals.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the goal table as it was published then: a date (2026-03-01, the release published last "
+        "that day), a time (2026-03-01 08:00) or a release name (`vardpuls diff --releases` "
+        "lists them)",
+    )
 
     from pipelines.fetch.cli import add_fetch_parser
+
     add_fetch_parser(commands)
     from pipelines.vintages.cli import add_diff_parser
+
     add_diff_parser(commands)
 
     args = parser.parse_args(argv)
     if args.command == "fetch":
         from pipelines.fetch.cli import run_fetch
+
         return run_fetch(args)
     if args.command == "generate":
         return run_generate(args)
     if args.command == "goals":
         if args.as_of:
             from pipelines.vintages.cli import run_goals_as_of
+
             return run_goals_as_of(args)
         return run_goals(args)
     if args.command == "diff":
         from pipelines.vintages.cli import run_diff
+
         return run_diff(args)
     landing, warehouse = _resolve_paths(args)
     if args.command == "refresh":
@@ -107,13 +133,17 @@ def _version() -> str:
 
 def _paths(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--landing", metavar="DIR",
+        "--landing",
+        metavar="DIR",
         help=f"landing folder with one sub-folder per source (default: $VARDPULS_LANDING, else "
-             f"{settings.DEFAULT_LANDING}/)")
+        f"{settings.DEFAULT_LANDING}/)",
+    )
     command.add_argument(
-        "--warehouse", metavar="DIR",
+        "--warehouse",
+        metavar="DIR",
         help=f"warehouse folder for the live database and what is published (default: $VARDPULS_WAREHOUSE, "
-             f"else {settings.DEFAULT_WAREHOUSE}/)")
+        f"else {settings.DEFAULT_WAREHOUSE}/)",
+    )
 
 
 def _resolve_paths(args: argparse.Namespace) -> tuple[Path, Path]:
@@ -159,12 +189,20 @@ def run_generate(args: argparse.Namespace) -> int:
     from pipelines.synthetic.generate import generate
 
     started = time.monotonic()
-    summary = generate(args.scale, Path(args.out), seed=args.seed,
-                       progress=lambda message: print(f"{time.strftime('%H:%M:%S')}  {message}", flush=True))
-    print(f"\nvardpuls generate: {args.scale} scale written to {Path(args.out).resolve()} in "
-          f"{time.monotonic() - started:.1f} s (SYNTHETIC data)")
-    print(f"Refresh a warehouse from it with: vardpuls refresh --landing {args.out} --warehouse "
-          f"{Path(args.out).resolve().parent / (Path(args.out).name + '-warehouse')}")
+    summary = generate(
+        args.scale,
+        Path(args.out),
+        seed=args.seed,
+        progress=lambda message: print(f"{time.strftime('%H:%M:%S')}  {message}", flush=True),
+    )
+    print(
+        f"\nvardpuls generate: {args.scale} scale written to {Path(args.out).resolve()} in "
+        f"{time.monotonic() - started:.1f} s (SYNTHETIC data)"
+    )
+    print(
+        f"Refresh a warehouse from it with: vardpuls refresh --landing {args.out} --warehouse "
+        f"{Path(args.out).resolve().parent / (Path(args.out).name + '-warehouse')}"
+    )
     return 0 if summary is not None else 1
 
 
@@ -179,8 +217,11 @@ def run_refresh(landing: Path, warehouse_root: Path, rehash: bool = False, level
         with writer_lock(warehouse_root, f"vardpuls refresh (PID {os.getpid()})"):
             new = News(["--rehash: every landed file is read again"], None) if rehash else news(landing, warehouse_root)
             if not new.reasons:
-                print(f"vardpuls refresh: nothing new since the last refresh ({_current_release(warehouse_root)}); "
-                      "the publication stands as it is", flush=True)
+                print(
+                    f"vardpuls refresh: nothing new since the last refresh ({_current_release(warehouse_root)}); "
+                    "the publication stands as it is",
+                    flush=True,
+                )
                 return 0
             # until this refresh has run through, the record says unclean: one killed midway (after its files were
             # recorded as landed) makes the next one run every step instead of finding nothing new
@@ -198,8 +239,7 @@ def _current_release(root: Path) -> str:
     return f"release {current.resolve().name}" if current.is_symlink() else "no release yet"
 
 
-def _refresh(landing: Path, warehouse_root: Path, rehash: bool, level: int, started: float,
-             new) -> tuple[int, bool]:
+def _refresh(landing: Path, warehouse_root: Path, rehash: bool, level: int, started: float, new) -> tuple[int, bool]:
     import dagster as dg
 
     from pipelines.definitions import build_definitions
@@ -218,10 +258,16 @@ def _refresh(landing: Path, warehouse_root: Path, rehash: bool, level: int, star
     # the assets report progress through pipelines.progress; Dagster's own console stays quiet
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     tags = {REHASH_TAG: "true"} if rehash else {}
+
     def run(name: str, run_tags: dict):
         job = defs.resolve_job_def(name)
-        return job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet, tags=run_tags,
-                                      asset_selection=job_selection(job, wanted) or None)
+        return job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config=quiet,
+            tags=run_tags,
+            asset_selection=job_selection(job, wanted) or None,
+        )
 
     with dg.DagsterInstance.get() as instance:
         result = run("refresh", tags)
@@ -233,8 +279,10 @@ def _refresh(landing: Path, warehouse_root: Path, rehash: bool, level: int, star
     failures = _failures(result) + _failures(derived)
     clean = result.success and derived.success and published.success
     if not published.success and _metadata(published, "publish/release") == {}:
-        print(f"\nvardpuls refresh: publishing FAILED (run {published.run_id}); what was published before is "
-              "unchanged:", file=sys.stderr)
+        print(
+            f"\nvardpuls refresh: publishing FAILED (run {published.run_id}); what was published before is unchanged:",
+            file=sys.stderr,
+        )
         for line in _failures(published) + failures:
             print(f"  {line}", file=sys.stderr)
         return 1, clean
@@ -242,29 +290,42 @@ def _refresh(landing: Path, warehouse_root: Path, rehash: bool, level: int, star
     manifest = json.loads((warehouse_root / MANIFEST).read_text(encoding="utf-8"))
     print(_summary(result, derived, published, manifest, elapsed, new.sources), flush=True)
     if failures:
-        print(f"\nvardpuls refresh: {_count(len(failures), 'step')} FAILED (run {result.run_id}); what they feed "
-              "keeps what was published before:", file=sys.stderr)
+        print(
+            f"\nvardpuls refresh: {_count(len(failures), 'step')} FAILED (run {result.run_id}); what they feed "
+            "keeps what was published before:",
+            file=sys.stderr,
+        )
         for line in failures:
             print(f"  {line}", file=sys.stderr)
         return 1, clean
-    refused = [e for source in sources_of(result) for e in (_metadata(result, f"raw/{source}").get("not_read") or [])
-               if e["refused"]]
+    refused = [
+        e
+        for source in sources_of(result)
+        for e in (_metadata(result, f"raw/{source}").get("not_read") or [])
+        if e["refused"]
+    ]
     if refused:
-        print(f"\nvardpuls refresh: {_count(len(refused), 'landed entry', 'landed entries')} refused (listed above "
-              "under their source; nothing of them was read); everything else is published. Exit status 1.",
-              file=sys.stderr)
+        print(
+            f"\nvardpuls refresh: {_count(len(refused), 'landed entry', 'landed entries')} refused (listed above "
+            "under their source; nothing of them was read); everything else is published. Exit status 1.",
+            file=sys.stderr,
+        )
         return 1, clean
     if _blocking_rule_failed(published):
-        print("\nvardpuls refresh: rows broke blocking rules and were quarantined (see above and the table "
-              "quarantine); everything else is published. Exit status 1.", file=sys.stderr)
+        print(
+            "\nvardpuls refresh: rows broke blocking rules and were quarantined (see above and the table "
+            "quarantine); everything else is published. Exit status 1.",
+            file=sys.stderr,
+        )
         return 1, clean
     return 0, clean
 
 
 def sources_of(result) -> list[str]:
     """The sources whose raw load ran in the refresh."""
-    return [key.path[1] for key in (e.asset_key for e in result.get_asset_materialization_events())
-            if key.path[0] == "raw"]
+    return [
+        key.path[1] for key in (e.asset_key for e in result.get_asset_materialization_events()) if key.path[0] == "raw"
+    ]
 
 
 def _command_of(argv: list[str] | None) -> str | None:
@@ -289,8 +350,17 @@ def _failure_of(result, step_key: str) -> str | None:
             data = event.step_failure_data
             if data.user_failure_data and data.user_failure_data.description:
                 return data.user_failure_data.description
-            return (data.error.cause.message if data.error and data.error.cause else
-                    data.error.message if data.error else "failed").strip().splitlines()[0]
+            return (
+                (
+                    data.error.cause.message
+                    if data.error and data.error.cause
+                    else data.error.message
+                    if data.error
+                    else "failed"
+                )
+                .strip()
+                .splitlines()[0]
+            )
     return None
 
 
@@ -327,32 +397,44 @@ def _summary(result, derived, published, manifest: dict, elapsed: float, changed
         elif raw.get("files_seen", 0) == 0:
             lines.append(f"  {source:<{width}}no files in {raw.get('landing_folder')}: skipped")
         else:
-            lines.append(f"  {source:<{width}}{_count(raw['files_seen'], 'file')} ({raw['files_loaded']:,} loaded, "
-                         f"{raw['files_unchanged']:,} unchanged), {_count(raw['rows_loaded'], 'row')} loaded")
+            lines.append(
+                f"  {source:<{width}}{_count(raw['files_seen'], 'file')} ({raw['files_loaded']:,} loaded, "
+                f"{raw['files_unchanged']:,} unchanged), {_count(raw['rows_loaded'], 'row')} loaded"
+            )
         not_read = raw.get("not_read") or []
         for entry in (e for e in not_read if e["refused"]):  # someone must act: a link outside, a device, a name
             lines.append(f"  {'':<{width}}REFUSED {entry['file']}: {entry['reason']}")
         # (documentation and hidden files are expected beside the data: named with -v, not here)
         if skipped := [e for e in not_read if not e["refused"] and not is_expected(e)]:
-            lines.append(f"  {'':<{width}}{_count(len(skipped), 'entry', 'entries')} not data, not read "
-                         f"(e.g. {skipped[0]['file']}: {skipped[0]['reason']})")
+            lines.append(
+                f"  {'':<{width}}{_count(len(skipped), 'entry', 'entries')} not data, not read "
+                f"(e.g. {skipped[0]['file']}: {skipped[0]['reason']})"
+            )
         for page in raw.get("pages_missing") or []:  # Kolada: a page says more exist, no file holds them
-            lines.append(f"  {'':<13}{page['file']} says more pages exist; the next is not landed: "
-                         f"{page['next_page']}")
+            lines.append(f"  {'':<13}{page['file']} says more pages exist; the next is not landed: {page['next_page']}")
     landing = Path(os.environ["VARDPULS_LANDING"])
-    unread = sorted(p.name for p in landing.iterdir() if p.is_dir() and p.name not in names
-                    and not p.name.startswith(".")) if landing.is_dir() else []
+    unread = (
+        sorted(p.name for p in landing.iterdir() if p.is_dir() and p.name not in names and not p.name.startswith("."))
+        if landing.is_dir()
+        else []
+    )
     for name in unread:
         lines.append(f"  {name:<{width}}no reader for this folder yet: not loaded")
     held = _quarantined(manifest)
     if held:
-        lines += ["", f"Quarantined: {sum(n for *_, n in held):,} rows broke a blocking rule and are held out of the "
-                      "facts (table quarantine: file, row, column, value):"]
+        lines += [
+            "",
+            f"Quarantined: {sum(n for *_, n in held):,} rows broke a blocking rule and are held out of the "
+            "facts (table quarantine: file, row, column, value):",
+        ]
         lines += [f"  {source:<13}{rows:>9,} rows  {rule}: {title}" for source, rule, title, rows in held]
     incomplete, not_computed = _incomplete(manifest)
     if incomplete:
-        lines += ["", f"Incomplete deliveries (against the organisation register; table coverage): "
-                      f"{_count(not_computed, 'indicator value')} not computed, never from part of a delivery:"]
+        lines += [
+            "",
+            f"Incomplete deliveries (against the organisation register; table coverage): "
+            f"{_count(not_computed, 'indicator value')} not computed, never from part of a delivery:",
+        ]
         lines += [f"  {source:<13}{note}" for source, note in incomplete[:INCOMPLETE_SHOWN]]
         if len(incomplete) > INCOMPLETE_SHOWN:
             lines.append(f"  {'':<13}... and {len(incomplete) - INCOMPLETE_SHOWN:,} more months (table coverage)")
@@ -365,10 +447,18 @@ def _summary(result, derived, published, manifest: dict, elapsed: float, changed
     quality = _metadata(published, "publish/data_docs")
     if quality.get("data_docs"):
         failed = quality.get("failed") or {}
-        warnings = [(suite, rule, o) for suite, rules in failed.items() for rule, o in rules.items()
-                    if o["severity"] == "warning"]
-        audit = [(suite, rule, o) for suite, rules in failed.items() for rule, o in rules.items()
-                 if o["severity"] == "blocking"]
+        warnings = [
+            (suite, rule, o)
+            for suite, rules in failed.items()
+            for rule, o in rules.items()
+            if o["severity"] == "warning"
+        ]
+        audit = [
+            (suite, rule, o)
+            for suite, rules in failed.items()
+            for rule, o in rules.items()
+            if o["severity"] == "blocking"
+        ]
         lines += ["", f"Data quality (Great Expectations; Data Docs: {quality['data_docs']}):"]
         if not failed:
             lines.append("  every rule of every suite passed")
@@ -377,8 +467,11 @@ def _summary(result, derived, published, manifest: dict, elapsed: float, changed
         for suite, rule, outcome in warnings:
             lines.append(f"  {suite:<13}warning  {outcome['rows']:>9,} rows  {rule}: {outcome['title']}")
     values = {"synthetic_values": _synthetic_values(manifest)}
-    lines += ["", "Published (open these; the live vardpuls.duckdb is the pipeline's own):",
-              f"  analyst DuckDB   {manifest['analyst_database']}"]
+    lines += [
+        "",
+        "Published (open these; the live vardpuls.duckdb is the pipeline's own):",
+        f"  analyst DuckDB   {manifest['analyst_database']}",
+    ]
     width = max(len(name) for name in manifest["tables"])
     for name, table in manifest["tables"].items():
         state = "" if table.get("changed", True) else "  (unchanged)"
@@ -386,12 +479,18 @@ def _summary(result, derived, published, manifest: dict, elapsed: float, changed
     for name, reason in (manifest.get("not_published") or {}).items():
         lines.append(f"  {name:<{width}}  not published: not built yet, what it is computed from has never loaded")
     if values.get("synthetic_values"):
-        lines += ["", f"NOTE: {values['synthetic_values']:,} indicator values are built on SYNTHETIC data "
-                      "(column synthetic = true): never report them as real."]
+        lines += [
+            "",
+            f"NOTE: {values['synthetic_values']:,} indicator values are built on SYNTHETIC data "
+            "(column synthetic = true): never report them as real.",
+        ]
     built = _metadata(published, "publish/report")
     if built.get("index"):
-        lines += ["", "Follow-up report (static HTML, one page per region; opens offline in a browser):",
-                  f"  {built['index']}"]
+        lines += [
+            "",
+            "Follow-up report (static HTML, one page per region; opens offline in a browser):",
+            f"  {built['index']}",
+        ]
     return "\n".join(lines)
 
 
@@ -407,8 +506,10 @@ def _incomplete(manifest: dict) -> tuple[list[tuple[str, str]], int]:
     if "coverage" not in manifest["tables"] or "indicator_values" not in manifest["tables"]:
         return [], 0
     with duckdb.connect(manifest["analyst_database"], read_only=True) as con:
-        notes = con.execute("SELECT source, note FROM coverage WHERE unit_id IS NULL AND length(period) = 7 "
-                            "AND NOT complete ORDER BY area_code, period, source").fetchall()
+        notes = con.execute(
+            "SELECT source, note FROM coverage WHERE unit_id IS NULL AND length(period) = 7 "
+            "AND NOT complete ORDER BY area_code, period, source"
+        ).fetchall()
         not_computed = con.execute("SELECT count(*) FROM indicator_values WHERE NOT complete").fetchall()[0][0]
     return notes, not_computed
 
@@ -418,8 +519,9 @@ def _quarantined(manifest: dict) -> list[tuple]:
     import duckdb
 
     with duckdb.connect(manifest["analyst_database"], read_only=True) as con:
-        return con.execute("SELECT source, rule, any_value(rule_title), count(*) FROM quarantine GROUP BY ALL "
-                           "ORDER BY source, rule").fetchall()
+        return con.execute(
+            "SELECT source, rule, any_value(rule_title), count(*) FROM quarantine GROUP BY ALL ORDER BY source, rule"
+        ).fetchall()
 
 
 def _synthetic_values(manifest: dict) -> int:
@@ -431,9 +533,13 @@ def _synthetic_values(manifest: dict) -> int:
 
 def _notes(result) -> list[str]:
     """The notes relations reported after their build (sql/notes/), in the order they were built."""
-    return [line for event in result.get_asset_materialization_events()
-            for line in (event.materialization.metadata.get("notes").value
-                         if "notes" in event.materialization.metadata else [])]
+    return [
+        line
+        for event in result.get_asset_materialization_events()
+        for line in (
+            event.materialization.metadata.get("notes").value if "notes" in event.materialization.metadata else []
+        )
+    ]
 
 
 def _metadata(result, asset: str) -> dict:
@@ -447,8 +553,11 @@ def run_ui(landing: Path, warehouse: Path, host: str, port: int) -> int:
     workspace = settings.PROJECT_ROOT / "workspace.yaml"
     dagster = Path(sys.executable).with_name("dagster")
     command = [str(dagster), "dev", "-w", str(workspace), "-h", host, "-p", str(port)]
-    print(f"vardpuls ui: http://{host}:{port}  (landing {landing}, warehouse {warehouse}, "
-          f"DAGSTER_HOME {os.environ['DAGSTER_HOME']})", flush=True)
+    print(
+        f"vardpuls ui: http://{host}:{port}  (landing {landing}, warehouse {warehouse}, "
+        f"DAGSTER_HOME {os.environ['DAGSTER_HOME']})",
+        flush=True,
+    )
     os.chdir(settings.PROJECT_ROOT)
     os.execv(command[0], command)
     return 0  # not reached

@@ -23,8 +23,9 @@ import duckdb
 READER_STORAGE_VERSION = "v1.4.0"
 
 
-def attach_for_readers(con: duckdb.DuckDBPyConnection, path: Path, alias: str,
-                       storage_version: str = READER_STORAGE_VERSION) -> None:
+def attach_for_readers(
+    con: duckdb.DuckDBPyConnection, path: Path, alias: str, storage_version: str = READER_STORAGE_VERSION
+) -> None:
     """Create the database file ``path`` and attach it as ``alias`` for writing, in ``storage_version``'s format.
 
     The file must not exist yet: the storage version of an existing file cannot be lowered, and
@@ -32,16 +33,20 @@ def attach_for_readers(con: duckdb.DuckDBPyConnection, path: Path, alias: str,
     """
     path = Path(path)
     if path.exists():
-        raise FileExistsError(f"{path} already exists: the snapshot for older DuckDB readers is written as a new "
-                              "file (the storage version of an existing file cannot be lowered)")
-    con.execute(f"ATTACH {_literal(str(path))} AS {_identifier(alias)} "
-                f"(STORAGE_VERSION {_literal(storage_version)})").fetchall()
+        raise FileExistsError(
+            f"{path} already exists: the snapshot for older DuckDB readers is written as a new "
+            "file (the storage version of an existing file cannot be lowered)"
+        )
+    con.execute(
+        f"ATTACH {_literal(str(path))} AS {_identifier(alias)} (STORAGE_VERSION {_literal(storage_version)})"
+    ).fetchall()
 
 
 def storage_version(con: duckdb.DuckDBPyConnection, alias: str) -> str:
     """The storage version an attached database is written for, as DuckDB reports it (e.g. ``v1.4.0+``)."""
-    rows = con.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = ?",
-                       [alias]).fetchall()
+    rows = con.execute(
+        "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = ?", [alias]
+    ).fetchall()
     if not rows:
         raise LookupError(f"no database attached as {alias!r}")
     return rows[0][0]

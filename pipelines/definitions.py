@@ -19,22 +19,22 @@ refresh_job = dg.define_asset_job(
     "refresh",
     selection=stage_selection(REFRESH),
     description="Load every landed source and build, for the periods that changed, what reads it: staging "
-                "(checked by its suite), the facts and the indicators. A source whose files are refused stops "
-                "there, and so does what reads it; everything else carries on.",
+    "(checked by its suite), the facts and the indicators. A source whose files are refused stops "
+    "there, and so does what reads it; everything else carries on.",
 )
 derive_job = dg.define_asset_job(
     "derive",
     selection=stage_selection(DERIVE),
     description="What reads across every source and indicator: the long table of values, trends, goals, the Kolada "
-                "comparison, the quarantine and the file register of every source, disclosure control; runs after "
-                "every refresh whatever became of it, for what changed.",
+    "comparison, the quarantine and the file register of every source, disclosure control; runs after "
+    "every refresh whatever became of it, for what changed.",
 )
 publish_job = dg.define_asset_job(
     "publish",
     selection=stage_selection(PUBLISH),
     description="The release (analyst.duckdb, Parquet, CSV for Excel, workbooks), the Data Docs and the follow-up "
-                "report; runs after every derive whatever became of it. What was published stays until the release "
-                "switches readers to a new one.",
+    "report; runs after every derive whatever became of it. What was published stays until the release "
+    "switches readers to a new one.",
 )
 FETCH_JOBS, FETCH_SCHEDULES = fetch_jobs_and_schedules()
 JOBS = [refresh_job, derive_job, publish_job, *FETCH_JOBS]
@@ -50,8 +50,9 @@ def build_definitions(warehouse: Warehouse | None = None) -> dg.Definitions:
     return dg.Definitions(
         # the published tables are expected by 06:00 every morning (pipelines/automation.py)
         assets=dg.map_asset_specs(
-            lambda spec: spec.replace_attributes(freshness_policy=PUBLISHED_FRESHNESS)
-            if spec.key == RELEASE else spec, describe_assets(ASSETS)),
+            lambda spec: spec.replace_attributes(freshness_policy=PUBLISHED_FRESHNESS) if spec.key == RELEASE else spec,
+            describe_assets(ASSETS),
+        ),
         asset_checks=CHECKS,
         jobs=JOBS,
         schedules=SCHEDULES,

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 import yaml
 
 from pipelines.settings import CATALOGUE_DIR, MIN_COUNT_ENV
@@ -44,8 +43,10 @@ class Rule:
     texts: tuple[tuple[str, str, str], ...]  # (part, Swedish, English) with the threshold filled in
 
     def rows(self) -> list[dict]:
-        return [{"part": part, "ordinal": n, "min_count": self.min_count, "rule_sv": sv, "rule_en": en}
-                for n, (part, sv, en) in enumerate(self.texts, start=1)]
+        return [
+            {"part": part, "ordinal": n, "min_count": self.min_count, "rule_sv": sv, "rule_en": en}
+            for n, (part, sv, en) in enumerate(self.texts, start=1)
+        ]
 
 
 def load_rule(path: Path = CONFIG, environ: dict | None = None) -> Rule:
@@ -58,7 +59,7 @@ def load_rule(path: Path = CONFIG, environ: dict | None = None) -> Rule:
     if not isinstance(doc, dict):
         raise DisclosureError(f"{path}: expected a mapping with min_count and rule")
     raw, where = doc.get("min_count"), f"{path.name}: min_count"
-    if (override := str(environ.get(MIN_COUNT_ENV) or "").strip()):
+    if override := str(environ.get(MIN_COUNT_ENV) or "").strip():
         raw, where = override, MIN_COUNT_ENV
     try:
         min_count = int(str(raw).strip())
@@ -103,45 +104,63 @@ def protect(con: duckdb.DuckDBPyConnection, rule: Rule | None = None, years: lis
         con.execute(f"DROP VIEW IF EXISTS {view}").fetchall()
     open_sums, open_identities = run_sql(con, "steps/disclosure_result.sql")[0]
     if open_sums or open_identities:
-        raise DisclosureError(f"secondary suppression left {open_sums} groups with one secret count and "
-                              f"{open_identities} identities half secret: nothing is published")
+        raise DisclosureError(
+            f"secondary suppression left {open_sums} groups with one secret count and "
+            f"{open_identities} identities half secret: nothing is published"
+        )
     primary, secondary = con.execute(
         "SELECT count(*) FILTER (WHERE pass = 0), count(*) FILTER (WHERE pass > 0) FROM disclosure_work"
     ).fetchall()[0]
-    return {"min_count": rule.min_count, "cells": cells, "primary": primary, "secondary": secondary,
-            "passes": passes}
+    return {"min_count": rule.min_count, "cells": cells, "primary": primary, "secondary": secondary, "passes": passes}
 
 
 # The tables disclosure_cells.sql reads, as temporary views; one that is not there yet (a warehouse where the
 # indicators or the listings never ran) is read as empty, with the columns it would have.
 INPUTS = {
-    "disclosure_input_values": ("indicators", "indicator_values",
-                                "SELECT indicator_id, area_code, unit_id, period, sex, age_group, category, "
-                                "numerator, denominator, persons FROM indicators.indicator_values",
-                                "indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, period VARCHAR, "
-                                "sex VARCHAR, age_group VARCHAR, category VARCHAR, numerator DOUBLE, "
-                                "denominator DOUBLE, persons BIGINT"),
-    "disclosure_input_catalogue": ("core", "indicators",
-                                   "SELECT indicator_id, disclosure_numerator, disclosure_denominator, "
-                                   "disclosure_persons FROM core.indicators",
-                                   "indicator_id VARCHAR, disclosure_numerator VARCHAR, "
-                                   "disclosure_denominator VARCHAR, disclosure_persons VARCHAR"),
+    "disclosure_input_values": (
+        "indicators",
+        "indicator_values",
+        "SELECT indicator_id, area_code, unit_id, period, sex, age_group, category, "
+        "numerator, denominator, persons FROM indicators.indicator_values",
+        "indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, period VARCHAR, "
+        "sex VARCHAR, age_group VARCHAR, category VARCHAR, numerator DOUBLE, "
+        "denominator DOUBLE, persons BIGINT",
+    ),
+    "disclosure_input_catalogue": (
+        "core",
+        "indicators",
+        "SELECT indicator_id, disclosure_numerator, disclosure_denominator, disclosure_persons FROM core.indicators",
+        "indicator_id VARCHAR, disclosure_numerator VARCHAR, "
+        "disclosure_denominator VARCHAR, disclosure_persons VARCHAR",
+    ),
     # listing_age_group(): the indicators' age group of a listing band (sql/core/indicator_inputs.sql)
-    "disclosure_input_listing": ("core", "listed_inhabitants",
-                                 "SELECT county_code, health_centre_id, period, sex, age_band, "
-                                 "listing_age_group(age_band) AS age_group, listed FROM core.listed_inhabitants",
-                                 "county_code VARCHAR, health_centre_id VARCHAR, period VARCHAR, sex VARCHAR, "
-                                 "age_band VARCHAR, age_group VARCHAR, listed BIGINT"),
-    "disclosure_input_areas": ("core", "areas", "SELECT area_code, parent_code FROM core.areas",
-                               "area_code VARCHAR, parent_code VARCHAR"),
+    "disclosure_input_listing": (
+        "core",
+        "listed_inhabitants",
+        "SELECT county_code, health_centre_id, period, sex, age_band, "
+        "listing_age_group(age_band) AS age_group, listed FROM core.listed_inhabitants",
+        "county_code VARCHAR, health_centre_id VARCHAR, period VARCHAR, sex VARCHAR, "
+        "age_band VARCHAR, age_group VARCHAR, listed BIGINT",
+    ),
+    "disclosure_input_areas": (
+        "core",
+        "areas",
+        "SELECT area_code, parent_code FROM core.areas",
+        "area_code VARCHAR, parent_code VARCHAR",
+    ),
 }
 
 
 def _input_views(con: duckdb.DuckDBPyConnection, years: list[str] | None = None) -> None:
-    existing = {(s, t) for s, t in con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
-    macro = con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = 'listing_age_group'"
-                        ).fetchall()[0][0]
+    existing = {
+        (s, t)
+        for s, t in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    macro = con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = 'listing_age_group'").fetchall()[
+        0
+    ][0]
     for view, (schema, table, select, columns) in INPUTS.items():
         if not macro:  # made with the indicators; without them no indicator value to add the bands up to
             select = select.replace("listing_age_group(age_band)", "NULL::VARCHAR")
@@ -150,5 +169,6 @@ def _input_views(con: duckdb.DuckDBPyConnection, years: list[str] | None = None)
             select = f"SELECT {names} WHERE false"
         if years is not None and view != "disclosure_input_catalogue" and view != "disclosure_input_areas":
             select = f"SELECT * FROM ({select}) WHERE list_contains(?::VARCHAR[], left(period, 4))".replace(
-                "?::VARCHAR[]", "[" + ", ".join("'" + y.replace("'", "''") + "'" for y in years) + "]::VARCHAR[]")
+                "?::VARCHAR[]", "[" + ", ".join("'" + y.replace("'", "''") + "'" for y in years) + "]::VARCHAR[]"
+            )
         con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {select}").fetchall()

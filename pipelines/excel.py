@@ -67,16 +67,34 @@ MAX_ROWS_VARIABLE = "VARDPULS_EXCEL_MAX_ROWS"
 # the region a row belongs to, for a table split into one workbook per region, in order of preference
 REGION_COLUMNS = ("county_code", "area_code")
 # Excel holds 15 significant digits: a whole number this large is written as text to stay exact
-EXACT_LIMIT = 10 ** 15
+EXACT_LIMIT = 10**15
 FIRST_EXCEL_DATE = dt.date(1900, 1, 1)
 TRUNCATED = " … [avkortad: Excel rymmer 32 767 tecken i en cell; hela värdet finns i CSV- och Parquet-filen]"
-INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
-                 "HUGEINT", "UHUGEINT"}
+INTEGER_TYPES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "HUGEINT",
+    "UHUGEINT",
+}
 FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
 TIMESTAMP_TYPES = {"TIMESTAMP", "DATETIME", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"}
-KIND_SV = {"text": "text", "json": "text (JSON)", "integer": "heltal", "decimal": "tal", "number": "tal",
-           "date": "datum", "datetime": "datum och tid", "datetime_tz": "datum och tid (svensk tid)",
-           "boolean": "SANT/FALSKT"}
+KIND_SV = {
+    "text": "text",
+    "json": "text (JSON)",
+    "integer": "heltal",
+    "decimal": "tal",
+    "number": "tal",
+    "date": "datum",
+    "datetime": "datum och tid",
+    "datetime_tz": "datum och tid (svensk tid)",
+    "boolean": "SANT/FALSKT",
+}
 
 
 @dataclass
@@ -111,12 +129,15 @@ def load_captions(path: Path = CAPTIONS) -> dict:
         for column, value in (entry.get("columns") or {}).items():
             spec = value if isinstance(value, dict) else {"caption": value}
             if unknown := set(spec) - {"caption", "decimals"}:
-                raise ValueError(f"{path}: {table}.{column}: unknown field(s) {sorted(unknown)} (a caption with a "
-                                 "comma inside {caption: ...} needs quotes)")
+                raise ValueError(
+                    f"{path}: {table}.{column}: unknown field(s) {sorted(unknown)} (a caption with a "
+                    "comma inside {caption: ...} needs quotes)"
+                )
             decimals = spec.get("decimals")
             if not (decimals is None or decimals == "indicator" or (isinstance(decimals, int) and decimals >= 0)):
-                raise ValueError(f"{path}: {table}.{column}: decimals must be a whole number from 0 or 'indicator', "
-                                 f"not {decimals!r}")
+                raise ValueError(
+                    f"{path}: {table}.{column}: decimals must be a whole number from 0 or 'indicator', not {decimals!r}"
+                )
             if not isinstance(spec.get("caption"), str) or not spec["caption"].strip():
                 raise ValueError(f"{path}: {table}.{column}: a caption (text) is needed")
             columns[column] = {"caption": spec["caption"].strip(), "decimals": decimals}
@@ -149,10 +170,19 @@ def indicator_decimals() -> dict[str, int]:
     return {indicator.id: indicator.decimals for indicator in load_catalogue()}
 
 
-def write_workbook(con: duckdb.DuckDBPyConnection, relation: str, path: Path, *, release: str,
-                   published_at: dt.datetime | str, table: str | None = None, description: str | None = None,
-                   comments: dict[str, str] | None = None, max_rows: int = SHEET_DATA_ROWS,
-                   batch_rows: int = BATCH_ROWS) -> list[Path]:
+def write_workbook(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    path: Path,
+    *,
+    release: str,
+    published_at: dt.datetime | str,
+    table: str | None = None,
+    description: str | None = None,
+    comments: dict[str, str] | None = None,
+    max_rows: int = SHEET_DATA_ROWS,
+    batch_rows: int = BATCH_ROWS,
+) -> list[Path]:
     """``relation`` as an Excel workbook at ``path`` (or one per region beside it); the files written.
 
     ``table`` (default: the relation's last name part) picks the captions; ``description`` and
@@ -178,14 +208,23 @@ def write_workbook(con: duckdb.DuckDBPyConnection, relation: str, path: Path, *,
     if total <= max_rows or region is None:
         groups = [_Group(None, total, any(group.synthetic for group in groups), split=False)]
     synthetic_caption = next((c.caption for c in columns if c.name == "synthetic"), "synthetic")
-    about = {"table": table, "title": captions["title"], "note": captions["note"], "description": description,
-             "release": release, "published": published, "total": total, "region_column": region,
-             "synthetic_caption": synthetic_caption}
+    about = {
+        "table": table,
+        "title": captions["title"],
+        "note": captions["note"],
+        "description": description,
+        "release": release,
+        "published": published,
+        "total": total,
+        "region_column": region,
+        "synthetic_caption": synthetic_caption,
+    }
     written = []
     for group in groups:
         target = path.with_name(f"{path.stem}_{_file_part(group.key)}{path.suffix}") if group.split else path
-        where, params = (f"{_region_expression(region)} IS NOT DISTINCT FROM ?", [group.key]) if group.split \
-            else (None, [])
+        where, params = (
+            (f"{_region_expression(region)} IS NOT DISTINCT FROM ?", [group.key]) if group.split else (None, [])
+        )
         _write_one(con, relation, target, columns, where, params, group, about, max_rows, batch_rows)
         written.append(target)
     return written
@@ -193,10 +232,15 @@ def write_workbook(con: duckdb.DuckDBPyConnection, relation: str, path: Path, *,
 
 # --------------------------------------------------------------------------------------------- columns
 
+
 def _comments(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, dict[str, str]]:
     """The COMMENT ON of a table and its columns, when the relation is a table that has them."""
     parts = [p.strip('"') for p in relation.split(".")]
-    table, schema, database = parts[-1], (parts[-2] if len(parts) > 1 else None), (parts[-3] if len(parts) > 2 else None)
+    table, schema, database = (
+        parts[-1],
+        (parts[-2] if len(parts) > 1 else None),
+        (parts[-3] if len(parts) > 2 else None),
+    )
     where, params = "table_name = ?", [table]
     if schema:
         where, params = where + " AND schema_name = ?", params + [schema]
@@ -218,9 +262,17 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str, captions: dict, comm
             decimals = int(re.search(r",\s*(\d+)\)", sql_type)[1]) if "," in sql_type else 0
         if decimals is not None and kind not in ("integer", "decimal", "number"):
             decimals = None
-        columns.append(Column(name=name, sql_type=sql_type, kind=kind, select=select,
-                              caption=spec.get("caption", name), comment=comments.get(name, ""),
-                              decimals=decimals))
+        columns.append(
+            Column(
+                name=name,
+                sql_type=sql_type,
+                kind=kind,
+                select=select,
+                caption=spec.get("caption", name),
+                comment=comments.get(name, ""),
+                decimals=decimals,
+            )
+        )
     return columns
 
 
@@ -267,9 +319,13 @@ def _groups(con: duckdb.DuckDBPyConnection, relation: str, region: str | None, h
     if region is None:
         rows, flag = con.execute(f"SELECT count(*), {synthetic} FROM {relation}").fetchall()[0]
         return [_Group(None, rows, flag, split=False)]
-    return [_Group(key, rows, flag) for key, rows, flag in con.execute(
-        f"SELECT {_region_expression(region)} AS region, count(*), {synthetic} FROM {relation} "
-        "GROUP BY ALL ORDER BY region NULLS LAST").fetchall()]
+    return [
+        _Group(key, rows, flag)
+        for key, rows, flag in con.execute(
+            f"SELECT {_region_expression(region)} AS region, count(*), {synthetic} FROM {relation} "
+            "GROUP BY ALL ORDER BY region NULLS LAST"
+        ).fetchall()
+    ]
 
 
 def _region_expression(region: str) -> str:
@@ -283,6 +339,7 @@ def _file_part(group: str | None) -> str:
 
 
 # ------------------------------------------------------------------------------------------ writing
+
 
 class _Sheets:
     """The data sheets of one workbook: a header on each, a new one when a sheet is full."""
@@ -323,8 +380,9 @@ class _Sheets:
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
         self.book = book
-        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1,
-                                       "bg_color": "#E7EEF5"})
+        self.header = book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#E7EEF5"}
+        )
         self.label = book.add_format({"bold": True, "valign": "top"})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.warning = book.add_format({"bold": True, "font_color": "#B00020", "font_size": 14})
@@ -341,18 +399,35 @@ class _Formats:
         return self._numbers[decimals]
 
 
-def _write_one(con, relation: str, target: Path, columns: list[Column], where: str | None, params: list,
-               group: _Group, about: dict, max_rows: int, batch_rows: int) -> None:
+def _write_one(
+    con,
+    relation: str,
+    target: Path,
+    columns: list[Column],
+    where: str | None,
+    params: list,
+    group: _Group,
+    about: dict,
+    max_rows: int,
+    batch_rows: int,
+) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
-    book = xlsxwriter.Workbook(str(partial), {"constant_memory": True, "strings_to_formulas": False,
-                                              "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        str(partial),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     synthetic = group.synthetic
     try:
-        book.set_properties({"title": about["title"] or about["table"], "subject": about["description"],
-                             "comments": "SYNTETISKA DATA" if synthetic else "", "created": about["published"]
-                             .replace(tzinfo=None)})
+        book.set_properties(
+            {
+                "title": about["title"] or about["table"],
+                "subject": about["description"],
+                "comments": "SYNTETISKA DATA" if synthetic else "",
+                "created": about["published"].replace(tzinfo=None),
+            }
+        )
         formats = _Formats(book)
         front = book.add_worksheet("Om tabellen")
         sheets = _Sheets(book, columns, formats, max_rows)
@@ -372,8 +447,16 @@ def _write_one(con, relation: str, target: Path, columns: list[Column], where: s
     os.replace(partial, target)
 
 
-def _write_rows(con, relation: str, columns: list[Column], where: str | None, params: list, sheets: _Sheets,
-                formats: _Formats, batch_rows: int) -> int:
+def _write_rows(
+    con,
+    relation: str,
+    columns: list[Column],
+    where: str | None,
+    params: list,
+    sheets: _Sheets,
+    formats: _Formats,
+    batch_rows: int,
+) -> int:
     """Stream the rows from DuckDB in Arrow batches into the data sheets; the number of texts cut to fit."""
     query = f"SELECT {', '.join(c.select for c in columns)} FROM {relation}" + (f" WHERE {where}" if where else "")
     writers = [_cell_writer(column, formats, columns) for column in columns]
@@ -405,16 +488,21 @@ def _cell_writer(column: Column, formats: _Formats, columns: list[Column]):
         return lambda sheet, row, col, value, indicator, state: sheet.write_boolean(row, col, value)
     if kind == "date":
         return lambda sheet, row, col, value, indicator, state: (
-            sheet.write_datetime(row, col, value, formats.date) if value >= FIRST_EXCEL_DATE
-            else sheet.write_string(row, col, value.isoformat()))
+            sheet.write_datetime(row, col, value, formats.date)
+            if value >= FIRST_EXCEL_DATE
+            else sheet.write_string(row, col, value.isoformat())
+        )
     if kind in ("datetime", "datetime_tz"):
         return lambda sheet, row, col, value, indicator, state: (
-            sheet.write_datetime(row, col, value, formats.datetime) if value.date() >= FIRST_EXCEL_DATE
-            else sheet.write_string(row, col, value.isoformat(sep=" ")))
+            sheet.write_datetime(row, col, value, formats.datetime)
+            if value.date() >= FIRST_EXCEL_DATE
+            else sheet.write_string(row, col, value.isoformat(sep=" "))
+        )
     if column.decimals == "indicator":
         decimals = indicator_decimals()
         return lambda sheet, row, col, value, indicator, state: _write_number(
-            sheet, row, col, value, formats.number(decimals.get(indicator)))
+            sheet, row, col, value, formats.number(decimals.get(indicator))
+        )
     fixed = formats.number(column.decimals)
     return lambda sheet, row, col, value, indicator, state: _write_number(sheet, row, col, value, fixed)
 
@@ -445,8 +533,14 @@ def _write_text(sheet, row: int, col: int, value: str, state: dict, cell_format=
 
 def _write_columns_sheet(book: xlsxwriter.Workbook, columns: list[Column], formats: _Formats) -> None:
     sheet = book.add_worksheet("Kolumner")
-    for index, (title, width) in enumerate([("Rubrik i bladet Data", 30), ("Kolumn (CSV, Parquet, analyst.duckdb)", 28),
-                                            ("Typ i Excel", 28), ("Beskrivning", 100)]):
+    for index, (title, width) in enumerate(
+        [
+            ("Rubrik i bladet Data", 30),
+            ("Kolumn (CSV, Parquet, analyst.duckdb)", 28),
+            ("Typ i Excel", 28),
+            ("Beskrivning", 100),
+        ]
+    ):
         sheet.set_column(index, index, width)
         sheet.write_string(0, index, title, formats.header)
     sheet.freeze_panes(1, 0)
@@ -466,33 +560,60 @@ def _write_about(sheet, formats: _Formats, about: dict, group: _Group, data_shee
     title = about["title"] or about["table"]
     lines.append(("Tabell", f"{title} ({about['table']})" if about["title"] else about["table"]))
     if synthetic:
-        lines.append(("SYNTETISKA DATA", "Tabellen innehåller rader som bygger på syntetiska (påhittade) data, "
-                                         f"markerade med SANT i kolumnen {about['synthetic_caption']}. Redovisa "
-                                         "dem aldrig som verkliga."))
+        lines.append(
+            (
+                "SYNTETISKA DATA",
+                "Tabellen innehåller rader som bygger på syntetiska (påhittade) data, "
+                f"markerade med SANT i kolumnen {about['synthetic_caption']}. Redovisa "
+                "dem aldrig som verkliga.",
+            )
+        )
     if about["description"]:
         lines.append(("Beskrivning", about["description"]))
     if about["note"]:
         lines.append(("Källa", about["note"]))
     if group.split:
         region = group.key if group.key is not None else "saknas"
-        lines.append(("Region", f"{region} (kolumnen {about['region_column']}). Tabellen har {_count(about['total'])} "
-                                "rader, fler än ett Excelblad rymmer, och är därför delad i en arbetsbok per region "
-                                f"({about['table']}_<kod>.xlsx; 00 är riket, en kommun hör till sitt län)."))
+        lines.append(
+            (
+                "Region",
+                f"{region} (kolumnen {about['region_column']}). Tabellen har {_count(about['total'])} "
+                "rader, fler än ett Excelblad rymmer, och är därför delad i en arbetsbok per region "
+                f"({about['table']}_<kod>.xlsx; 00 är riket, en kommun hör till sitt län).",
+            )
+        )
     lines.append(("Rader", _count(rows)))
     sheet_text = "; ".join(f"{name} ({_count(count)} rader)" for name, count in data_sheets)
     if len(data_sheets) > 1:
-        sheet_text += f". Ett blad rymmer {_count(SHEET_DATA_ROWS)} rader under rubrikraden; raderna fortsätter i ordning."
+        sheet_text += (
+            f". Ett blad rymmer {_count(SHEET_DATA_ROWS)} rader under rubrikraden; raderna fortsätter i ordning."
+        )
     lines.append(("Blad", sheet_text))
     lines.append(("Release", about["release"]))
     lines.append(("Publicerad (svensk tid)", about["published"].replace(tzinfo=None)))
-    lines.append(("Kolumner", "Bladet Kolumner: varje kolumns rubrik, dess namn i CSV, Parquet och analyst.duckdb, "
-                              "hur Excel lagrar den och vad den betyder."))
-    lines.append(("Celltyper", "Koder (områdeskoder, enhets-id, konton, perioder) är text och behåller inledande "
-                               "nollor; datum är datum, tal är tal och sant/falskt är logiska värden (SANT/FALSKT). "
-                               "En tom cell saknar värde (NULL), den är aldrig 0."))
+    lines.append(
+        (
+            "Kolumner",
+            "Bladet Kolumner: varje kolumns rubrik, dess namn i CSV, Parquet och analyst.duckdb, "
+            "hur Excel lagrar den och vad den betyder.",
+        )
+    )
+    lines.append(
+        (
+            "Celltyper",
+            "Koder (områdeskoder, enhets-id, konton, perioder) är text och behåller inledande "
+            "nollor; datum är datum, tal är tal och sant/falskt är logiska värden (SANT/FALSKT). "
+            "En tom cell saknar värde (NULL), den är aldrig 0.",
+        )
+    )
     if truncated:
-        lines.append(("Avkortade celler", f"{_count(truncated)} texter var längre än de 32 767 tecken en Excelcell "
-                                          "rymmer och är avkortade; hela värdet finns i CSV- och Parquet-filen."))
+        lines.append(
+            (
+                "Avkortade celler",
+                f"{_count(truncated)} texter var längre än de 32 767 tecken en Excelcell "
+                "rymmer och är avkortade; hela värdet finns i CSV- och Parquet-filen.",
+            )
+        )
     moment = formats.book.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
     for row, (label, value) in enumerate(lines):
         style = formats.warning if label == "SYNTETISKA DATA" else None
@@ -504,8 +625,15 @@ def _write_about(sheet, formats: _Formats, about: dict, group: _Group, data_shee
 
 
 def _width(column: Column) -> float:
-    typical = {"date": 11, "datetime": 19, "datetime_tz": 19, "boolean": 10, "integer": 10, "decimal": 14,
-               "number": 14}.get(column.kind, 18)
+    typical = {
+        "date": 11,
+        "datetime": 19,
+        "datetime_tz": 19,
+        "boolean": 10,
+        "integer": 10,
+        "decimal": 14,
+        "number": 14,
+    }.get(column.kind, 18)
     return min(max(len(column.caption) * 0.9 + 2, typical), 45)
 
 

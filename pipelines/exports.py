@@ -58,8 +58,10 @@ def write_excel_csv(con: duckdb.DuckDBPyConnection, relation: str, path: Path) -
     body = path.with_name(f".{path.name}.body")
     partial = path.with_name(f".{path.name}.partial")
     literal = str(body).replace("'", "''")
-    con.execute(f"COPY ({excel_select(con, relation)}) TO '{literal}' "
-                "(FORMAT csv, HEADER, DELIMITER ';', QUOTE '\"', NULLSTR '')").fetchall()
+    con.execute(
+        f"COPY ({excel_select(con, relation)}) TO '{literal}' "
+        "(FORMAT csv, HEADER, DELIMITER ';', QUOTE '\"', NULLSTR '')"
+    ).fetchall()
     with open(partial, "wb") as out, open(body, "rb") as rows:
         out.write(BOM)
         shutil.copyfileobj(rows, out, 1 << 20)

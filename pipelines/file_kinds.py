@@ -18,8 +18,10 @@ SIGNATURES = (
     (b"\x1f\x8b", "a gzip archive"),
 )
 UNICODE_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
-    (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
 )
 SAVE_AS = "save it again as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8 (kommaavgränsad)')"
 
@@ -45,5 +47,7 @@ def nul_byte_problem(chunk: bytes, offset: int, lines_before: int) -> str | None
     if at < 0:
         return None
     line = lines_before + chunk.count(b"\n", 0, at) + 1
-    return (f"holds a NUL byte (byte {offset + at:,}, line {line:,}): a text export never does, so the file is "
-            "damaged or not text; export it again")
+    return (
+        f"holds a NUL byte (byte {offset + at:,}, line {line:,}): a text export never does, so the file is "
+        "damaged or not text; export it again"
+    )

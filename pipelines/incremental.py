@@ -75,11 +75,11 @@ class Scope:
 class Spec:
     """What a step builds: the relation, its SELECT over every partition, how it is cut, what it reads."""
 
-    relation: str                        # 'schema.name'
+    relation: str  # 'schema.name'
     select: str
     partitioning: Partitioning | None
     upstreams: tuple[str, ...]
-    definition: str                      # hash of everything that decides its content
+    definition: str  # hash of everything that decides its content
     lookback: int = 0
 
 
@@ -104,8 +104,9 @@ def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
     run_sql(con, "meta/tables.sql")
 
 
-def pending(con: duckdb.DuckDBPyConnection, relation: str, upstreams: tuple[str, ...]
-            ) -> tuple[set[str], dict[str, int]]:
+def pending(
+    con: duckdb.DuckDBPyConnection, relation: str, upstreams: tuple[str, ...]
+) -> tuple[set[str], dict[str, int]]:
     """The change keys of the upstream relations not yet taken in, and the last change seen of each."""
     if not upstreams:
         return set(), {}
@@ -113,7 +114,8 @@ def pending(con: duckdb.DuckDBPyConnection, relation: str, upstreams: tuple[str,
         "SELECT c.relation, c.partition, c.seq FROM meta.changes c "
         "LEFT JOIN meta.consumed k ON k.relation = ? AND k.upstream = c.relation "
         "WHERE list_contains(?::VARCHAR[], c.relation) AND c.seq > coalesce(k.seq, 0)",
-        [relation, list(upstreams)]).fetchall()
+        [relation, list(upstreams)],
+    ).fetchall()
     keys, last = set(), {}
     for upstream, partition, seq in rows:
         keys.add(partition)
@@ -156,46 +158,61 @@ def next_period(period: str) -> str:
 def record_changes(con: duckdb.DuckDBPyConnection, relation: str, partitions: list[str], run_id: str) -> None:
     """Changes of a relation written by a step of its own (a raw load): the partitions it delivered."""
     if partitions:
-        con.execute("INSERT INTO meta.changes SELECT nextval('meta.change_seq'), ?, p, ?, now() "
-                    "FROM unnest(?::VARCHAR[]) t(p)", [relation, run_id, sorted(set(partitions))]).fetchall()
+        con.execute(
+            "INSERT INTO meta.changes SELECT nextval('meta.change_seq'), ?, p, ?, now() FROM unnest(?::VARCHAR[]) t(p)",
+            [relation, run_id, sorted(set(partitions))],
+        ).fetchall()
 
 
-def record_partition_rows(con: duckdb.DuckDBPyConnection, relation: str, column: str, partitions: list[str],
-                          run_id: str) -> None:
+def record_partition_rows(
+    con: duckdb.DuckDBPyConnection, relation: str, column: str, partitions: list[str], run_id: str
+) -> None:
     """The row counts of a raw table's partitions (periods as delivered), for cutting a rebuild into chunks."""
     wanted = [p for p in partitions if p != ALL]
-    con.execute("DELETE FROM meta.partitions WHERE relation = ? AND list_contains(?::VARCHAR[], partition)",
-                [relation, wanted]).fetchall()
-    con.execute(f"INSERT INTO meta.partitions SELECT ?, coalesce({_quote(column)}, '') AS k, count(*), "
-                f"max(file_version_id)::VARCHAR, ? FROM {relation} "
-                f"WHERE list_contains(?::VARCHAR[], coalesce({_quote(column)}, '')) GROUP BY k",
-                [relation, run_id, wanted]).fetchall()
+    con.execute(
+        "DELETE FROM meta.partitions WHERE relation = ? AND list_contains(?::VARCHAR[], partition)", [relation, wanted]
+    ).fetchall()
+    con.execute(
+        f"INSERT INTO meta.partitions SELECT ?, coalesce({_quote(column)}, '') AS k, count(*), "
+        f"max(file_version_id)::VARCHAR, ? FROM {relation} "
+        f"WHERE list_contains(?::VARCHAR[], coalesce({_quote(column)}, '')) GROUP BY k",
+        [relation, run_id, wanted],
+    ).fetchall()
 
 
-def record_rebuilt(con: duckdb.DuckDBPyConnection, relation: str, partitioning: Partitioning | None, run_id: str
-                   ) -> list[str]:
+def record_rebuilt(
+    con: duckdb.DuckDBPyConnection, relation: str, partitioning: Partitioning | None, run_id: str
+) -> list[str]:
     """A relation just rebuilt whole by its own step: fingerprint its partitions, record what changed."""
     if partitioning is None:
         rows, fingerprint = con.execute(
-            f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {relation} t").fetchall()[0]
+            f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {relation} t"
+        ).fetchall()[0]
         changed = [ALL] if _replace_partitions(con, relation, "true", {NONE: (rows, fingerprint)}, run_id) else []
     else:
-        changed = _replace_partitions(con, relation, "true",
-                                      _fingerprints(con, relation, partitioning.key_sql(), "true"), run_id)
+        changed = _replace_partitions(
+            con, relation, "true", _fingerprints(con, relation, partitioning.key_sql(), "true"), run_id
+        )
     record_changes(con, relation, changed, run_id)
     return changed
 
 
-def mark_consumed(con: duckdb.DuckDBPyConnection, relation: str, last: dict[str, int], definition: str,
-                  run_id: str) -> None:
+def mark_consumed(
+    con: duckdb.DuckDBPyConnection, relation: str, last: dict[str, int], definition: str, run_id: str
+) -> None:
     """What a step with its own way of building has taken in (see pending), and the definition it built by."""
     _remember(con, Spec(relation, "", None, (), definition), last, run_id)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
     schema, name = relation.split(".")
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                            "AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()[0][0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ?",
+            [schema, name],
+        ).fetchall()[0][0]
+    )
 
 
 def stored_definition(con: duckdb.DuckDBPyConnection, relation: str) -> str | None:
@@ -203,8 +220,14 @@ def stored_definition(con: duckdb.DuckDBPyConnection, relation: str) -> str | No
     return rows[0][0] if rows else None
 
 
-def build(con: duckdb.DuckDBPyConnection, spec: Spec, run_id: str, *, whole: bool = False,
-          refuse: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Built:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    spec: Spec,
+    run_id: str,
+    *,
+    whole: bool = False,
+    refuse: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> Built:
     """Recompute the partitions of ``spec.relation`` that its upstream changes touch (see the module docstring).
 
     ``refuse(con)``, when given, runs before the new content is committed and may raise to keep what was there.
@@ -230,7 +253,9 @@ def planned_scope(con: duckdb.DuckDBPyConnection, spec: Spec, whole: bool = Fals
     ensure_meta(con)
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {spec.relation.split('.')[0]}").fetchall()
     keys, last = pending(con, spec.relation, spec.upstreams)
-    redefined = whole or not table_exists(con, spec.relation) or stored_definition(con, spec.relation) != spec.definition
+    redefined = (
+        whole or not table_exists(con, spec.relation) or stored_definition(con, spec.relation) != spec.definition
+    )
     scope = Scope(everything=True) if redefined else scope_of(keys, spec.partitioning, spec.lookback)
     return scope, last, redefined
 
@@ -241,7 +266,8 @@ def _build_whole(con, spec: Spec, run_id: str, built: Built, refuse) -> None:
         if refuse is not None:
             refuse(con)
         rows, fingerprint = con.execute(
-            f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {spec.relation} t").fetchall()[0]
+            f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {spec.relation} t"
+        ).fetchall()[0]
         changed = _replace_partitions(con, spec.relation, "true", {NONE: (rows, fingerprint)}, run_id)
         built.partitions_rebuilt = 1
         if changed:
@@ -296,9 +322,13 @@ def _set_scope(con, scope: Scope) -> None:
 
 def _fingerprints(con, relation: str, key: str, where: str) -> dict[str, tuple[int, str]]:
     """partition -> (rows, an order-independent hash of the rows' content)."""
-    return {k: (n, f) for k, n, f in con.execute(
-        f"SELECT {key} AS k, count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {relation} t "
-        f"WHERE {where} GROUP BY k").fetchall()}
+    return {
+        k: (n, f)
+        for k, n, f in con.execute(
+            f"SELECT {key} AS k, count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {relation} t "
+            f"WHERE {where} GROUP BY k"
+        ).fetchall()
+    }
 
 
 def _chunk_conditions(con, spec: Spec, column: str) -> list[str]:
@@ -308,7 +338,8 @@ def _chunk_conditions(con, spec: Spec, column: str) -> list[str]:
     rows = con.execute(
         "SELECT left(partition, ?) AS k, sum(rows) FROM meta.partitions "
         "WHERE list_contains(?::VARCHAR[], relation) AND length(partition) >= ? GROUP BY k ORDER BY k",
-        [width, list(spec.upstreams), width]).fetchall()
+        [width, list(spec.upstreams), width],
+    ).fetchall()
     everything = Scope(everything=True)
     if sum(count for _, count in rows) <= CHUNK_ROWS:
         return [("true", everything)]
@@ -326,25 +357,38 @@ def _chunk_conditions(con, spec: Spec, column: str) -> list[str]:
 
 def _replace_partitions(con, relation: str, meta_where: str, fingerprints: dict, run_id: str) -> list[str]:
     """Store the new fingerprints of the partitions in scope; return those that differ from before."""
-    before = {k: (n, f) for k, n, f in con.execute(
-        f"SELECT partition, rows, fingerprint FROM meta.partitions WHERE relation = ? AND {meta_where}",
-        [relation]).fetchall()}
+    before = {
+        k: (n, f)
+        for k, n, f in con.execute(
+            f"SELECT partition, rows, fingerprint FROM meta.partitions WHERE relation = ? AND {meta_where}", [relation]
+        ).fetchall()
+    }
     changed = sorted(k for k in before.keys() | fingerprints.keys() if before.get(k) != fingerprints.get(k))
     con.execute(f"DELETE FROM meta.partitions WHERE relation = ? AND {meta_where}", [relation]).fetchall()
     if fingerprints:
-        con.execute("INSERT INTO meta.partitions SELECT ?, unnest(?::VARCHAR[]), unnest(?::BIGINT[]), "
-                    "unnest(?::VARCHAR[]), ?",
-                    [relation, list(fingerprints), [v[0] for v in fingerprints.values()],
-                     [str(v[1]) for v in fingerprints.values()], run_id]).fetchall()
+        con.execute(
+            "INSERT INTO meta.partitions SELECT ?, unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?",
+            [
+                relation,
+                list(fingerprints),
+                [v[0] for v in fingerprints.values()],
+                [str(v[1]) for v in fingerprints.values()],
+                run_id,
+            ],
+        ).fetchall()
     return changed
 
 
 def _remember(con, spec: Spec, last: dict[str, int], run_id: str) -> None:
     for upstream, seq in last.items():
-        con.execute("DELETE FROM meta.consumed WHERE relation = ? AND upstream = ?", [spec.relation, upstream]).fetchall()
+        con.execute(
+            "DELETE FROM meta.consumed WHERE relation = ? AND upstream = ?", [spec.relation, upstream]
+        ).fetchall()
         con.execute("INSERT INTO meta.consumed VALUES (?, ?, ?)", [spec.relation, upstream, seq]).fetchall()
     con.execute("DELETE FROM meta.definitions WHERE relation = ?", [spec.relation]).fetchall()
-    con.execute("INSERT INTO meta.definitions VALUES (?, ?, ?, now())", [spec.relation, spec.definition, run_id]).fetchall()
+    con.execute(
+        "INSERT INTO meta.definitions VALUES (?, ?, ?, now())", [spec.relation, spec.definition, run_id]
+    ).fetchall()
 
 
 def _ranges(prefixes) -> list[tuple[str, str]]:

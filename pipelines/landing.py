@@ -21,8 +21,13 @@ from pipelines.privacy import holds_identity, scrub
 IGNORED_NAMES = {"README.md", "README.txt", ".gitkeep"}
 SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
 UNFINISHED_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp")
-SPECIAL_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-                 (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,11 @@ def scan_landing(folder: Path) -> Landing:
                 landing.not_read.append(_link(path, relative, root))
             elif holds_identity(name):
                 landing.not_read.append(NotRead(scrub(relative) + "/", _IDENTITY_IN_NAME, True))
-        folders[:] = [name for name in folders if not name.startswith(".") and not (here / name).is_symlink()
-                      and not holds_identity(name)]
+        folders[:] = [
+            name
+            for name in folders
+            if not name.startswith(".") and not (here / name).is_symlink() and not holds_identity(name)
+        ]
         for name in sorted(names):
             path = here / name
             relative = path.relative_to(folder).as_posix()
@@ -89,9 +97,11 @@ def scan_landing(folder: Path) -> Landing:
     return landing
 
 
-_IDENTITY_IN_NAME = ("the name holds what is shaped like a personal identity number (YYMMDD-NNNN, "
-                     "YYYYMMDDNNNN and the like; a date and time written YYYYMMDDhhmm looks the same): rename it, "
-                     "since a file's name is stored and shown")
+_IDENTITY_IN_NAME = (
+    "the name holds what is shaped like a personal identity number (YYMMDD-NNNN, "
+    "YYYYMMDDNNNN and the like; a date and time written YYYYMMDDhhmm looks the same): rename it, "
+    "since a file's name is stored and shown"
+)
 
 
 def _judge(path: Path, name: str, relative: str, root: Path) -> NotRead | None:
@@ -127,8 +137,7 @@ def _link(path: Path, relative: str, root: Path) -> NotRead | None:
     except (FileNotFoundError, RuntimeError, OSError):
         return NotRead(shown, "a symbolic link that leads nowhere (its target is missing)", True)
     if not target.is_relative_to(root):
-        return NotRead(shown, "a symbolic link that leads outside the landing folder: nothing outside it is read",
-                       True)
+        return NotRead(shown, "a symbolic link that leads outside the landing folder: nothing outside it is read", True)
     mode = os.stat(target).st_mode
     if stat.S_ISDIR(mode):
         return NotRead(shown + "/", "a symbolic link to a folder: not followed", True)

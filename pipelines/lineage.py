@@ -56,13 +56,22 @@ class LoadReport:
 def seen_files(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[int, int, str]]:
     """file -> (size, mtime_ns, sha256) as last seen, for one source."""
     ensure_meta(con)
-    return {f: (s, m, h) for f, s, m, h in con.execute(
-        "SELECT source_file, size_bytes, mtime_ns, sha256 FROM meta.landed WHERE source = ?", [source]).fetchall()}
+    return {
+        f: (s, m, h)
+        for f, s, m, h in con.execute(
+            "SELECT source_file, size_bytes, mtime_ns, sha256 FROM meta.landed WHERE source = ?", [source]
+        ).fetchall()
+    }
 
 
 def load_changed_files(
-    con: duckdb.DuckDBPyConnection, source: str, folder: Path,
-    load: Callable[[Path, str, str], dict], progress: Callable[[str], None], run_id: str, rehash: bool = False,
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    folder: Path,
+    load: Callable[[Path, str, str], dict],
+    progress: Callable[[str], None],
+    run_id: str,
+    rehash: bool = False,
     period_column: str | None = None,
 ) -> LoadReport:
     """Load each file of a source folder that is new or whose bytes changed, all in one transaction.
@@ -96,7 +105,9 @@ def load_changed_files(
                 report.changed_partitions |= set(loaded.get("partitions") or ())
                 progress(f"{source} [{number}/{len(files)}] {relative}: {_describe(loaded)}")
             con.execute("DELETE FROM meta.landed WHERE source = ? AND source_file = ?", [source, relative]).fetchall()
-            con.execute("INSERT INTO meta.landed VALUES (?, ?, ?, ?, ?)", [source, relative, size, mtime, sha]).fetchall()
+            con.execute(
+                "INSERT INTO meta.landed VALUES (?, ?, ?, ?, ?)", [source, relative, size, mtime, sha]
+            ).fetchall()
         changed = sorted(report.changed_partitions)
         record_changes(con, f"raw.{source}", changed, run_id)
         if period_column and changed:
@@ -112,6 +123,7 @@ def _describe(loaded: dict) -> str:
     text = f"{loaded['format']}, {loaded['rows']:,} rows"
     periods = loaded.get("periods")
     if periods is not None:
-        text += ", " + ("no period" if not periods else periods[0] if len(periods) == 1
-                        else f"{periods[0]}..{periods[-1]}")
+        text += ", " + (
+            "no period" if not periods else periods[0] if len(periods) == 1 else f"{periods[0]}..{periods[-1]}"
+        )
     return text + (" (synthetic)" if loaded["synthetic"] else "")

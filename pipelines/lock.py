@@ -40,8 +40,9 @@ class WarehouseBusy(RuntimeError):
             text = f"{what} (PID {who['pid']}{', ' + who['program'] if who.get('program') else ''}){since}"
         else:
             text = "another process"
-        super().__init__(f"the warehouse {root} is in use by {text}; nothing was changed. Try again when it "
-                         "has finished.")
+        super().__init__(
+            f"the warehouse {root} is in use by {text}; nothing was changed. Try again when it has finished."
+        )
 
 
 def lock_path(root: Path) -> Path:
@@ -83,8 +84,16 @@ def writer_lock(root: Path, what: str) -> Iterator[None]:
                 os.close(fd)
                 raise WarehouseBusy(root, holder(root)) from None
             os.ftruncate(fd, 0)
-            os.write(fd, json.dumps({"pid": os.getpid(), "what": what,
-                                     "since": dt.datetime.now().astimezone().isoformat(timespec="seconds")}).encode())
+            os.write(
+                fd,
+                json.dumps(
+                    {
+                        "pid": os.getpid(),
+                        "what": what,
+                        "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                    }
+                ).encode(),
+            )
             _held[path] = [fd, 1]
     try:
         yield
@@ -108,5 +117,8 @@ def duckdb_holder(message: str) -> dict | None:
     if not match:
         return None
     program = Path(match["program"]).name
-    return {"pid": int(match["pid"]), "program": program,
-            "what": "a reader of the live database" if "duckdb" in program or "python" in program else program}
+    return {
+        "pid": int(match["pid"]),
+        "program": program,
+        "what": "a reader of the live database" if "duckdb" in program or "python" in program else program,
+    }

@@ -32,8 +32,11 @@ LIVE_DATABASE = "vardpuls.duckdb"
 def settings_fingerprint() -> dict:
     from pipelines.settings import MIN_COUNT_ENV
 
-    return {"code_version": code_version(), "min_count": os.environ.get(MIN_COUNT_ENV) or "",
-            "month": dt.date.today().strftime("%Y-%m")}
+    return {
+        "code_version": code_version(),
+        "min_count": os.environ.get(MIN_COUNT_ENV) or "",
+        "month": dt.date.today().strftime("%Y-%m"),
+    }
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,13 @@ def news(landing: Path, root: Path) -> News:
     now = settings_fingerprint()
     for key, value in now.items():
         if state.get(key) != value:
-            reasons.append({"code_version": "the code or a definition changed",
-                            "min_count": "the disclosure threshold changed",
-                            "month": "a new month began"}[key])
+            reasons.append(
+                {
+                    "code_version": "the code or a definition changed",
+                    "min_count": "the disclosure threshold changed",
+                    "month": "a new month began",
+                }[key]
+            )
     if reasons:
         return News(reasons, None)
     try:
@@ -76,8 +83,12 @@ def news(landing: Path, root: Path) -> News:
     except duckdb.Error:
         return News(["the live database cannot be read"], None)
     try:
-        seen = {(s, f): (size, mtime) for s, f, size, mtime in con.execute(
-            "SELECT source, source_file, size_bytes, mtime_ns FROM meta.landed").fetchall()}
+        seen = {
+            (s, f): (size, mtime)
+            for s, f, size, mtime in con.execute(
+                "SELECT source, source_file, size_bytes, mtime_ns FROM meta.landed"
+            ).fetchall()
+        }
     except duckdb.Error:
         return News(["the warehouse has no record of landed files"], None)
     finally:
@@ -104,7 +115,14 @@ def remember_state(root: Path, clean: bool) -> None:
     path = root / LIVE_DIR / STATE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps({**settings_fingerprint(), "clean": clean,
-                                   "at": dt.datetime.now().astimezone().isoformat(timespec="seconds")}),
-                       encoding="utf-8")
+    partial.write_text(
+        json.dumps(
+            {
+                **settings_fingerprint(),
+                "clean": clean,
+                "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            }
+        ),
+        encoding="utf-8",
+    )
     os.replace(partial, path)

@@ -94,11 +94,14 @@ def pseudonym_key(required_for: str) -> str:
             raise PseudonymKeyError(f"{KEY_FILE_VARIABLE} names {path}, which does not exist")
         key = path.read_text(encoding="utf-8").strip()
     if not key:
-        raise PseudonymKeyError(scrub(
-            f"{required_for} holds values shaped like personal identity numbers (personnummer) and no "
-            f"pseudonym key is configured: set {KEY_VARIABLE} to a secret of at least {MIN_KEY_LENGTH} "
-            f"characters, or {KEY_FILE_VARIABLE} to a file holding one, kept outside the repository. "
-            "Nothing of this file was written."))
+        raise PseudonymKeyError(
+            scrub(
+                f"{required_for} holds values shaped like personal identity numbers (personnummer) and no "
+                f"pseudonym key is configured: set {KEY_VARIABLE} to a secret of at least {MIN_KEY_LENGTH} "
+                f"characters, or {KEY_FILE_VARIABLE} to a file holding one, kept outside the repository. "
+                "Nothing of this file was written."
+            )
+        )
     if len(key) < MIN_KEY_LENGTH:
         raise PseudonymKeyError(f"the pseudonym key is shorter than {MIN_KEY_LENGTH} characters")
     return key

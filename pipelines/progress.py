@@ -11,8 +11,12 @@ from pipelines.privacy import scrub
 terminal = logging.getLogger("vardpuls")
 
 
-def report(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, message: str, warning: bool = False,
-           detail: bool = False) -> None:
+def report(
+    context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext,
+    message: str,
+    warning: bool = False,
+    detail: bool = False,
+) -> None:
     """A line of progress: in the run's log always; on the terminal when it is a warning, a step's summary,
     or (``detail``: a file, a relation) when the CLI runs with --verbose."""
     message = scrub(message)  # (a second guard: every message is already built from masked values)

@@ -64,10 +64,10 @@ class PublishedTable:
     name: str
     description: str
     select: str
-    partition: str | None        # the period column whose year cuts the table's files, or None
-    reads: tuple[str, ...]       # the relations it reads (its changes decide what is computed again)
-    always: bool                 # computed every time: it reads the warehouse's bookkeeping (meta.*), or only
-                                 # what publishing makes (release_runs), so no change of a relation can tell
+    partition: str | None  # the period column whose year cuts the table's files, or None
+    reads: tuple[str, ...]  # the relations it reads (its changes decide what is computed again)
+    always: bool  # computed every time: it reads the warehouse's bookkeeping (meta.*), or only
+    # what publishing makes (release_runs), so no change of a relation can tell
     definition: str
 
     def year_sql(self, alias: str = "t") -> str:
@@ -84,9 +84,14 @@ def published_specs() -> dict[str, PublishedTable]:
         partition = next((m[1] for line in text.splitlines() if (m := _PARTITION.match(line.strip()))), None)
         reads = references(text)
         tables[path.stem] = PublishedTable(
-            name=path.stem, description=first.removeprefix("--").strip() if first.startswith("--") else "",
-            select=text, partition=partition, reads=reads, always=bool(re.search(r"\bmeta\.", text)) or not reads,
-            definition=hashlib.sha256(text.encode()).hexdigest()[:16])
+            name=path.stem,
+            description=first.removeprefix("--").strip() if first.startswith("--") else "",
+            select=text,
+            partition=partition,
+            reads=reads,
+            always=bool(re.search(r"\bmeta\.", text)) or not reads,
+            definition=hashlib.sha256(text.encode()).hexdigest()[:16],
+        )
     return tables
 
 
@@ -163,8 +168,10 @@ def publish(con: duckdb.DuckDBPyConnection, root: Path, run_id: str, run: dict |
         for table in sorted(specs.values(), key=lambda t: t.name == "runs"):
             before = previous.get("tables", {}).get(table.name, {})
             if table.name == "runs":
-                con.execute("UPDATE release_runs SET row_counts = ?::JSON WHERE run_id = ?",
-                            [json.dumps({n: t["rows"] for n, t in tables.items()}), run_id]).fetchall()
+                con.execute(
+                    "UPDATE release_runs SET row_counts = ?::JSON WHERE run_id = ?",
+                    [json.dumps({n: t["rows"] for n, t in tables.items()}), run_id],
+                ).fetchall()
             action = _action(table, before, changes, table.name in present and bool(carried))
             try:
                 _build(con, table, action, table.name in present)
@@ -209,7 +216,8 @@ def _changes_since_last_release(con, specs: dict[str, PublishedTable]) -> tuple[
         "SELECT c.relation, c.partition, c.seq FROM meta.changes c "
         "LEFT JOIN meta.consumed k ON k.relation = ? AND k.upstream = c.relation "
         "WHERE list_contains(?::VARCHAR[], c.relation) AND c.seq > coalesce(k.seq, 0)",
-        [CONSUMER, upstreams]).fetchall()
+        [CONSUMER, upstreams],
+    ).fetchall()
     changes: dict[str, set[str]] = {}
     seen: dict[str, int] = {}
     for relation, partition, seq in rows:
@@ -245,25 +253,33 @@ def _build(con, table: PublishedTable, action, exists: bool) -> None:
         return
     years = _list(sorted(action))
     con.execute(f"DELETE FROM snapshot.main.{table.name} t WHERE list_contains({years}, {table.year_sql()})").fetchall()
-    con.execute(f"INSERT INTO snapshot.main.{table.name} BY NAME SELECT * FROM ({table.select}) t "
-                f"WHERE list_contains({years}, {table.year_sql()})").fetchall()
+    con.execute(
+        f"INSERT INTO snapshot.main.{table.name} BY NAME SELECT * FROM ({table.select}) t "
+        f"WHERE list_contains({years}, {table.year_sql()})"
+    ).fetchall()
 
 
-def _files(con, table: PublishedTable, action, before: dict, previous_dir: Path | None, partial: Path, root: Path,
-           run_id: str) -> dict:
+def _files(
+    con, table: PublishedTable, action, before: dict, previous_dir: Path | None, partial: Path, root: Path, run_id: str
+) -> dict:
     """Parquet and CSV of a table (by year where it is cut by year): a part whose fingerprint is unchanged is
     the previous release's file, byte for byte; the manifest's entry for the table."""
     schema = con.execute(
         "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM duckdb_columns() "
-        "WHERE database_name = 'snapshot' AND table_name = ?", [table.name]).fetchall()[0][0]
+        "WHERE database_name = 'snapshot' AND table_name = ?",
+        [table.name],
+    ).fetchall()[0][0]
     relation = f"snapshot.main.{table.name}"
     if table.partition is None:
         parts = {None: _fingerprint(con, relation, "true", schema)}
     else:
-        parts = {year: (rows, hashlib.sha256(f"{schema}|{rows}|{content}".encode()).hexdigest())
-                 for year, rows, content in con.execute(
-                     f"SELECT {table.year_sql()} AS y, count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR "
-                     f"FROM {relation} t GROUP BY y ORDER BY y").fetchall()}
+        parts = {
+            year: (rows, hashlib.sha256(f"{schema}|{rows}|{content}".encode()).hexdigest())
+            for year, rows, content in con.execute(
+                f"SELECT {table.year_sql()} AS y, count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR "
+                f"FROM {relation} t GROUP BY y ORDER BY y"
+            ).fetchall()
+        }
         # a table cut by year with no rows yet is one empty file with its columns, so a reader finds its schema
         parts = parts or {None: _fingerprint(con, relation, "true", schema)}
     old_parts = before.get("parts", {})
@@ -272,8 +288,12 @@ def _files(con, table: PublishedTable, action, before: dict, previous_dir: Path 
         key = year or ""
         parquet, csv = _paths(table, year)
         old = old_parts.get(key, {})
-        reused = (old.get("content_sha256") == fingerprint and previous_dir is not None
-                  and _reuse(previous_dir / parquet, partial / parquet) and _reuse(previous_dir / csv, partial / csv))
+        reused = (
+            old.get("content_sha256") == fingerprint
+            and previous_dir is not None
+            and _reuse(previous_dir / parquet, partial / parquet)
+            and _reuse(previous_dir / csv, partial / csv)
+        )
         if not reused:
             changed = True
             # a half-done reuse left a hard link into the previous release: never write through it
@@ -282,34 +302,48 @@ def _files(con, table: PublishedTable, action, before: dict, previous_dir: Path 
             (partial / parquet).parent.mkdir(parents=True, exist_ok=True)
             where = "true" if year is None else f"{table.year_sql()} = {_literal(year)}"
             part = f"(SELECT * FROM {relation} t WHERE {where})"
-            con.execute(f"COPY {part} TO {_literal(str(partial / parquet))} (FORMAT parquet, COMPRESSION zstd, "
-                        f"KV_METADATA {{vardpuls_run: {_literal(run_id)}, content_sha256: {_literal(fingerprint)}}})"
-                        ).fetchall()
+            con.execute(
+                f"COPY {part} TO {_literal(str(partial / parquet))} (FORMAT parquet, COMPRESSION zstd, "
+                f"KV_METADATA {{vardpuls_run: {_literal(run_id)}, content_sha256: {_literal(fingerprint)}}})"
+            ).fetchall()
             write_excel_csv(con, part, partial / csv)
-        entry_parts[key] = {"rows": rows, "content_sha256": fingerprint,
-                            "parquet": str(root / CURRENT / parquet), "csv": str(root / CURRENT / csv),
-                            "published_run": old.get("published_run", run_id) if reused else run_id}
+        entry_parts[key] = {
+            "rows": rows,
+            "content_sha256": fingerprint,
+            "parquet": str(root / CURRENT / parquet),
+            "csv": str(root / CURRENT / csv),
+            "published_run": old.get("published_run", run_id) if reused else run_id,
+        }
     changed = changed or set(old_parts) != set(entry_parts)
     total = sum(p["rows"] for p in entry_parts.values())
-    content = hashlib.sha256("|".join(f"{k}:{p['content_sha256']}" for k, p in sorted(entry_parts.items()))
-                             .encode()).hexdigest()
+    content = hashlib.sha256(
+        "|".join(f"{k}:{p['content_sha256']}" for k, p in sorted(entry_parts.items())).encode()
+    ).hexdigest()
     folder = PARQUET_DIR / table.name
-    return {"rows": total, "description": table.description, "definition": table.definition,
-            "parquet": str(root / CURRENT / (folder / "data.parquet" if table.partition is None else folder)),
-            "csv": str(root / CURRENT / (CSV_DIR / f"{table.name}.csv" if table.partition is None
-                                         else CSV_DIR / table.name)),
-            "partitioned_by": f"year of {table.partition}" if table.partition else None,
-            "content_sha256": content, "changed": changed,
-            "published_run": before.get("published_run", run_id) if not changed else run_id,
-            "parts": entry_parts, "computed": "kept" if action == "keep" else "all" if action == "all"
-            else sorted(action)}
+    return {
+        "rows": total,
+        "description": table.description,
+        "definition": table.definition,
+        "parquet": str(root / CURRENT / (folder / "data.parquet" if table.partition is None else folder)),
+        "csv": str(
+            root / CURRENT / (CSV_DIR / f"{table.name}.csv" if table.partition is None else CSV_DIR / table.name)
+        ),
+        "partitioned_by": f"year of {table.partition}" if table.partition else None,
+        "content_sha256": content,
+        "changed": changed,
+        "published_run": before.get("published_run", run_id) if not changed else run_id,
+        "parts": entry_parts,
+        "computed": "kept" if action == "keep" else "all" if action == "all" else sorted(action),
+    }
 
 
 def _paths(table: PublishedTable, year: str | None) -> tuple[Path, Path]:
     if year is None:
         return PARQUET_DIR / table.name / "data.parquet", CSV_DIR / f"{table.name}.csv"
-    return (PARQUET_DIR / table.name / f"year={year}" / "data.parquet",
-            CSV_DIR / table.name / f"{table.name}_{year}.csv")
+    return (
+        PARQUET_DIR / table.name / f"year={year}" / "data.parquet",
+        CSV_DIR / table.name / f"{table.name}_{year}.csv",
+    )
 
 
 def _remember(con, seen: dict[str, int]) -> None:
@@ -318,7 +352,9 @@ def _remember(con, seen: dict[str, int]) -> None:
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
         for upstream, seq in seen.items():
-            con.execute("DELETE FROM meta.consumed WHERE relation = ? AND upstream = ?", [CONSUMER, upstream]).fetchall()
+            con.execute(
+                "DELETE FROM meta.consumed WHERE relation = ? AND upstream = ?", [CONSUMER, upstream]
+            ).fetchall()
             con.execute("INSERT INTO meta.consumed VALUES (?, ?, ?)", [CONSUMER, upstream, seq]).fetchall()
         con.execute("COMMIT").fetchall()
     except BaseException:
@@ -327,8 +363,10 @@ def _remember(con, seen: dict[str, int]) -> None:
 
 
 def _snapshot_tables(con) -> set[str]:
-    return {row[0] for row in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'snapshot'").fetchall()}
+    return {
+        row[0]
+        for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'snapshot'").fetchall()
+    }
 
 
 def source_files_select(con: duckdb.DuckDBPyConnection) -> str:
@@ -339,47 +377,77 @@ def source_files_select(con: duckdb.DuckDBPyConnection) -> str:
         if not _exists(con, table):
             continue
         if source.kind == "regional":
-            registers.append(f"SELECT source, source_file, sha256, size_bytes, modified_at, format, encoding, "
-                             f"synthetic, row_count, load_run, loaded_at, file_version_id FROM {table} "
-                             f"WHERE source = '{source.name}'")
+            registers.append(
+                f"SELECT source, source_file, sha256, size_bytes, modified_at, format, encoding, "
+                f"synthetic, row_count, load_run, loaded_at, file_version_id FROM {table} "
+                f"WHERE source = '{source.name}'"
+            )
         elif source.kind == "kolada":
-            registers.append(f"SELECT 'kolada' AS source, source_file, sha256, size_bytes, modified_at, "
-                             f"format || ' ' || page_kind || ' page' AS format, 'utf-8' AS encoding, false AS synthetic, "
-                             f"row_count, load_run, loaded_at, file_version_id FROM {table}")
+            registers.append(
+                f"SELECT 'kolada' AS source, source_file, sha256, size_bytes, modified_at, "
+                f"format || ' ' || page_kind || ' page' AS format, 'utf-8' AS encoding, false AS synthetic, "
+                f"row_count, load_run, loaded_at, file_version_id FROM {table}"
+            )
         else:
-            registers.append(f"SELECT '{source.name}' AS source, source_file, sha256, size_bytes, modified_at, format, "
-                             f"encoding, synthetic, row_count, load_run, loaded_at, file_version_id FROM {table}")
-    return " UNION ALL ".join(registers) if registers else (
-        "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS source_file, NULL::VARCHAR AS sha256, "
-        "NULL::BIGINT AS size_bytes, NULL::TIMESTAMP AS modified_at, NULL::VARCHAR AS format, "
-        "NULL::VARCHAR AS encoding, NULL::BOOLEAN AS synthetic, NULL::BIGINT AS row_count, "
-        "NULL::VARCHAR AS load_run, NULL::TIMESTAMP AS loaded_at, NULL::BIGINT AS file_version_id WHERE false")
+            registers.append(
+                f"SELECT '{source.name}' AS source, source_file, sha256, size_bytes, modified_at, format, "
+                f"encoding, synthetic, row_count, load_run, loaded_at, file_version_id FROM {table}"
+            )
+    return (
+        " UNION ALL ".join(registers)
+        if registers
+        else (
+            "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS source_file, NULL::VARCHAR AS sha256, "
+            "NULL::BIGINT AS size_bytes, NULL::TIMESTAMP AS modified_at, NULL::VARCHAR AS format, "
+            "NULL::VARCHAR AS encoding, NULL::BOOLEAN AS synthetic, NULL::BIGINT AS row_count, "
+            "NULL::VARCHAR AS load_run, NULL::TIMESTAMP AS loaded_at, NULL::BIGINT AS file_version_id WHERE false"
+        )
+    )
 
 
 def quarantine_select(con: duckdb.DuckDBPyConnection) -> str:
     """A SELECT of every staging row a blocking rule holds out, of every source with a suite, with the rule's title."""
-    findings = [f"SELECT '{name}' AS source, source_file, source_row, finding, load_run FROM staging.{name} "
-                "WHERE finding IS NOT NULL" for name in sources() if _exists(con, f"staging.{name}")
-                and _has_column(con, f"staging.{name}", "finding")]
-    held = " UNION ALL ".join(findings) if findings else (
-        "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS source_file, NULL::BIGINT AS source_row, "
-        "NULL::VARCHAR[] AS finding, NULL::VARCHAR AS load_run WHERE false")
-    return (f"SELECT f.source, f.source_file, f.source_row, f.finding[1] AS column_name, f.finding[2] AS rule, "
-            f"r.title AS rule_title, f.finding[3] AS value, f.load_run FROM ({held}) f "
-            "LEFT JOIN core.quality_rules r ON r.suite = f.source AND r.rule = f.finding[2]")
+    findings = [
+        f"SELECT '{name}' AS source, source_file, source_row, finding, load_run FROM staging.{name} "
+        "WHERE finding IS NOT NULL"
+        for name in sources()
+        if _exists(con, f"staging.{name}") and _has_column(con, f"staging.{name}", "finding")
+    ]
+    held = (
+        " UNION ALL ".join(findings)
+        if findings
+        else (
+            "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS source_file, NULL::BIGINT AS source_row, "
+            "NULL::VARCHAR[] AS finding, NULL::VARCHAR AS load_run WHERE false"
+        )
+    )
+    return (
+        f"SELECT f.source, f.source_file, f.source_row, f.finding[1] AS column_name, f.finding[2] AS rule, "
+        f"r.title AS rule_title, f.finding[3] AS value, f.load_run FROM ({held}) f "
+        "LEFT JOIN core.quality_rules r ON r.suite = f.source AND r.rule = f.finding[2]"
+    )
 
 
 def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
     schema, name = relation.split(".")
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                            "AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()[0][0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ?",
+            [schema, name],
+        ).fetchall()[0][0]
+    )
 
 
 def _has_column(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> bool:
     schema, name = relation.split(".")
-    return bool(con.execute("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
-                            "AND schema_name = ? AND table_name = ? AND column_name = ?",
-                            [schema, name, column]).fetchall()[0][0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ? AND column_name = ?",
+            [schema, name, column],
+        ).fetchall()[0][0]
+    )
 
 
 def _record_run(con: duckdb.DuckDBPyConnection, previous_dir: Path | None, run_id: str, run: dict) -> None:
@@ -390,17 +458,24 @@ def _record_run(con: duckdb.DuckDBPyConnection, previous_dir: Path | None, run_i
     if previous is not None and previous.is_file():
         con.execute(f"ATTACH {_literal(str(previous))} AS previous_runs (READ_ONLY)").fetchall()
         try:
-            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous_runs' "
-                           "AND table_name = 'runs'").fetchall()[0][0]:
-                con.execute("INSERT INTO release_runs BY NAME SELECT * FROM previous_runs.main.runs "
-                            "WHERE run_id <> ?", [run_id]).fetchall()
+            if con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous_runs' AND table_name = 'runs'"
+            ).fetchall()[0][0]:
+                con.execute(
+                    "INSERT INTO release_runs BY NAME SELECT * FROM previous_runs.main.runs WHERE run_id <> ?", [run_id]
+                ).fetchall()
         finally:
             con.execute("DETACH previous_runs").fetchall()
-    files = (f"(SELECT list({{'source': source, 'file': source_file, 'sha256': sha256, 'rows': row_count}} "
-             f"ORDER BY source, source_file, file_version_id) FROM core.source_files)"
-             if _exists(con, "core.source_files") else "NULL")
-    con.execute(f"INSERT INTO release_runs SELECT ?, ?, ?::TIMESTAMPTZ, now(), ?, {files}, NULL",
-                [run_id, run.get("refresh_run_id"), run.get("started"), code_version()]).fetchall()
+    files = (
+        "(SELECT list({'source': source, 'file': source_file, 'sha256': sha256, 'rows': row_count} "
+        "ORDER BY source, source_file, file_version_id) FROM core.source_files)"
+        if _exists(con, "core.source_files")
+        else "NULL"
+    )
+    con.execute(
+        f"INSERT INTO release_runs SELECT ?, ?, ?::TIMESTAMPTZ, now(), ?, {files}, NULL",
+        [run_id, run.get("refresh_run_id"), run.get("started"), code_version()],
+    ).fetchall()
 
 
 def _reuse(source: Path, target: Path) -> bool:
@@ -448,7 +523,8 @@ def _prune(releases: Path, keep: set[str]) -> None:
 def _fingerprint(con: duckdb.DuckDBPyConnection, relation: str, where: str, schema: str) -> tuple[int, str]:
     """Rows and a fingerprint of a table's columns and content, independent of row order."""
     rows, content = con.execute(
-        f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {relation} t WHERE {where}").fetchall()[0]
+        f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM {relation} t WHERE {where}"
+    ).fetchall()[0]
     return rows, hashlib.sha256(f"{schema}|{rows}|{content}".encode()).hexdigest()
 
 
@@ -461,8 +537,16 @@ def _previous_manifest(release: Path | None) -> dict:
         return {}
     # a release written before tables had parts: one part, the whole table
     for table in manifest.get("tables", {}).values():
-        table.setdefault("parts", {"": {"rows": table.get("rows"), "content_sha256": table.get("content_sha256"),
-                                        "published_run": table.get("published_run")}})
+        table.setdefault(
+            "parts",
+            {
+                "": {
+                    "rows": table.get("rows"),
+                    "content_sha256": table.get("content_sha256"),
+                    "published_run": table.get("published_run"),
+                }
+            },
+        )
     return manifest
 
 

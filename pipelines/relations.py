@@ -71,10 +71,10 @@ class RelationFile:
     layer: str
     name: str
     description: str
-    select: str                      # the statement, without its header
+    select: str  # the statement, without its header
     partitioning: Partitioning | None
     lookback: int
-    references: tuple[str, ...]      # 'schema.name' of every relation it reads, sorted
+    references: tuple[str, ...]  # 'schema.name' of every relation it reads, sorted
 
     @property
     def relation(self) -> str:
@@ -96,7 +96,7 @@ def strip_comments(sql: str) -> str:
                 if sql[end] == "'" and (end + 1 >= n or sql[end + 1] != "'"):
                     break
                 end += 2 if sql[end] == "'" else 1
-            out.append(sql[i:end + 1])
+            out.append(sql[i : end + 1])
             i = end + 1
         elif sql.startswith("--", i):
             while i < n and sql[i] != "\n":
@@ -129,7 +129,7 @@ def parse_relation_file(path: Path, layer: str) -> RelationFile:
     if layer != "publish":
         if not description.startswith(prefix):
             raise RelationFileError(f"{where}: the first line must start with '-- {prefix}'")
-        description = description[len(prefix):].strip()
+        description = description[len(prefix) :].strip()
     partitioning, lookback = None, 0
     for line in header[1:]:
         match = _DIRECTIVE.match(line)
@@ -139,8 +139,9 @@ def parse_relation_file(path: Path, layer: str) -> RelationFile:
         if key == "partition":
             parts = value.split()
             if len(parts) != 2 or parts[1] not in GRAINS:
-                raise RelationFileError(f"{where}: 'partition:' takes a column and a grain ({', '.join(GRAINS)}), "
-                                        f"found {value!r}")
+                raise RelationFileError(
+                    f"{where}: 'partition:' takes a column and a grain ({', '.join(GRAINS)}), found {value!r}"
+                )
             partitioning = Partitioning(parts[0], parts[1])
         elif key == "lookback":
             if not value.isdigit():
@@ -153,17 +154,27 @@ def parse_relation_file(path: Path, layer: str) -> RelationFile:
     if not re.match(r"(?is)^\s*(WITH|SELECT|FROM)\b", body):
         raise RelationFileError(f"{where}: the statement must be a SELECT (the runner creates the table)")
     own = f"{layer}.{path.stem}"
-    return RelationFile(path=path, layer=layer, name=path.stem, description=description, select=body,
-                        partitioning=partitioning, lookback=lookback,
-                        references=tuple(r for r in reads(body) if r != own))
+    return RelationFile(
+        path=path,
+        layer=layer,
+        name=path.stem,
+        description=description,
+        select=body,
+        partitioning=partitioning,
+        lookback=lookback,
+        references=tuple(r for r in reads(body) if r != own),
+    )
 
 
 @cache
 def relation_files(layer: str, sql_dir: Path = SQL_DIR) -> dict[str, RelationFile]:
     """The relation files of one layer by name (``sql/<layer>/*.sql``; ``macros.sql`` there holds macros)."""
     folder = sql_dir / layer
-    return {path.stem: parse_relation_file(path, layer) for path in sorted(folder.glob("*.sql"))
-            if path.name != "macros.sql"}
+    return {
+        path.stem: parse_relation_file(path, layer)
+        for path in sorted(folder.glob("*.sql"))
+        if path.name != "macros.sql"
+    }
 
 
 def macro_paths(sql_dir: Path = SQL_DIR) -> list[Path]:
@@ -221,7 +232,7 @@ def _statements(text: str) -> list[str]:
             while end != -1 and end + 1 < n and text[end + 1] == "'":
                 end = text.find("'", end + 2)
             end = n - 1 if end == -1 else end
-            current.append(text[i:end + 1])
+            current.append(text[i : end + 1])
             i = end + 1
         elif text.startswith("--", i):
             end = text.find("\n", i)

@@ -25,8 +25,9 @@ def code_version() -> str:
         base = PROJECT_ROOT / folder
         if not base.is_dir():
             continue
-        for path in sorted(p for p in base.rglob("*") if p.is_file() and p.suffix in SUFFIXES
-                           and "__pycache__" not in p.parts):
+        for path in sorted(
+            p for p in base.rglob("*") if p.is_file() and p.suffix in SUFFIXES and "__pycache__" not in p.parts
+        ):
             digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
     try:
         package = version("vardpuls")
@@ -45,5 +46,7 @@ def refresh_before(instance, publish_run) -> dict:
         run_id = records[0].dagster_run.run_id if records else None
     stats = instance.get_run_stats(run_id) if run_id else None
     started = stats.start_time if stats and stats.start_time else None
-    return {"refresh_run_id": run_id,
-            "started": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat() if started else None}
+    return {
+        "refresh_run_id": run_id,
+        "started": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat() if started else None,
+    }

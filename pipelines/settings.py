@@ -37,5 +37,6 @@ def duckdb_threads() -> int | None:
     value = (os.environ.get("VARDPULS_DUCKDB_THREADS") or "").strip()
     return int(value) if value else None
 
+
 # the disclosure threshold's override (pipelines/disclosure.py): a setting that decides published values
 MIN_COUNT_ENV = "VARDPULS_MIN_COUNT"

@@ -28,9 +28,9 @@ GRAIN_OF_REPLACES = {"month": "month", "day": "day", "file": None}
 @dataclass(frozen=True)
 class Source:
     name: str
-    kind: str            # 'regional', 'scb' or 'kolada'
+    kind: str  # 'regional', 'scb' or 'kolada'
     title: str
-    grain: str | None    # what a delivery replaces: 'day', 'month', 'year', or None (the whole source)
+    grain: str | None  # what a delivery replaces: 'day', 'month', 'year', or None (the whole source)
     table_id: str | None = None  # SCB's table (BE0101, BE0401)
 
     @property

@@ -145,8 +145,10 @@ def _sweep_work(root: Path, context) -> None:
     """What a killed refresh left in <warehouse>/.work/ goes, now that this run holds the writer lock."""
     removed = sweep_work_dir(root)
     if removed and context.log is not None:
-        context.log.info(f"removed {len(removed)} working file{'s' if len(removed) != 1 else ''} a killed refresh "
-                         f"left in {root / '.work'}")
+        context.log.info(
+            f"removed {len(removed)} working file{'s' if len(removed) != 1 else ''} a killed refresh "
+            f"left in {root / '.work'}"
+        )
 
 
 def register_macros(con: duckdb.DuckDBPyConnection) -> None:

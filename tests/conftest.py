@@ -51,16 +51,24 @@ class Site:
         path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
         return path
 
-    def materialize(self, *targets: str, instance: dg.DagsterInstance | None = None,
-                    upstream: bool = True) -> dg.ExecuteInProcessResult:
+    def materialize(
+        self, *targets: str, instance: dg.DagsterInstance | None = None, upstream: bool = True
+    ) -> dg.ExecuteInProcessResult:
         """Materialise the given assets ('core/units', ...) and everything upstream of them (``upstream=False``:
         those alone), with their checks (the real assets of the graph), into this warehouse."""
         return materialize(self.warehouse, *targets, instance=instance, upstream=upstream)
 
     def load_regional(self) -> dg.ExecuteInProcessResult:
         """The reference data, every regional source's facts and the quarantine (the real assets)."""
-        return self.materialize("core/units", "core/unit_months", "core/listed_inhabitants", "core/staff_fte",
-                                "core/cost", "core/bed_days", "core/quarantine")
+        return self.materialize(
+            "core/units",
+            "core/unit_months",
+            "core/listed_inhabitants",
+            "core/staff_fte",
+            "core/cost",
+            "core/bed_days",
+            "core/quarantine",
+        )
 
     def load_population(self) -> dg.ExecuteInProcessResult:
         """The areas, raw/population, staging/population and core/population (the real assets)."""
@@ -75,20 +83,28 @@ class Site:
 
     def persons(self, area: str, year: int, sex: str | None = None) -> int | None:
         """Sum of core.population for an area and year (and sex), NULL if any cell is missing."""
-        sql = ("SELECT CASE WHEN count(*) = count(persons) THEN sum(persons) END FROM core.population "
-               "WHERE area_code = ? AND year = ?" + (" AND sex = ?" if sex else ""))
+        sql = (
+            "SELECT CASE WHEN count(*) = count(persons) THEN sum(persons) END FROM core.population "
+            "WHERE area_code = ? AND year = ?" + (" AND sex = ?" if sex else "")
+        )
         return self.query(sql, [area, year] + ([sex] if sex else []))[0][0]
 
 
-def materialize(warehouse: Warehouse, *targets: str, instance: dg.DagsterInstance | None = None,
-                upstream: bool = True) -> dg.ExecuteInProcessResult:
+def materialize(
+    warehouse: Warehouse, *targets: str, instance: dg.DagsterInstance | None = None, upstream: bool = True
+) -> dg.ExecuteInProcessResult:
     """Materialise assets of the graph ('core/units', ...) with their checks into a warehouse: the given ones and
     everything upstream of them, or (``upstream=False``) those alone."""
     selection = dg.AssetSelection.assets(*(dg.AssetKey(t.split("/")) for t in targets))
     # the fetches (Kolada's and SCB's APIs, jobs of their own) are never part of it: the landing folder is given
     selection = selection.upstream() - dg.AssetSelection.key_prefixes("fetch") if upstream else selection
-    return dg.materialize([*ASSETS, *CHECKS], selection=selection, resources={"warehouse": warehouse, "landing": LandingArea(landing_dir=warehouse.landing_dir)},
-                          instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    return dg.materialize(
+        [*ASSETS, *CHECKS],
+        selection=selection,
+        resources={"warehouse": warehouse, "landing": LandingArea(landing_dir=warehouse.landing_dir)},
+        instance=instance or dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
 
 
 def live_database(warehouse_root: Path) -> Path:
@@ -116,8 +132,11 @@ def table_files(root: Path, table: str, kind: str = "parquet") -> list[Path]:
     (a table cut by year: ``parquet/<table>/year=<Y>/data.parquet``, ``csv/<table>/<table>_<Y>.csv``)."""
     base = root / "exports" / kind
     single = base / table / "data.parquet" if kind == "parquet" else base / f"{table}.csv"
-    return [single] if single.is_file() else sorted((base / table).glob(f"*/data.parquet" if kind == "parquet"
-                                                                           else f"{table}_*.csv"))
+    return (
+        [single]
+        if single.is_file()
+        else sorted((base / table).glob("*/data.parquet" if kind == "parquet" else f"{table}_*.csv"))
+    )
 
 
 def table_state(state: dict, table: str) -> dict:
@@ -151,10 +170,22 @@ def vardpuls_ui(tmp_path: Path, landing: Path, **env: str):
         port = s.getsockname()[1]
     environment = os.environ | {"DAGSTER_HOME": str(tmp_path / "dagster_home"), **env}
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "vardpuls"), "ui", "--port", str(port), "--landing", str(landing),
-         "--warehouse", str(tmp_path / "warehouse")],
-        cwd=PROJECT_ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
+        [
+            str(Path(sys.executable).parent / "vardpuls"),
+            "ui",
+            "--port",
+            str(port),
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(tmp_path / "warehouse"),
+        ],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         yield process, port
     finally:
@@ -168,7 +199,10 @@ def vardpuls_ui(tmp_path: Path, landing: Path, **env: str):
 
 def graphql(port: int, query: str) -> dict:
     """One query to the UI's GraphQL API."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)

@@ -49,8 +49,8 @@ class Request:
 
 @dataclass
 class Fault:
-    match: str           # part of the path (and query) that triggers it
-    kind: str            # status, truncate, garbage
+    match: str  # part of the path (and query) that triggers it
+    kind: str  # status, truncate, garbage
     status: int = 500
     headers: dict = field(default_factory=dict)
     body: bytes = b'{"message": "internal error"}'
@@ -63,8 +63,8 @@ class KoladaService:
     max_ids = 25
 
     def __init__(self, folder: Path = BUNDLED, page_cap: int = 5000):
-        self.page_cap = page_cap             # the most values a page holds, whatever per_page asks
-        self.entries: dict[tuple, dict] = {}   # (kpi, municipality, period, gender) -> entry, with "updated"
+        self.page_cap = page_cap  # the most values a page holds, whatever per_page asks
+        self.entries: dict[tuple, dict] = {}  # (kpi, municipality, period, gender) -> entry, with "updated"
         for path in sorted(folder.glob("[NU]*.json")):
             for item in json.loads(path.read_text(encoding="utf-8"))["values"]:
                 for entry in item["values"]:
@@ -72,20 +72,26 @@ class KoladaService:
                     self.entries[key] = dict(entry, updated="2025-01-01", isdeleted=False)
         kpis = json.loads((folder / "kpi.json").read_text(encoding="utf-8"))["values"]
         self.kpis = {k["id"]: k for k in kpis}
-        self.groups = {GROUP: {"id": GROUP, "title": GROUP_TITLE,
-                               "members": [{"member_id": k["id"], "member_title": k["title"]} for k in kpis]}}
-        self.loop_at: int | None = None      # page whose next_url leads back to page 1
+        self.groups = {
+            GROUP: {
+                "id": GROUP,
+                "title": GROUP_TITLE,
+                "members": [{"member_id": k["id"], "member_title": k["title"]} for k in kpis],
+            }
+        }
+        self.loop_at: int | None = None  # page whose next_url leads back to page 1
 
     def change(self, kpi: str, municipality: str, period: int, value: float | None, on: str, gender: str = "T"):
-        entry = self.entries.setdefault((kpi, municipality, period, gender),
-                                        {"gender": gender, "count": 1, "status": ""})
+        entry = self.entries.setdefault(
+            (kpi, municipality, period, gender), {"gender": gender, "count": 1, "status": ""}
+        )
         entry.update(value=value, updated=on, isdeleted=False, status="" if value is not None else "Missing")
 
     def delete(self, kpi: str, municipality: str, period: int, on: str, gender: str = "T"):
         self.entries[(kpi, municipality, period, gender)].update(value=None, updated=on, isdeleted=True)
 
     def answer(self, request: Request, root: str):
-        parts = request.path.split("/")[3:]          # after /kolada/v3
+        parts = request.path.split("/")[3:]  # after /kolada/v3
         for segment in ("kpi", "municipality", "year", "kpi_groups"):
             if len(request.ids(segment)) > self.max_ids:
                 return 400, {"message": f"Too many ids in '{segment}': at most {self.max_ids}"}
@@ -114,8 +120,9 @@ class KoladaService:
             shown = {k: entry[k] for k in ("gender", "count", "status", "value")}
             if since is not None:
                 shown["isdeleted"] = entry["isdeleted"]
-            items.setdefault((kpi, area, period), {"kpi": kpi, "municipality": area, "period": period,
-                                                   "values": []})["values"].append(shown)
+            items.setdefault((kpi, area, period), {"kpi": kpi, "municipality": area, "period": period, "values": []})[
+                "values"
+            ].append(shown)
         values = list(items.values())
         per_page = min(int(request.param("per_page") or self.page_cap), self.page_cap)
         page = int(request.param("page") or 1)
@@ -128,8 +135,12 @@ class KoladaService:
         next_url = link(page + 1) if page < pages else None
         if self.loop_at is not None and page == self.loop_at:
             next_url = link(1)
-        return {"count": len(values), "values": values[(page - 1) * per_page:page * per_page],
-                "next_url": next_url, "previous_url": link(page - 1) if page > 1 else None}
+        return {
+            "count": len(values),
+            "values": values[(page - 1) * per_page : page * per_page],
+            "next_url": next_url,
+            "previous_url": link(page - 1) if page > 1 else None,
+        }
 
 
 class ScbService:
@@ -137,15 +148,17 @@ class ScbService:
 
     def __init__(self):
         self.config = json.loads((SCB_FIXTURES / "config.json").read_text(encoding="utf-8"))
-        self.tables = {p.name.split("-")[0]: json.loads(p.read_text(encoding="utf-8"))
-                       for p in SCB_FIXTURES.glob("TAB*-metadata.json")}
+        self.tables = {
+            p.name.split("-")[0]: json.loads(p.read_text(encoding="utf-8"))
+            for p in SCB_FIXTURES.glob("TAB*-metadata.json")
+        }
         self.persons = {table: 1 for table in self.tables}
 
     def update(self, table: str, updated: str, persons: int) -> None:
         self.tables[table]["updated"], self.persons[table] = updated, persons
 
     def answer(self, request: Request, root: str):
-        parts = request.path.split("/")[4:]          # after /scb/api/v2
+        parts = request.path.split("/")[4:]  # after /scb/api/v2
         if parts == ["config"]:
             return 200, self.config
         if len(parts) == 3 and parts[0] == "tables" and parts[1] not in self.tables:
@@ -162,8 +175,11 @@ class ScbService:
         for variable in meta["id"]:
             extension = meta["dimension"][variable].get("extension", {})
             if variable not in asked and not extension.get("elimination"):
-                return 400, {"type": "Parameter error", "title": f"Missing selection for mandatory variable {variable}",
-                             "status": 400}
+                return 400, {
+                    "type": "Parameter error",
+                    "title": f"Missing selection for mandatory variable {variable}",
+                    "status": 400,
+                }
         for variable, codes in asked.items():
             known = meta["dimension"].get(variable, {}).get("category", {}).get("index", {})
             if variable not in meta["dimension"] or any(c not in known for c in codes):
@@ -171,8 +187,12 @@ class ScbService:
         variables = [v for v in meta["id"] if v in asked]
         cells = math.prod(len(asked[v]) for v in variables)
         if cells > self.config["maxDataCells"]:
-            return 400, {"type": "Parameter error", "title": "Too many cells selected", "status": 400,
-                         "detail": "Too many cells selected"}
+            return 400, {
+                "type": "Parameter error",
+                "title": "Too many cells selected",
+                "status": 400,
+                "detail": "Too many cells selected",
+            }
         regions = list(meta["dimension"]["Region"]["category"]["index"])
         municipalities = [r for r in regions if len(r) == 4]
 
@@ -188,13 +208,28 @@ class ScbService:
         fmt = request.param("outputFormat") or "json-stat2"
         if fmt == "csv":
             return 200, self._csv(variables, asked, grid, values)
-        dimension = {v: {"label": meta["dimension"][v]["label"],
-                         "category": {"index": {c: i for i, c in enumerate(asked[v])},
-                                      "label": {c: meta["dimension"][v]["category"]["label"][c] for c in asked[v]}}}
-                     for v in variables}
-        return 200, {"version": "2.0", "class": "dataset", "label": meta["label"], "source": meta["source"],
-                     "updated": meta["updated"], "id": variables, "size": [len(asked[v]) for v in variables],
-                     "dimension": dimension, "role": meta["role"], "value": values}
+        dimension = {
+            v: {
+                "label": meta["dimension"][v]["label"],
+                "category": {
+                    "index": {c: i for i, c in enumerate(asked[v])},
+                    "label": {c: meta["dimension"][v]["category"]["label"][c] for c in asked[v]},
+                },
+            }
+            for v in variables
+        }
+        return 200, {
+            "version": "2.0",
+            "class": "dataset",
+            "label": meta["label"],
+            "source": meta["source"],
+            "updated": meta["updated"],
+            "id": variables,
+            "size": [len(asked[v]) for v in variables],
+            "dimension": dimension,
+            "role": meta["role"],
+            "value": values,
+        }
 
     @staticmethod
     def _csv(variables, asked, grid, values) -> bytes:
@@ -204,8 +239,10 @@ class ScbService:
         for row, value in zip(grid, values):
             cells = dict(row)
             rows.setdefault(tuple(cells[v] for v in stub), []).append(value)
-        lines = [",".join(stub + heading)] + [",".join(list(key) + [str(v) for v in vals]) for key, vals in rows.items()]
-        return ("\n".join(lines) + "\n").encode("cp1252")   # SCB serves its CSV in a Latin-1 encoding
+        lines = [",".join(stub + heading)] + [
+            ",".join(list(key) + [str(v) for v in vals]) for key, vals in rows.items()
+        ]
+        return ("\n".join(lines) + "\n").encode("cp1252")  # SCB serves its CSV in a Latin-1 encoding
 
 
 class ApiServer:
@@ -230,8 +267,15 @@ class ApiServer:
     def scb_api(self) -> str:
         return f"{self.url}/scb/api/v2"
 
-    def fault(self, match: str, kind: str = "status", status: int = 500, headers: dict | None = None,
-              body: bytes = b'{"message": "internal error"}', times: int = 1) -> None:
+    def fault(
+        self,
+        match: str,
+        kind: str = "status",
+        status: int = 500,
+        headers: dict | None = None,
+        body: bytes = b'{"message": "internal error"}',
+        times: int = 1,
+    ) -> None:
         self.faults.append(Fault(match, kind, status, headers or {}, body, times))
 
     def made(self, part: str, method: str | None = None) -> list[Request]:
@@ -281,13 +325,13 @@ class ApiServer:
         if fault and fault.kind == "status":
             status, body, kind = fault.status, fault.body, "application/json"
         if fault and fault.kind == "garbage":
-            body = body[: len(body) // 2]            # a JSON body cut in the middle, with a length that matches
+            body = body[: len(body) // 2]  # a JSON body cut in the middle, with a length that matches
         handler.send_response(status)
         handler.send_header("Content-Type", kind)
         for name, value in (fault.headers if fault else {}).items():
             handler.send_header(name, value)
         handler.send_header("Content-Length", str(len(body)))
-        if fault and fault.kind == "truncate":       # promises the whole body, sends half, hangs up
+        if fault and fault.kind == "truncate":  # promises the whole body, sends half, hangs up
             handler.send_header("Connection", "close")
             handler.end_headers()
             handler.wfile.write(body[: len(body) // 2])

@@ -26,18 +26,21 @@ def asset_specs() -> list[dict]:
     for definition in CHECKS:
         for spec in definition.check_specs:
             checks.setdefault(spec.asset_key.to_user_string(), []).append(
-                {"name": spec.name, "blocking": spec.blocking})
+                {"name": spec.name, "blocking": spec.blocking}
+            )
     specs = []
     for asset in ASSETS:
         for spec in asset.specs:
             key = spec.key.to_user_string()
-            specs.append({
-                "key": key,
-                "deps": sorted(dep.asset_key.to_user_string() for dep in spec.deps),
-                "group": spec.group_name,
-                "stage": (spec.tags or {}).get(STAGE_TAG),
-                "checks": sorted(checks.get(key, []), key=lambda check: check["name"]),
-            })
+            specs.append(
+                {
+                    "key": key,
+                    "deps": sorted(dep.asset_key.to_user_string() for dep in spec.deps),
+                    "group": spec.group_name,
+                    "stage": (spec.tags or {}).get(STAGE_TAG),
+                    "checks": sorted(checks.get(key, []), key=lambda check: check["name"]),
+                }
+            )
     return sorted(specs, key=lambda spec: spec["key"])
 
 

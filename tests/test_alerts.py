@@ -17,12 +17,22 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from pipelines.alerts import (SENSOR_NAME, AlertConfig, AlertConfigError, AlertDeliveryError, build_failure_alert,
-                              compose, failed_run, one_line)
+from pipelines.alerts import (
+    SENSOR_NAME,
+    AlertConfig,
+    AlertConfigError,
+    AlertDeliveryError,
+    build_failure_alert,
+    compose,
+    failed_run,
+    one_line,
+)
 
 PERSONNUMMER = "19800101-1234"
-REFUSED = ("…/population/folkmangd.csv, row 3, column 'ålder': 'tre år' is not understood: expected a single year "
-           f"of age (file delivered by {PERSONNUMMER})")
+REFUSED = (
+    "…/population/folkmangd.csv, row 3, column 'ålder': 'tre år' is not understood: expected a single year "
+    f"of age (file delivered by {PERSONNUMMER})"
+)
 
 
 @dg.asset
@@ -41,8 +51,9 @@ def units():
 
 
 refresh = dg.define_asset_job("refresh", selection=[raw_population, raw_staffing, units])
-definitions = dg.Definitions(assets=[raw_population, raw_staffing, units], jobs=[refresh],
-                             executor=dg.in_process_executor)
+definitions = dg.Definitions(
+    assets=[raw_population, raw_staffing, units], jobs=[refresh], executor=dg.in_process_executor
+)
 
 
 def free_port() -> int:
@@ -55,12 +66,16 @@ def free_port() -> int:
 def failed(tmp_path):
     """A failed run of a job named refresh (two steps fail, one succeeds) and its failure sensor context."""
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
-        result = definitions.resolve_job_def("refresh").execute_in_process(instance=instance, raise_on_error=False,
-                                                                          tags={"vardpuls/trigger": "new files"})
+        result = definitions.resolve_job_def("refresh").execute_in_process(
+            instance=instance, raise_on_error=False, tags={"vardpuls/trigger": "new files"}
+        )
         assert not result.success
         context = dg.build_run_status_sensor_context(
-            sensor_name=SENSOR_NAME, dagster_event=result.get_run_failure_event(), dagster_instance=instance,
-            dagster_run=result.dagster_run).for_run_failure()
+            sensor_name=SENSOR_NAME,
+            dagster_event=result.get_run_failure_event(),
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
+        ).for_run_failure()
         yield context
 
 
@@ -85,17 +100,23 @@ def certificate(tmp_path):
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = tmp_path / "smtp.crt", tmp_path / "smtp.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_path, key_path
 
 
@@ -114,8 +135,15 @@ def smtp_server(tmp_path, monkeypatch):
         return AuthResult(success=ok, handled=False)  # handled=False: the server answers 235 or 535 itself
 
     inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=True,
-                            authenticator=authenticate, auth_required=True)
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=tls,
+        require_starttls=True,
+        authenticator=authenticate,
+        auth_required=True,
+    )
     controller.start()
     try:
         yield port, inbox
@@ -152,16 +180,19 @@ def web_server():
 def test_the_failed_run_is_described_by_its_steps_and_their_one_line_errors(failed):
     run = failed_run(failed)
     assert run.job == "refresh" and run.run_id == failed.dagster_run.run_id
-    assert dict(run.steps) == {"raw_population": REFUSED,
-                               "raw_staffing": "ValueError: staffing.csv could not be read"}
+    assert dict(run.steps) == {"raw_population": REFUSED, "raw_staffing": "ValueError: staffing.csv could not be read"}
     assert run.started and run.failed and run.started <= run.failed and str(run.failed.tzinfo) == "Europe/Stockholm"
     alert = compose(run, AlertConfig(ui_url="http://vardpuls.example:3000"))
-    assert alert.subject == (f"vardpuls: refresh failed (run {run.run_id[:8]}), 2 steps failed: "
-                             + ", ".join(step for step, _ in run.steps))
+    assert alert.subject == (
+        f"vardpuls: refresh failed (run {run.run_id[:8]}), 2 steps failed: " + ", ".join(step for step, _ in run.steps)
+    )
     assert PERSONNUMMER not in alert.body and "[personnummer]" in alert.body
-    assert "- raw_population: …/population/folkmangd.csv, row 3, column 'ålder': 'tre år' is not understood" \
-        in alert.body
-    assert "- raw_staffing: ValueError: staffing.csv could not be read\n" in alert.body and "Traceback" not in alert.body
+    assert (
+        "- raw_population: …/population/folkmangd.csv, row 3, column 'ålder': 'tre år' is not understood" in alert.body
+    )
+    assert (
+        "- raw_staffing: ValueError: staffing.csv could not be read\n" in alert.body and "Traceback" not in alert.body
+    )
     assert f"The run in the Dagster UI: http://vardpuls.example:3000/runs/{run.run_id}" in alert.lines
     assert "Started by: new files." in alert.lines
 
@@ -170,11 +201,16 @@ def test_an_email_is_sent_through_starttls_with_a_login(failed, smtp_server, tmp
     port, inbox = smtp_server
     password = tmp_path / "smtp-password"
     password.write_text("secret\n", encoding="utf-8")
-    environ = {"VARDPULS_ALERT_SMTP_HOST": "127.0.0.1", "VARDPULS_ALERT_SMTP_PORT": str(port),
-               "VARDPULS_ALERT_SMTP_SECURITY": "starttls", "VARDPULS_ALERT_SMTP_USER": "alerts",
-               "VARDPULS_ALERT_SMTP_PASSWORD_FILE": str(password), "VARDPULS_ALERT_FROM": "vardpuls@region.example",
-               "VARDPULS_ALERT_TO": "drift@region.example, analys@region.example",
-               "VARDPULS_UI_URL": "http://vardpuls.region.example:3000/"}
+    environ = {
+        "VARDPULS_ALERT_SMTP_HOST": "127.0.0.1",
+        "VARDPULS_ALERT_SMTP_PORT": str(port),
+        "VARDPULS_ALERT_SMTP_SECURITY": "starttls",
+        "VARDPULS_ALERT_SMTP_USER": "alerts",
+        "VARDPULS_ALERT_SMTP_PASSWORD_FILE": str(password),
+        "VARDPULS_ALERT_FROM": "vardpuls@region.example",
+        "VARDPULS_ALERT_TO": "drift@region.example, analys@region.example",
+        "VARDPULS_UI_URL": "http://vardpuls.region.example:3000/",
+    }
     sensor = build_failure_alert([refresh], environ=environ)
     assert sensor(failed) is None
     assert len(inbox.envelopes) == 1
@@ -183,7 +219,10 @@ def test_an_email_is_sent_through_starttls_with_a_login(failed, smtp_server, tmp
     assert recipients == ["drift@region.example", "analys@region.example"]
     message = email.message_from_bytes(content, policy=email.policy.default)
     run_id = failed.dagster_run.run_id
-    assert message["Subject"] == f"vardpuls: refresh failed (run {run_id[:8]}), 2 steps failed: raw_population, raw_staffing"
+    assert (
+        message["Subject"]
+        == f"vardpuls: refresh failed (run {run_id[:8]}), 2 steps failed: raw_population, raw_staffing"
+    )
     assert message["To"] == "drift@region.example, analys@region.example"
     body = message.get_content()
     assert body.splitlines()[0] == f"The Dagster run {run_id} of the job refresh failed."
@@ -196,10 +235,15 @@ def test_a_wrong_password_is_a_failed_tick_that_says_so(failed, smtp_server, tmp
     port, inbox = smtp_server
     password = tmp_path / "smtp-password"
     password.write_text("wrong", encoding="utf-8")
-    environ = {"VARDPULS_ALERT_SMTP_HOST": "127.0.0.1", "VARDPULS_ALERT_SMTP_PORT": str(port),
-               "VARDPULS_ALERT_SMTP_SECURITY": "starttls", "VARDPULS_ALERT_SMTP_USER": "alerts",
-               "VARDPULS_ALERT_SMTP_PASSWORD_FILE": str(password), "VARDPULS_ALERT_FROM": "vardpuls@region.example",
-               "VARDPULS_ALERT_TO": "drift@region.example"}
+    environ = {
+        "VARDPULS_ALERT_SMTP_HOST": "127.0.0.1",
+        "VARDPULS_ALERT_SMTP_PORT": str(port),
+        "VARDPULS_ALERT_SMTP_SECURITY": "starttls",
+        "VARDPULS_ALERT_SMTP_USER": "alerts",
+        "VARDPULS_ALERT_SMTP_PASSWORD_FILE": str(password),
+        "VARDPULS_ALERT_FROM": "vardpuls@region.example",
+        "VARDPULS_ALERT_TO": "drift@region.example",
+    }
     with pytest.raises(AlertDeliveryError, match=rf"was not delivered by e-mail: 127\.0\.0\.1:{port}: .*535"):
         build_failure_alert([refresh], environ=environ)(failed)
     assert inbox.envelopes == []
@@ -208,8 +252,11 @@ def test_a_wrong_password_is_a_failed_tick_that_says_so(failed, smtp_server, tmp
 @pytest.mark.parametrize("fmt", ["slack", "teams"])
 def test_a_webhook_gets_the_json_its_chat_takes(failed, web_server, fmt):
     url, received, _ = web_server
-    environ = {"VARDPULS_ALERT_WEBHOOK_URL": url, "VARDPULS_ALERT_WEBHOOK_FORMAT": fmt,
-               "VARDPULS_UI_URL": "http://ui.example:3000"}
+    environ = {
+        "VARDPULS_ALERT_WEBHOOK_URL": url,
+        "VARDPULS_ALERT_WEBHOOK_FORMAT": fmt,
+        "VARDPULS_UI_URL": "http://ui.example:3000",
+    }
     assert build_failure_alert([refresh], environ=environ)(failed) is None
     assert len(received) == 1
     path, content_type, body = received[0]
@@ -218,16 +265,18 @@ def test_a_webhook_gets_the_json_its_chat_takes(failed, web_server, fmt):
     if fmt == "slack":
         assert set(body) == {"text"}
         text = body["text"]
-        assert text.startswith(f"*vardpuls: refresh failed (run {run_id[:8]}), 2 steps failed: raw_population, "
-                               "raw_staffing*\n")
+        assert text.startswith(
+            f"*vardpuls: refresh failed (run {run_id[:8]}), 2 steps failed: raw_population, raw_staffing*\n"
+        )
     else:
         assert body["type"] == "message" and len(body["attachments"]) == 1
         attachment = body["attachments"][0]
         assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
         card = attachment["content"]
         assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
-        assert card["actions"] == [{"type": "Action.OpenUrl", "title": "Open the run",
-                                    "url": f"http://ui.example:3000/runs/{run_id}"}]
+        assert card["actions"] == [
+            {"type": "Action.OpenUrl", "title": "Open the run", "url": f"http://ui.example:3000/runs/{run_id}"}
+        ]
         text = "\n".join(block["text"] for block in card["body"])
         assert card["body"][0]["text"].startswith("vardpuls: refresh failed")
     assert "- raw_staffing: ValueError: staffing.csv could not be read" in text
@@ -240,10 +289,16 @@ def test_both_channels_are_tried_and_the_one_that_failed_is_named(failed, web_se
     status["code"] = 500
     password = tmp_path / "smtp-password"
     password.write_text("secret", encoding="utf-8")
-    environ = {"VARDPULS_ALERT_WEBHOOK_URL": url, "VARDPULS_ALERT_SMTP_HOST": "127.0.0.1",
-               "VARDPULS_ALERT_SMTP_PORT": str(port), "VARDPULS_ALERT_SMTP_SECURITY": "starttls",
-               "VARDPULS_ALERT_SMTP_USER": "alerts", "VARDPULS_ALERT_SMTP_PASSWORD_FILE": str(password),
-               "VARDPULS_ALERT_FROM": "vardpuls@region.example", "VARDPULS_ALERT_TO": "drift@region.example"}
+    environ = {
+        "VARDPULS_ALERT_WEBHOOK_URL": url,
+        "VARDPULS_ALERT_SMTP_HOST": "127.0.0.1",
+        "VARDPULS_ALERT_SMTP_PORT": str(port),
+        "VARDPULS_ALERT_SMTP_SECURITY": "starttls",
+        "VARDPULS_ALERT_SMTP_USER": "alerts",
+        "VARDPULS_ALERT_SMTP_PASSWORD_FILE": str(password),
+        "VARDPULS_ALERT_FROM": "vardpuls@region.example",
+        "VARDPULS_ALERT_TO": "drift@region.example",
+    }
     with pytest.raises(AlertDeliveryError) as raised:
         build_failure_alert([refresh], environ=environ)(failed)
     message = str(raised.value)
@@ -258,23 +313,63 @@ def test_nothing_configured_is_a_skip_with_the_reason(failed):
     assert "no alert channel configured" in result.skip_message and "VARDPULS_ALERT_WEBHOOK_URL" in result.skip_message
 
 
-@pytest.mark.parametrize("environ, message", [
-    ({"VARDPULS_ALERT_SMTP_HOST": "smtp.example"}, "VARDPULS_ALERT_FROM and VARDPULS_ALERT_TO are not"),
-    ({"VARDPULS_ALERT_SMTP_HOST": "smtp.example", "VARDPULS_ALERT_FROM": "a@b.example", "VARDPULS_ALERT_TO": "x"},
-     "'x' is not an e-mail address"),
-    ({"VARDPULS_ALERT_TO": "a@b.example"}, "VARDPULS_ALERT_SMTP_HOST is not"),
-    ({"VARDPULS_ALERT_SMTP_HOST": "h", "VARDPULS_ALERT_SMTP_PORT": "smtp", "VARDPULS_ALERT_FROM": "a@b.example",
-      "VARDPULS_ALERT_TO": "c@d.example"}, "expected a port number"),
-    ({"VARDPULS_ALERT_SMTP_HOST": "h", "VARDPULS_ALERT_FROM": "a@b.example", "VARDPULS_ALERT_TO": "c@d.example",
-      "VARDPULS_ALERT_SMTP_SECURITY": "tls"}, "expected one of none, starttls, ssl"),
-    ({"VARDPULS_ALERT_SMTP_HOST": "h", "VARDPULS_ALERT_FROM": "a@b.example", "VARDPULS_ALERT_TO": "c@d.example",
-      "VARDPULS_ALERT_SMTP_USER": "u"}, "go together"),
-    ({"VARDPULS_ALERT_SMTP_HOST": "h", "VARDPULS_ALERT_FROM": "a@b.example", "VARDPULS_ALERT_TO": "c@d.example",
-      "VARDPULS_ALERT_SMTP_USER": "u", "VARDPULS_ALERT_SMTP_PASSWORD_FILE": "/nonexistent/pw"}, "does not exist"),
-    ({"VARDPULS_ALERT_WEBHOOK_URL": "hooks.slack.com/x"}, "not an http"),
-    ({"VARDPULS_ALERT_WEBHOOK_URL": "https://x.example/h", "VARDPULS_ALERT_WEBHOOK_FORMAT": "discord"},
-     "expected teams or slack"),
-])
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"VARDPULS_ALERT_SMTP_HOST": "smtp.example"}, "VARDPULS_ALERT_FROM and VARDPULS_ALERT_TO are not"),
+        (
+            {
+                "VARDPULS_ALERT_SMTP_HOST": "smtp.example",
+                "VARDPULS_ALERT_FROM": "a@b.example",
+                "VARDPULS_ALERT_TO": "x",
+            },
+            "'x' is not an e-mail address",
+        ),
+        ({"VARDPULS_ALERT_TO": "a@b.example"}, "VARDPULS_ALERT_SMTP_HOST is not"),
+        (
+            {
+                "VARDPULS_ALERT_SMTP_HOST": "h",
+                "VARDPULS_ALERT_SMTP_PORT": "smtp",
+                "VARDPULS_ALERT_FROM": "a@b.example",
+                "VARDPULS_ALERT_TO": "c@d.example",
+            },
+            "expected a port number",
+        ),
+        (
+            {
+                "VARDPULS_ALERT_SMTP_HOST": "h",
+                "VARDPULS_ALERT_FROM": "a@b.example",
+                "VARDPULS_ALERT_TO": "c@d.example",
+                "VARDPULS_ALERT_SMTP_SECURITY": "tls",
+            },
+            "expected one of none, starttls, ssl",
+        ),
+        (
+            {
+                "VARDPULS_ALERT_SMTP_HOST": "h",
+                "VARDPULS_ALERT_FROM": "a@b.example",
+                "VARDPULS_ALERT_TO": "c@d.example",
+                "VARDPULS_ALERT_SMTP_USER": "u",
+            },
+            "go together",
+        ),
+        (
+            {
+                "VARDPULS_ALERT_SMTP_HOST": "h",
+                "VARDPULS_ALERT_FROM": "a@b.example",
+                "VARDPULS_ALERT_TO": "c@d.example",
+                "VARDPULS_ALERT_SMTP_USER": "u",
+                "VARDPULS_ALERT_SMTP_PASSWORD_FILE": "/nonexistent/pw",
+            },
+            "does not exist",
+        ),
+        ({"VARDPULS_ALERT_WEBHOOK_URL": "hooks.slack.com/x"}, "not an http"),
+        (
+            {"VARDPULS_ALERT_WEBHOOK_URL": "https://x.example/h", "VARDPULS_ALERT_WEBHOOK_FORMAT": "discord"},
+            "expected teams or slack",
+        ),
+    ],
+)
 def test_settings_that_do_not_add_up_are_refused_with_the_variable_named(environ, message):
     with pytest.raises(AlertConfigError, match=message):
         AlertConfig.from_environment(environ)
@@ -283,17 +378,39 @@ def test_settings_that_do_not_add_up_are_refused_with_the_variable_named(environ
 def test_the_webhook_format_follows_the_host_unless_set():
     teams = "https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke"
     assert AlertConfig.from_environment({"VARDPULS_ALERT_WEBHOOK_URL": teams}).webhook_format == "teams"
-    assert AlertConfig.from_environment(
-        {"VARDPULS_ALERT_WEBHOOK_URL": "https://region.webhook.office.com/webhookb2/x"}).webhook_format == "teams"
-    assert AlertConfig.from_environment(
-        {"VARDPULS_ALERT_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/X"}).webhook_format == "slack"
-    assert AlertConfig.from_environment({"VARDPULS_ALERT_WEBHOOK_URL": "https://notoffice.com.example/x"}
-                                        ).webhook_format == "slack"
-    assert AlertConfig.from_environment({"VARDPULS_ALERT_WEBHOOK_URL": teams, "VARDPULS_ALERT_WEBHOOK_FORMAT": "slack"}
-                                        ).webhook_format == "slack"
-    assert AlertConfig.from_environment({"VARDPULS_ALERT_SMTP_HOST": "h", "VARDPULS_ALERT_SMTP_SECURITY": "ssl",
-                                         "VARDPULS_ALERT_FROM": "a@b.example", "VARDPULS_ALERT_TO": "c@d.example"}
-                                        ).smtp_port == 465
+    assert (
+        AlertConfig.from_environment(
+            {"VARDPULS_ALERT_WEBHOOK_URL": "https://region.webhook.office.com/webhookb2/x"}
+        ).webhook_format
+        == "teams"
+    )
+    assert (
+        AlertConfig.from_environment(
+            {"VARDPULS_ALERT_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/X"}
+        ).webhook_format
+        == "slack"
+    )
+    assert (
+        AlertConfig.from_environment({"VARDPULS_ALERT_WEBHOOK_URL": "https://notoffice.com.example/x"}).webhook_format
+        == "slack"
+    )
+    assert (
+        AlertConfig.from_environment(
+            {"VARDPULS_ALERT_WEBHOOK_URL": teams, "VARDPULS_ALERT_WEBHOOK_FORMAT": "slack"}
+        ).webhook_format
+        == "slack"
+    )
+    assert (
+        AlertConfig.from_environment(
+            {
+                "VARDPULS_ALERT_SMTP_HOST": "h",
+                "VARDPULS_ALERT_SMTP_SECURITY": "ssl",
+                "VARDPULS_ALERT_FROM": "a@b.example",
+                "VARDPULS_ALERT_TO": "c@d.example",
+            }
+        ).smtp_port
+        == 465
+    )
 
 
 def test_one_line_keeps_the_first_line_and_cuts_a_long_one():
@@ -312,13 +429,19 @@ def test_the_sensor_ticks_once_per_failed_run_of_the_jobs_it_watches(tmp_path, w
 
     other_job = dg.define_asset_job("other", selection=[other])
     sensor = build_failure_alert([refresh], environ={"VARDPULS_ALERT_WEBHOOK_URL": url})
-    defs = dg.Definitions(assets=[raw_population, raw_staffing, units, other], jobs=[refresh, other_job],
-                          sensors=[sensor], executor=dg.in_process_executor)
+    defs = dg.Definitions(
+        assets=[raw_population, raw_staffing, units, other],
+        jobs=[refresh, other_job],
+        sensors=[sensor],
+        executor=dg.in_process_executor,
+    )
     assert sensor.name == SENSOR_NAME and sensor.default_status == dg.DefaultSensorStatus.RUNNING
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+
         def tick(cursor):
-            context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs,
-                                              sensor_name=SENSOR_NAME)
+            context = dg.build_sensor_context(
+                instance=instance, cursor=cursor, definitions=defs, sensor_name=SENSOR_NAME
+            )
             result = sensor.evaluate_tick(context)
             return result, context.cursor
 

@@ -15,24 +15,36 @@ from pipelines.settings import PROJECT_ROOT, SQL_DIR
 @pytest.fixture
 def con():
     con = duckdb.connect()
-    con.execute("CREATE TABLE units (unit_id VARCHAR, beds INTEGER, valid_from DATE, note VARCHAR, "
-                "synthetic BOOLEAN)").fetchall()
-    con.execute("INSERT INTO units VALUES ('19-VC-007', 12, DATE '2024-01-01', 'a | b', true), "
-                "('19-AVD-012', NULL, DATE '2024-02-01', 'contact 19800101-1234 ' || repeat('x', 100), false), "
-                "('19-AMB-02', 0, NULL, '<b>*bold*</b>', false)").fetchall()
+    con.execute(
+        "CREATE TABLE units (unit_id VARCHAR, beds INTEGER, valid_from DATE, note VARCHAR, synthetic BOOLEAN)"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO units VALUES ('19-VC-007', 12, DATE '2024-01-01', 'a | b', true), "
+        "('19-AVD-012', NULL, DATE '2024-02-01', 'contact 19800101-1234 ' || repeat('x', 100), false), "
+        "('19-AMB-02', 0, NULL, '<b>*bold*</b>', false)"
+    ).fetchall()
     yield con
     con.close()
 
 
 def test_row_count_column_schema_and_a_preview(con):
-    metadata = table_metadata(con, "units", {"unit_id": "the unit's enhets_id", "beds": "available beds"},
-                              table_name="analyst.main.units", preview_rows=2)
+    metadata = table_metadata(
+        con,
+        "units",
+        {"unit_id": "the unit's enhets_id", "beds": "available beds"},
+        table_name="analyst.main.units",
+        preview_rows=2,
+    )
     assert metadata["dagster/row_count"] == dg.MetadataValue.int(3)
     assert metadata["dagster/table_name"] == dg.MetadataValue.text("analyst.main.units")
     columns = metadata["dagster/column_schema"].schema.columns
     assert [(c.name, c.type, c.description) for c in columns] == [
-        ("unit_id", "VARCHAR", "the unit's enhets_id"), ("beds", "INTEGER", "available beds"),
-        ("valid_from", "DATE", None), ("note", "VARCHAR", None), ("synthetic", "BOOLEAN", None)]
+        ("unit_id", "VARCHAR", "the unit's enhets_id"),
+        ("beds", "INTEGER", "available beds"),
+        ("valid_from", "DATE", None),
+        ("note", "VARCHAR", None),
+        ("synthetic", "BOOLEAN", None),
+    ]
     preview = metadata["preview"].value.splitlines()
     assert preview[0].startswith("**SYNTHETIC data**")  # a preview showing synthetic values says so
     table = [line for line in preview if line.startswith("|")]
@@ -89,8 +101,11 @@ def test_every_project_asset_has_owners_and_its_code(monkeypatch):
             references = asset.metadata_by_key[key]["dagster/code_references"].code_references
             files = [Path(r.file_path) for r in references]
             # the Python function that builds it (the last reference), and the SQL named after it
-            assert files[-1].suffix == ".py" and files[-1].is_relative_to(PROJECT_ROOT / "pipelines") \
-                and files[-1].is_file(), key
+            assert (
+                files[-1].suffix == ".py"
+                and files[-1].is_relative_to(PROJECT_ROOT / "pipelines")
+                and files[-1].is_file()
+            ), key
             assert [f for f in files if f.suffix == ".sql"] == [Path(r.file_path) for r in sql_references(key)]
     by_key = {a.key.to_user_string(): a for a in described}
 
@@ -107,8 +122,13 @@ def test_every_project_asset_has_owners_and_its_code(monkeypatch):
 def test_code_references_link_into_the_repository_when_it_has_an_address():
     from pipelines.definitions import ASSETS
 
-    described = describe_assets(ASSETS, environ={"VARDPULS_SOURCE_URL": "https://gitlab.region.example/analys/vardpuls",
-                                                 "VARDPULS_SOURCE_BRANCH": "produktion"})
+    described = describe_assets(
+        ASSETS,
+        environ={
+            "VARDPULS_SOURCE_URL": "https://gitlab.region.example/analys/vardpuls",
+            "VARDPULS_SOURCE_BRANCH": "produktion",
+        },
+    )
     population = next(a for a in described if a.key.path == ["core", "population"])
     urls = [r.url for r in population.metadata_by_key[population.key]["dagster/code_references"].code_references]
     base = "https://gitlab.region.example/analys/vardpuls/-/tree/produktion/"

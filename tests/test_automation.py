@@ -35,14 +35,22 @@ def land(landing: Path, name: str = "web_export_comma_bom.csv", age_seconds: flo
 
 def test_the_nightly_schedule_runs_the_refresh_at_two_in_stockholm():
     schedule = defs.resolve_schedule_def("nightly_refresh")
-    assert (schedule.cron_schedule, schedule.execution_timezone, schedule.job_name) == (NIGHTLY_CRON, TIMEZONE,
-                                                                                        "refresh")
+    assert (schedule.cron_schedule, schedule.execution_timezone, schedule.job_name) == (
+        NIGHTLY_CRON,
+        TIMEZONE,
+        "refresh",
+    )
     assert NIGHTLY_CRON == "0 2 * * *" and TIMEZONE == "Europe/Stockholm"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     # derive follows every refresh and publish every derive, whatever became of it; failed runs are alerted
-    assert {s.name for s in defs.sensors} == {"new_landed_files", "derive_after_refresh", "derive_after_failed_refresh",
-                                              "publish_after_derive", "publish_after_failed_derive",
-                                              "alert_on_failed_run"}
+    assert {s.name for s in defs.sensors} == {
+        "new_landed_files",
+        "derive_after_refresh",
+        "derive_after_failed_refresh",
+        "publish_after_derive",
+        "publish_after_failed_derive",
+        "alert_on_failed_run",
+    }
 
 
 def test_the_sensor_asks_for_a_refresh_once_per_new_landing(tmp_path):
@@ -101,8 +109,10 @@ with writer_lock(Path(sys.argv[1]), "a Dagster run (refresh)"):
 
 
 RUNS = "{ runsOrError { ... on Runs { results { runId jobName status tags { key value } } } } }"
-SCHEDULES = ("{ repositoriesOrError { ... on RepositoryConnection { nodes { schedules { name cronSchedule "
-             "executionTimezone scheduleState { status } } sensors { name sensorState { status } } } } } }")
+SCHEDULES = (
+    "{ repositoriesOrError { ... on RepositoryConnection { nodes { schedules { name cronSchedule "
+    "executionTimezone scheduleState { status } } sensors { name sensorState { status } } } } } }"
+)
 
 
 def test_vardpuls_ui_runs_the_daemon_the_sensor_refreshes_derives_and_publishes(tmp_path):
@@ -122,13 +132,15 @@ def test_vardpuls_ui_runs_the_daemon_the_sensor_refreshes_derives_and_publishes(
             time.sleep(2)
         assert process.poll() is None, "vardpuls ui stopped"
         repository = automation["data"]["repositoriesOrError"]["nodes"][0]
-        assert {(s["name"], s["cronSchedule"], s["executionTimezone"], s["scheduleState"]["status"])
-                for s in repository["schedules"]} == {("nightly_refresh", "0 2 * * *", "Europe/Stockholm", "RUNNING"),
-                                                      # the fetches: off until a region turns them on
-                                                      ("fetch_kolada_schedule", "0 5 * * 1", "Europe/Stockholm",
-                                                       "STOPPED"),
-                                                      ("fetch_scb_schedule", "0 5 2 * *", "Europe/Stockholm",
-                                                       "STOPPED")}
+        assert {
+            (s["name"], s["cronSchedule"], s["executionTimezone"], s["scheduleState"]["status"])
+            for s in repository["schedules"]
+        } == {
+            ("nightly_refresh", "0 2 * * *", "Europe/Stockholm", "RUNNING"),
+            # the fetches: off until a region turns them on
+            ("fetch_kolada_schedule", "0 5 * * 1", "Europe/Stockholm", "STOPPED"),
+            ("fetch_scb_schedule", "0 5 2 * *", "Europe/Stockholm", "STOPPED"),
+        }
         assert all(s["sensorState"]["status"] == "RUNNING" for s in repository["sensors"])
         by_job = {r["jobName"]: r for r in runs}
         refresh, derive, publish = by_job.get("refresh"), by_job.get("derive"), by_job.get("publish")

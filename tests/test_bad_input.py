@@ -35,17 +35,30 @@ CLEAN = {
     "beds": ("vardplatslage_2024-03.csv", gate.BEDS_HEADER, gate.BEDS_CLEAN),
 }
 # the tables each source feeds (a refused source must leave them as they were)
-FEEDS = {"organisation": ["units"], "listings": ["listed_inhabitants"], "staffing": ["staff_fte"],
-         "cost": ["cost"], "beds": ["bed_days"]}
+FEEDS = {
+    "organisation": ["units"],
+    "listings": ["listed_inhabitants"],
+    "staffing": ["staff_fte"],
+    "cost": ["cost"],
+    "beds": ["bed_days"],
+}
 # a bad file's name sorts after the clean one and, for monthly sources, names the next month
-BAD_NAME = {"organisation": "enheter_tillagg.csv", "listings": "listning_2024-02.csv",
-            "staffing": "personal_2024-02.csv", "cost": "huvudbok_2024-02.csv", "beds": "vardplatslage_2024-04.csv"}
+BAD_NAME = {
+    "organisation": "enheter_tillagg.csv",
+    "listings": "listning_2024-02.csv",
+    "staffing": "personal_2024-02.csv",
+    "cost": "huvudbok_2024-02.csv",
+    "beds": "vardplatslage_2024-04.csv",
+}
 
 
 def second_month(source: str, line: str) -> str:
     """A clean line moved to the bad file's period (so it would be new data, not a re-delivery)."""
-    return line.replace("2024-01", "2024-02").replace("2024-03-0", "2024-04-0") if source != "organisation" else \
-        line.replace("19-VC-002", "19-VC-802").replace("19-AVD-01", "19-AVD-81").replace("19-KS-", "19-KS-8")
+    return (
+        line.replace("2024-01", "2024-02").replace("2024-03-0", "2024-04-0")
+        if source != "organisation"
+        else line.replace("19-VC-002", "19-VC-802").replace("19-AVD-01", "19-AVD-81").replace("19-KS-", "19-KS-8")
+    )
 
 
 def header_fields(source: str) -> list[str]:
@@ -53,7 +66,7 @@ def header_fields(source: str) -> list[str]:
 
 
 def drop(items: list[str], index: int) -> list[str]:
-    return items[:index] + items[index + 1:]
+    return items[:index] + items[index + 1 :]
 
 
 def garbage(source: str) -> bytes:
@@ -67,28 +80,53 @@ FILE_LEVEL = {
     "empty file": (lambda s: b"", "empty"),
     "header only": (lambda s: CLEAN[s][1].encode(), "no data rows"),
     # commas for semicolons: refused, or (where no value holds a decimal comma) read as the comma file it is
-    "wrong separator": (lambda s: (CLEAN[s][1] + second_month(s, CLEAN[s][2][0]) + "\n").replace(";", ",").encode(),
-                        None),
-    "extra column": (lambda s: (CLEAN[s][1].strip() + ";extra\n" + second_month(s, CLEAN[s][2][0]) + ";x\n").encode(),
-                     "unexpected column"),
+    "wrong separator": (
+        lambda s: (CLEAN[s][1] + second_month(s, CLEAN[s][2][0]) + "\n").replace(";", ",").encode(),
+        None,
+    ),
+    "extra column": (
+        lambda s: (CLEAN[s][1].strip() + ";extra\n" + second_month(s, CLEAN[s][2][0]) + ";x\n").encode(),
+        "unexpected column",
+    ),
     # the second column of every source is required (the first identifies the row or its period)
-    "missing column": (lambda s: (";".join(drop(header_fields(s), 1)) + "\n"
-                                  + ";".join(drop(second_month(s, CLEAN[s][2][0]).split(";"), 1)) + "\n").encode(),
-                       "missing"),
-    "renamed column": (lambda s: (";".join(["id_" + header_fields(s)[0], *header_fields(s)[1:]]) + "\n"
-                                  + second_month(s, CLEAN[s][2][0]) + "\n").encode(), "column"),
+    "missing column": (
+        lambda s: (
+            ";".join(drop(header_fields(s), 1))
+            + "\n"
+            + ";".join(drop(second_month(s, CLEAN[s][2][0]).split(";"), 1))
+            + "\n"
+        ).encode(),
+        "missing",
+    ),
+    "renamed column": (
+        lambda s: (
+            ";".join(["id_" + header_fields(s)[0], *header_fields(s)[1:]])
+            + "\n"
+            + second_month(s, CLEAN[s][2][0])
+            + "\n"
+        ).encode(),
+        "column",
+    ),
     # a UTF-8 file with one row pasted from a Windows-1252 program
-    "mixed encodings": (lambda s: (CLEAN[s][1] + second_month(s, CLEAN[s][2][0]) + "\n").encode("utf-8")
-                        + "Västerås;\n".encode("cp1252"), "mixes encodings"),
-    "utf-16 instead of utf-8": (lambda s: (CLEAN[s][1] + second_month(s, CLEAN[s][2][0]) + "\n").encode("utf-16"),
-                                None),
+    "mixed encodings": (
+        lambda s: (
+            (CLEAN[s][1] + second_month(s, CLEAN[s][2][0]) + "\n").encode("utf-8") + "Västerås;\n".encode("cp1252")
+        ),
+        "mixes encodings",
+    ),
+    "utf-16 instead of utf-8": (
+        lambda s: (CLEAN[s][1] + second_month(s, CLEAN[s][2][0]) + "\n").encode("utf-16"),
+        None,
+    ),
     "two megabytes of garbage": (garbage, None),
 }
 
 
 def publish_state(warehouse: Path) -> dict[str, str]:
-    return {str(p.relative_to(warehouse)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((warehouse / "exports").rglob("*.*"))}
+    return {
+        str(p.relative_to(warehouse)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((warehouse / "exports").rglob("*.*"))
+    }
 
 
 def live(warehouse: Path, sql: str, params=None) -> list[tuple]:
@@ -143,8 +181,7 @@ def test_a_bad_file_is_refused_with_a_clear_line_and_nothing_published_changes(p
         if not lines and kind in READ_WHEN_UNAMBIGUOUS:
             # read as what it is: its one row arrived whole, nothing quarantined
             assert live(warehouse, f"SELECT count(*) FROM raw.{source} WHERE source_file = ?", [path.name]) == [(1,)]
-            assert live(warehouse, "SELECT count(*) FROM core.quarantine WHERE source_file = ?", [path.name]) \
-                == [(0,)]
+            assert live(warehouse, "SELECT count(*) FROM core.quarantine WHERE source_file = ?", [path.name]) == [(0,)]
             continue
         refused.add(source)
         assert len(lines) == 1, (source, err)
@@ -184,13 +221,19 @@ def test_numbers_with_thousands_separators_are_read_and_ambiguous_ones_are_not_g
     landing, warehouse = published
     monkeypatch.setenv("DAGSTER_HOME", str(warehouse.parent / "dagster_home"))
     path = landing / "cost" / BAD_NAME["cost"]
-    path.write_bytes((gate.COST_HEADER + "2024-02;19-KS-1002;5010;1;1 200 000,50\n"
-                      + "2024-02;19-KS-1002;5020;1;2\u00a0000\n"
-                      + "2024-02;19-KS-1002;5030;1;1.200.000,50\n").encode())
+    path.write_bytes(
+        (
+            gate.COST_HEADER
+            + "2024-02;19-KS-1002;5010;1;1 200 000,50\n"
+            + "2024-02;19-KS-1002;5020;1;2\u00a0000\n"
+            + "2024-02;19-KS-1002;5030;1;1.200.000,50\n"
+        ).encode()
+    )
     try:
         code, out, err = refresh(landing, warehouse)
-        amounts = live(warehouse, "SELECT account, amount_sek::DOUBLE FROM core.cost WHERE period = '2024-02' "
-                                  "ORDER BY 1")
+        amounts = live(
+            warehouse, "SELECT account, amount_sek::DOUBLE FROM core.cost WHERE period = '2024-02' ORDER BY 1"
+        )
         held = live(warehouse, "SELECT source_row, rule, value FROM core.quarantine WHERE source_file = ?", [path.name])
     finally:
         path.unlink()

@@ -15,9 +15,22 @@ STAGES = {"parse_load", "validate", "compute", "publish", "overhead"}
 def test_run_at_sample_scale_measures_every_stage_the_floor_and_the_next_night(tmp_path):
     results = tmp_path / "results"
     completed = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), "--scale", "sample", "--work", str(tmp_path / "work"),
-         "--results", str(results), "--heartbeat", "600"],
-        capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--scale",
+            "sample",
+            "--work",
+            str(tmp_path / "work"),
+            "--results",
+            str(results),
+            "--heartbeat",
+            "600",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
     result = json.loads((results / "sample-latest.json").read_text(encoding="utf-8"))
 
@@ -44,20 +57,44 @@ def test_run_at_sample_scale_measures_every_stage_the_floor_and_the_next_night(t
 
 
 def made_up(scale: str, seconds: float, memory_gib: float) -> dict:
-    stages = {"parse_load": seconds * 0.4, "validate": seconds * 0.2, "compute": seconds * 0.3,
-              "publish": seconds * 0.05, "overhead": seconds * 0.05}
-    return {"scale": scale, "commit": "0" * 40, "date": "2026-01-01T00:00:00+00:00", "machine": {"nproc": 2},
-            "full": {"wall_seconds": seconds, "stages": stages, "peak_rss_bytes": memory_gib * 1024 ** 3},
-            "incremental": {"wall_seconds": seconds / 10, "stages": {k: v / 10 for k, v in stages.items()},
-                            "peak_rss_bytes": memory_gib * 1024 ** 3},
-            "floor": {"wall_seconds": 50.0}, "ratios": {"full_to_floor": seconds / 50.0}}
+    stages = {
+        "parse_load": seconds * 0.4,
+        "validate": seconds * 0.2,
+        "compute": seconds * 0.3,
+        "publish": seconds * 0.05,
+        "overhead": seconds * 0.05,
+    }
+    return {
+        "scale": scale,
+        "commit": "0" * 40,
+        "date": "2026-01-01T00:00:00+00:00",
+        "machine": {"nproc": 2},
+        "full": {"wall_seconds": seconds, "stages": stages, "peak_rss_bytes": memory_gib * 1024**3},
+        "incremental": {
+            "wall_seconds": seconds / 10,
+            "stages": {k: v / 10 for k, v in stages.items()},
+            "peak_rss_bytes": memory_gib * 1024**3,
+        },
+        "floor": {"wall_seconds": 50.0},
+        "ratios": {"full_to_floor": seconds / 50.0},
+    }
 
 
 def compare(tmp_path: Path, recorded: dict, result: dict) -> subprocess.CompletedProcess:
     (tmp_path / "recorded.json").write_text(json.dumps({"scales": {recorded["scale"]: recorded}}))
     (tmp_path / "result.json").write_text(json.dumps(result))
-    return subprocess.run([sys.executable, str(BENCH / "compare.py"), "--recorded", str(tmp_path / "recorded.json"),
-                           str(tmp_path / "result.json")], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "compare.py"),
+            "--recorded",
+            str(tmp_path / "recorded.json"),
+            str(tmp_path / "result.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_compare_flags_a_25_percent_regression(tmp_path):
@@ -80,8 +117,18 @@ def test_compare_accepts_15_percent(tmp_path):
 
 def test_compare_records_a_result(tmp_path):
     (tmp_path / "result.json").write_text(json.dumps(made_up("region", 60.0, 1.0)))
-    done = subprocess.run([sys.executable, str(BENCH / "compare.py"), "--record", "--recorded",
-                           str(tmp_path / "recorded.json"), str(tmp_path / "result.json")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "compare.py"),
+            "--record",
+            "--recorded",
+            str(tmp_path / "recorded.json"),
+            str(tmp_path / "result.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "recorded.json").read_text())["scales"]["region"]["full"]["wall_seconds"] == 60.0

@@ -4,13 +4,13 @@ Kolada's loaded metadata does not know stays an error. And the loader's check of
 import shutil
 
 import pytest
+from conftest import failure_message
+from test_benchmark import BENCHMARK, own_indicator_values, write_mapping
+from test_benchmark import compare as compare_alone
 
 from pipelines.benchmark import mapping
 from pipelines.benchmark.mapping import Benchmark, BenchmarkMappingError, pairs_to_compare
 from pipelines.settings import PROJECT_ROOT
-
-from conftest import failure_message
-from test_benchmark import BENCHMARK, compare as compare_alone, own_indicator_values, write_mapping
 
 BUNDLED = PROJECT_ROOT / "data" / "sample" / "kolada"
 
@@ -42,13 +42,18 @@ def test_pages_of_some_kpis_only_compare_what_is_there_and_skip_the_rest(site, m
 
 def test_a_kpi_the_loaded_metadata_does_not_know_is_still_refused(site, tmp_path, monkeypatch):
     land(site, "N70845.json", "kpi.json")
-    write_mapping(tmp_path, monkeypatch, "  - {indicator_id: beds_per_1000, kpi_id: N70845, comparable: exact, note: x}\n"
-                                         "  - {indicator_id: occupancy, kpi_id: N7O845, comparable: exact, note: a typo}\n")
+    write_mapping(
+        tmp_path,
+        monkeypatch,
+        "  - {indicator_id: beds_per_1000, kpi_id: N70845, comparable: exact, note: x}\n"
+        "  - {indicator_id: occupancy, kpi_id: N7O845, comparable: exact, note: a typo}\n",
+    )
     result = compare(site)
     assert not result.success
     assert failure_message(result).startswith(
         "indicators.benchmark_comparison refused, what it held stays: indicators/benchmarks.yaml, entry 2, field "
-        "'kpi_id': 'N7O845' is not a known Kolada KPI (the loaded pages describe 76 KPIs")
+        "'kpi_id': 'N7O845' is not a known Kolada KPI (the loaded pages describe 76 KPIs"
+    )
 
 
 def pair(indicator, kpi):
@@ -75,9 +80,12 @@ def test_a_deleted_mark_that_is_not_true_or_false_refuses_the_page(site):
         '[{"gender": "T", "count": 1, "status": "", "value": 2.0, "isdeleted": false}]}, '
         '{"kpi": "N70845", "municipality": "0003", "period": 2023, "values": '
         '[{"gender": "T", "count": 1, "status": "", "value": null, "isdeleted": "yes"}]}], "next_url": null}',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = site.materialize("raw/kolada")
     assert not result.success
-    assert failure_message(result) == (f"{folder / 'changes.json'}, item 2, field 'values[1].isdeleted': \"yes\" is "
-                                       "not understood: expected true or false (1 or 0): whether Kolada has removed "
-                                       "the value, or null")
+    assert failure_message(result) == (
+        f"{folder / 'changes.json'}, item 2, field 'values[1].isdeleted': \"yes\" is "
+        "not understood: expected true or false (1 or 0): whether Kolada has removed "
+        "the value, or null"
+    )

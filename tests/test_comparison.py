@@ -28,36 +28,59 @@ def con():
     con.execute("CREATE SCHEMA publish").fetchall()
     register_statistics(con)
     con.execute("CREATE TABLE core.areas (area_code VARCHAR, level VARCHAR)").fetchall()
-    con.execute("INSERT INTO core.areas VALUES ('00', 'country'), ('01', 'county'), ('03', 'county'), "
-                "('04', 'county'), ('05', 'county'), ('06', 'county'), ('0114', 'municipality')").fetchall()
-    con.execute("CREATE TABLE core.indicators (indicator_id VARCHAR, scale DOUBLE, polarity VARCHAR, statistic VARCHAR, "
-                "statistic_reason VARCHAR)").fetchall()
-    con.execute("INSERT INTO core.indicators VALUES ('good', 100, 'higher_is_better', 'wilson', NULL), "
-                "('bad', 100, 'lower_is_better', 'wilson', NULL), ('size', 100, 'no_judgement', 'wilson', NULL), "
-                "('fte', 1, 'higher_is_better', 'none', 'FTE are not a count')").fetchall()
-    con.execute("CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, period VARCHAR, "
-                "sex VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, unit_id VARCHAR, age_group VARCHAR, "
-                "category VARCHAR, ci_lower DOUBLE, ci_upper DOUBLE, ci_method VARCHAR, synthetic BOOLEAN)").fetchall()
+    con.execute(
+        "INSERT INTO core.areas VALUES ('00', 'country'), ('01', 'county'), ('03', 'county'), "
+        "('04', 'county'), ('05', 'county'), ('06', 'county'), ('0114', 'municipality')"
+    ).fetchall()
+    con.execute(
+        "CREATE TABLE core.indicators (indicator_id VARCHAR, scale DOUBLE, polarity VARCHAR, statistic VARCHAR, "
+        "statistic_reason VARCHAR)"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO core.indicators VALUES ('good', 100, 'higher_is_better', 'wilson', NULL), "
+        "('bad', 100, 'lower_is_better', 'wilson', NULL), ('size', 100, 'no_judgement', 'wilson', NULL), "
+        "('fte', 1, 'higher_is_better', 'none', 'FTE are not a count')"
+    ).fetchall()
+    con.execute(
+        "CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, period VARCHAR, "
+        "sex VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, unit_id VARCHAR, age_group VARCHAR, "
+        "category VARCHAR, ci_lower DOUBLE, ci_upper DOUBLE, ci_method VARCHAR, synthetic BOOLEAN)"
+    ).fetchall()
     for indicator in ("good", "bad", "size"):
         for area, (k, n) in SHARES.items():
-            con.execute("INSERT INTO indicators.indicator_values SELECT ?, ?, '2024', 'T', 100.0 * $k / $n, $k, $n, NULL, "
-                        "'all', 'all', 100 * wilson_lower($k, $n), 100 * wilson_upper($k, $n), 'wilson', false "
-                        .replace("$k", str(k)).replace("$n", str(n)), [indicator, area]).fetchall()
+            con.execute(
+                "INSERT INTO indicators.indicator_values SELECT ?, ?, '2024', 'T', 100.0 * $k / $n, $k, $n, NULL, "
+                "'all', 'all', 100 * wilson_lower($k, $n), 100 * wilson_upper($k, $n), 'wilson', false ".replace(
+                    "$k", str(k)
+                ).replace("$n", str(n)),
+                [indicator, area],
+            ).fetchall()
     # a health centre's value and a month: neither is compared
-    con.execute("INSERT INTO indicators.indicator_values VALUES ('good', '01', '2024', 'T', 50, 5, 10, 'VC-1', 'all', 'all', "
-                "20, 80, 'wilson', false), ('good', '01', '2024-01', 'T', 50, 5, 10, NULL, 'all', 'all', 20, 80, "
-                "'wilson', false)").fetchall()
+    con.execute(
+        "INSERT INTO indicators.indicator_values VALUES ('good', '01', '2024', 'T', 50, 5, 10, 'VC-1', 'all', 'all', "
+        "20, 80, 'wilson', false), ('good', '01', '2024-01', 'T', 50, 5, 10, NULL, 'all', 'all', 20, 80, "
+        "'wilson', false)"
+    ).fetchall()
     # FTE per region, no interval: five regions 1..5 (quintiles need five)
-    con.executemany("INSERT INTO indicators.indicator_values VALUES ('fte', ?, '2024', 'T', ?, ?, 1, NULL, 'all', 'all', "
-                    "NULL, NULL, NULL, true)", [[a, v, v] for a, v in zip(("01", "03", "04", "05", "06"), range(1, 6))])
-    con.execute("CREATE TABLE core.benchmark_ranks (kpi_id VARCHAR, area_code VARCHAR, period VARCHAR, sex VARCHAR, "
-                "value DOUBLE, polarity VARCHAR, rank INTEGER, regions_ranked INTEGER, riket_value DOUBLE, "
-                "regions_median DOUBLE)").fetchall()
-    con.executemany("INSERT INTO core.benchmark_ranks VALUES ('N1', ?, '2025', 'T', ?, 'lower_is_better', ?, 5, 3.5, 3)",
-                    [[a, v, v] for a, v in zip(("01", "03", "04", "05", "06"), range(1, 6))])
-    con.execute("CREATE TABLE publish.disclosure_cells (source VARCHAR, indicator_id VARCHAR, area_code VARCHAR, "
-                "unit_id VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, "
-                "suppressed BOOLEAN)").fetchall()
+    con.executemany(
+        "INSERT INTO indicators.indicator_values VALUES ('fte', ?, '2024', 'T', ?, ?, 1, NULL, 'all', 'all', "
+        "NULL, NULL, NULL, true)",
+        [[a, v, v] for a, v in zip(("01", "03", "04", "05", "06"), range(1, 6))],
+    )
+    con.execute(
+        "CREATE TABLE core.benchmark_ranks (kpi_id VARCHAR, area_code VARCHAR, period VARCHAR, sex VARCHAR, "
+        "value DOUBLE, polarity VARCHAR, rank INTEGER, regions_ranked INTEGER, riket_value DOUBLE, "
+        "regions_median DOUBLE)"
+    ).fetchall()
+    con.executemany(
+        "INSERT INTO core.benchmark_ranks VALUES ('N1', ?, '2025', 'T', ?, 'lower_is_better', ?, 5, 3.5, 3)",
+        [[a, v, v] for a, v in zip(("01", "03", "04", "05", "06"), range(1, 6))],
+    )
+    con.execute(
+        "CREATE TABLE publish.disclosure_cells (source VARCHAR, indicator_id VARCHAR, area_code VARCHAR, "
+        "unit_id VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, "
+        "suppressed BOOLEAN)"
+    ).fetchall()
     yield con
     con.close()
 
@@ -70,7 +93,9 @@ def rows(con, table, where=""):
 
 def assessed(con, indicator):
     build_relation(con, "indicators.benchmark_assessment")
-    return {r["area_code"]: r for r in rows(con, "indicators.benchmark_assessment", f"WHERE indicator_id = '{indicator}'")}
+    return {
+        r["area_code"]: r for r in rows(con, "indicators.benchmark_assessment", f"WHERE indicator_id = '{indicator}'")
+    }
 
 
 def test_better_similar_worse_than_riket_by_both_intervals(con):
@@ -108,8 +133,12 @@ def test_without_intervals_quintiles_among_the_regions(con):
     fte = assessed(con, "fte")
     # 1..5: bounds 1.8, 2.6, 3.4, 4.2 -> one region in each quintile; higher is better, so 5 is the best
     assert {a: (r["method"], r["quintile"], r["quintile_assessment"]) for a, r in fte.items()} == {
-        "01": ("quintiles", 1, "worst"), "03": ("quintiles", 2, "worse"), "04": ("quintiles", 3, "middle"),
-        "05": ("quintiles", 4, "better"), "06": ("quintiles", 5, "best")}
+        "01": ("quintiles", 1, "worst"),
+        "03": ("quintiles", 2, "worse"),
+        "04": ("quintiles", 3, "middle"),
+        "05": ("quintiles", 4, "better"),
+        "06": ("quintiles", 5, "best"),
+    }
     assert all(r["compared_to_riket_95"] is None for r in fte.values())
     assert "no confidence interval: FTE are not a count" in fte["01"]["comparison_note"]
     assert all(r["synthetic"] for r in fte.values())
@@ -122,10 +151,14 @@ def test_without_intervals_quintiles_among_the_regions(con):
 
 def test_a_withheld_value_is_compared_with_nothing_and_hides_the_median(con):
     build_relation(con, "indicators.benchmark_assessment")
-    con.execute("INSERT INTO publish.disclosure_cells VALUES ('indicator_values', 'good', '04', NULL, '2024', 'T', "
-                "'all', 'all', true)").fetchall()
-    published = {r["area_code"]: r for r in rows(con, f"({published_tables()['benchmark_assessment'][1]})",
-                                                  "WHERE indicator_id = 'good'")}
+    con.execute(
+        "INSERT INTO publish.disclosure_cells VALUES ('indicator_values', 'good', '04', NULL, '2024', 'T', "
+        "'all', 'all', true)"
+    ).fetchall()
+    published = {
+        r["area_code"]: r
+        for r in rows(con, f"({published_tables()['benchmark_assessment'][1]})", "WHERE indicator_id = 'good'")
+    }
     withheld = published["04"]
     assert withheld["suppressed"] and withheld["value"] is None and withheld["ci_lower_998"] is None
     assert withheld["compared_to_riket_95"] is None and withheld["method"] == "not compared"
@@ -134,12 +167,14 @@ def test_a_withheld_value_is_compared_with_nothing_and_hides_the_median(con):
     assert published["03"]["regions_median"] is None and published["03"]["compared_to_median_95"] is None
     assert published["03"]["compared_to_riket_95"] == "better" and not published["03"]["suppressed"]
     # another indicator keeps its median
-    other = rows(con, f"({published_tables()['benchmark_assessment'][1]})",
-                 "WHERE indicator_id = 'bad' AND area_code = '03'")[0]
+    other = rows(
+        con, f"({published_tables()['benchmark_assessment'][1]})", "WHERE indicator_id = 'bad' AND area_code = '03'"
+    )[0]
     assert other["regions_median"] == pytest.approx(100 * 81 / 263)
 
 
 # --- Ranks with their intervals --------------------------------------------------------------------------
+
 
 def ranks(con, indicator):
     build_relation(con, "indicators.rank_intervals")
@@ -169,20 +204,25 @@ def test_rank_intervals_from_simulation_within_the_intervals(con):
 
 def test_the_simulation_is_reproducible_with_any_number_of_threads(con):
     build_relation(con, "indicators.rank_intervals")
-    first = con.execute("SELECT area_code, indicator_id, rank_lower, rank_upper, share_of_draws_first "
-                        "FROM indicators.rank_intervals ORDER BY ALL").fetchall()
+    first = con.execute(
+        "SELECT area_code, indicator_id, rank_lower, rank_upper, share_of_draws_first "
+        "FROM indicators.rank_intervals ORDER BY ALL"
+    ).fetchall()
     con.execute("SET threads = 1").fetchall()
     build_relation(con, "indicators.rank_intervals")
-    again = con.execute("SELECT area_code, indicator_id, rank_lower, rank_upper, share_of_draws_first "
-                        "FROM indicators.rank_intervals ORDER BY ALL").fetchall()
+    again = con.execute(
+        "SELECT area_code, indicator_id, rank_lower, rank_upper, share_of_draws_first "
+        "FROM indicators.rank_intervals ORDER BY ALL"
+    ).fetchall()
     assert first == again
 
 
 def test_a_rank_without_an_interval_says_why(con):
     fte = ranks(con, "fte")
     assert (fte["06"]["rank"], fte["06"]["rank_lower"], fte["06"]["method"]) == (1, None, "rank only")
-    assert fte["06"]["interval_note"] == ("no interval for the rank: the value has no confidence interval "
-                                          "(FTE are not a count)")
+    assert fte["06"]["interval_note"] == (
+        "no interval for the rank: the value has no confidence interval (FTE are not a count)"
+    )
     kolada = {r["area_code"]: r for r in rows(con, "indicators.rank_intervals", "WHERE source = 'kolada'")}
     assert kolada["01"]["rank"] == 1 and kolada["01"]["rank_upper"] is None
     assert kolada["01"]["interval_note"] == "no interval for the rank: Kolada publishes no confidence interval"
@@ -190,10 +230,14 @@ def test_a_rank_without_an_interval_says_why(con):
 
 def test_a_withheld_value_withholds_every_rank_of_its_group(con):
     build_relation(con, "indicators.rank_intervals")
-    con.execute("INSERT INTO publish.disclosure_cells VALUES ('indicator_values', 'good', '04', NULL, '2024', 'T', "
-                "'all', 'all', true)").fetchall()
-    published = {(r["indicator_id"], r["area_code"]): r
-                 for r in rows(con, f"({published_tables()['rank_intervals'][1]})", "WHERE source = 'indicator'")}
+    con.execute(
+        "INSERT INTO publish.disclosure_cells VALUES ('indicator_values', 'good', '04', NULL, '2024', 'T', "
+        "'all', 'all', true)"
+    ).fetchall()
+    published = {
+        (r["indicator_id"], r["area_code"]): r
+        for r in rows(con, f"({published_tables()['rank_intervals'][1]})", "WHERE source = 'indicator'")
+    }
     for area in ("01", "03", "04"):
         row = published[("good", area)]
         assert row["rank"] is None and row["rank_lower"] is None and row["suppressed"], area

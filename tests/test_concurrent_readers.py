@@ -18,7 +18,7 @@ from pipelines.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "population"
 
-READER = textwrap.dedent('''
+READER = textwrap.dedent("""
     import json, os, sys, time
     from pathlib import Path
     import duckdb
@@ -66,7 +66,7 @@ READER = textwrap.dedent('''
         except Exception as error:
             errors.append(f"{type(error).__name__}: {error}")
     out.write_text(json.dumps({"rounds": rounds, "errors": errors, "runs": runs}))
-''')
+""")
 
 
 def test_readers_never_fail_and_never_see_two_runs_mixed(tmp_path, monkeypatch):

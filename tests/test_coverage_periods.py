@@ -34,8 +34,10 @@ def con():
 
 def unit_months(con, rows):
     """core.unit_months from (period, unit_id, unit_name, unit_type, cost_centre, hospital)."""
-    con.execute("CREATE TABLE core.unit_months (period VARCHAR, unit_id VARCHAR, unit_name VARCHAR, unit_type VARCHAR, "
-                "cost_centre VARCHAR, hospital VARCHAR, county_code VARCHAR, synthetic BOOLEAN)").fetchall()
+    con.execute(
+        "CREATE TABLE core.unit_months (period VARCHAR, unit_id VARCHAR, unit_name VARCHAR, unit_type VARCHAR, "
+        "cost_centre VARCHAR, hospital VARCHAR, county_code VARCHAR, synthetic BOOLEAN)"
+    ).fetchall()
     con.executemany("INSERT INTO core.unit_months VALUES (?, ?, ?, ?, ?, ?, '19', false)", rows)
 
 
@@ -45,12 +47,25 @@ CENTRES = [("19-VC-001", "Vårdcentral Ett"), ("19-VC-002", "Vårdcentral Två")
 
 
 def listing_case(con):
-    unit_months(con, [(f"2024-{m:02d}", unit, name, "vårdcentral", f"KS-{unit[-3:]}", None)
-                      for m in range(1, 13) for unit, name in CENTRES if not (unit == "19-VC-003" and m > 2)])
-    con.execute("CREATE TABLE core.listed_inhabitants (period VARCHAR, county_code VARCHAR, health_centre_id VARCHAR, "
-                "listed BIGINT)").fetchall()
-    delivered = [(f"2024-{m:02d}", unit) for m in range(1, 5) for unit, _ in CENTRES
-                 if not (unit == "19-VC-003" and m > 2) and not (unit == "19-VC-002" and m == 3)]
+    unit_months(
+        con,
+        [
+            (f"2024-{m:02d}", unit, name, "vårdcentral", f"KS-{unit[-3:]}", None)
+            for m in range(1, 13)
+            for unit, name in CENTRES
+            if not (unit == "19-VC-003" and m > 2)
+        ],
+    )
+    con.execute(
+        "CREATE TABLE core.listed_inhabitants (period VARCHAR, county_code VARCHAR, health_centre_id VARCHAR, "
+        "listed BIGINT)"
+    ).fetchall()
+    delivered = [
+        (f"2024-{m:02d}", unit)
+        for m in range(1, 5)
+        for unit, _ in CENTRES
+        if not (unit == "19-VC-003" and m > 2) and not (unit == "19-VC-002" and m == 3)
+    ]
     con.executemany("INSERT INTO core.listed_inhabitants VALUES (?, '19', ?, 100)", delivered)
 
 
@@ -70,8 +85,7 @@ def test_a_health_centre_missing_from_a_month_is_named_and_the_month_and_year_ar
     # the year: months January..April judged, only three complete, and not whole
     year = rows[("2024", None)]
     assert (year["expected"], year["delivered"], year["complete"]) == (12, 3, False)
-    assert year["note"] == ("3 av 12 månader 2024 fullständiga i listningen; "
-                            "19-VC-002 saknas i listningen för 2024-03")
+    assert year["note"] == ("3 av 12 månader 2024 fullständiga i listningen; 19-VC-002 saknas i listningen för 2024-03")
     # a centre's year: VC-003 delivered both its months, but the county's year is not whole
     assert rows[("2024", "19-VC-003")]["delivered"] == 2 and rows[("2024", "19-VC-003")]["complete"] is False
 
@@ -94,8 +108,10 @@ def test_the_late_listing_completes_the_month(con):
 
 def test_a_whole_delivered_year_is_complete(con):
     listing_case(con)
-    con.execute("INSERT INTO core.listed_inhabitants SELECT period, '19', unit_id, 100 FROM core.unit_months "
-                "WHERE period >= '2024-05' OR (period = '2024-03' AND unit_id = '19-VC-002')").fetchall()
+    con.execute(
+        "INSERT INTO core.listed_inhabitants SELECT period, '19', unit_id, 100 FROM core.unit_months "
+        "WHERE period >= '2024-05' OR (period = '2024-03' AND unit_id = '19-VC-002')"
+    ).fetchall()
     rows = by_key(relation(con, "core", "listings_coverage"))
     assert (rows[("2024", None)]["delivered"], rows[("2024", None)]["complete"]) == (12, True)
     assert rows[("2024", "19-VC-003")]["complete"] is True  # its two months, in a whole year
@@ -103,8 +119,13 @@ def test_a_whole_delivered_year_is_complete(con):
 
 def test_the_ledger_expects_every_cost_centre_of_every_unit(con):
     # two units share no cost centre; the dental unit's cost centre is expected too (every unit type)
-    unit_months(con, [("2024-01", "19-VC-001", "Vårdcentral Ett", "vårdcentral", "KS-1001", None),
-                      ("2024-01", "19-FTV-01", "Folktandvården", "övrig", "KS-4001", None)])
+    unit_months(
+        con,
+        [
+            ("2024-01", "19-VC-001", "Vårdcentral Ett", "vårdcentral", "KS-1001", None),
+            ("2024-01", "19-FTV-01", "Folktandvården", "övrig", "KS-4001", None),
+        ],
+    )
     con.execute("CREATE TABLE core.cost (period VARCHAR, county_code VARCHAR, cost_centre VARCHAR)").fetchall()
     con.execute("INSERT INTO core.cost VALUES ('2024-01', '19', 'KS-4001')").fetchall()
     rows = by_key(relation(con, "core", "cost_coverage"))
@@ -115,10 +136,15 @@ def test_the_ledger_expects_every_cost_centre_of_every_unit(con):
 
 
 def test_the_payroll_expects_health_centres_wards_and_ambulance_stations(con):
-    unit_months(con, [("2024-01", "19-VC-001", "Vårdcentral Ett", "vårdcentral", "KS-1", None),
-                      ("2024-01", "19-AVD-01", "Avdelning 1", "vårdavdelning", "KS-2", "Sjukhus A"),
-                      ("2024-01", "19-AMB-01", "Ambulansen", "ambulansstation", "KS-3", None),
-                      ("2024-01", "19-LMF-01", "Läkemedelsförmånen", "övrig", "KS-4", None)])
+    unit_months(
+        con,
+        [
+            ("2024-01", "19-VC-001", "Vårdcentral Ett", "vårdcentral", "KS-1", None),
+            ("2024-01", "19-AVD-01", "Avdelning 1", "vårdavdelning", "KS-2", "Sjukhus A"),
+            ("2024-01", "19-AMB-01", "Ambulansen", "ambulansstation", "KS-3", None),
+            ("2024-01", "19-LMF-01", "Läkemedelsförmånen", "övrig", "KS-4", None),
+        ],
+    )
     con.execute("CREATE TABLE core.staff_fte (period VARCHAR, county_code VARCHAR, unit_id VARCHAR)").fetchall()
     con.executemany("INSERT INTO core.staff_fte VALUES ('2024-01', '19', ?)", [("19-VC-001",), ("19-AMB-01",)])
     rows = by_key(relation(con, "core", "staffing_coverage"))
@@ -130,15 +156,22 @@ def test_the_payroll_expects_health_centres_wards_and_ambulance_stations(con):
 
 def census_case(con, missing_days: list[dt.date], last_day: dt.date):
     """Two wards open all of 2024 (W2 from 10 January) and the census delivered from 1 January to last_day."""
-    con.execute("CREATE TABLE core.units (unit_id VARCHAR, unit_name VARCHAR, unit_type VARCHAR, hospital VARCHAR, "
-                "county_code VARCHAR, valid_from DATE, valid_to DATE, synthetic BOOLEAN)").fetchall()
-    con.execute("INSERT INTO core.units VALUES ('W1', 'Avdelning 1', 'vårdavdelning', 'Sjukhus A', '19', "
-                "DATE '2015-01-01', NULL, false), ('W2', 'Avdelning 2', 'vårdavdelning', 'Sjukhus A', '19', "
-                "DATE '2024-01-10', NULL, false)").fetchall()
+    con.execute(
+        "CREATE TABLE core.units (unit_id VARCHAR, unit_name VARCHAR, unit_type VARCHAR, hospital VARCHAR, "
+        "county_code VARCHAR, valid_from DATE, valid_to DATE, synthetic BOOLEAN)"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO core.units VALUES ('W1', 'Avdelning 1', 'vårdavdelning', 'Sjukhus A', '19', "
+        "DATE '2015-01-01', NULL, false), ('W2', 'Avdelning 2', 'vårdavdelning', 'Sjukhus A', '19', "
+        "DATE '2024-01-10', NULL, false)"
+    ).fetchall()
     con.execute("CREATE TABLE core.bed_days (census_date DATE, county_code VARCHAR, ward_id VARCHAR)").fetchall()
-    con.execute("INSERT INTO core.bed_days SELECT d::DATE, '19', w FROM generate_series(DATE '2024-01-01', ?::DATE, "
-                "INTERVAL 1 DAY) t(d), (VALUES ('W1'), ('W2')) u(w) "
-                "WHERE NOT (w = 'W2' AND d < DATE '2024-01-10')", [last_day]).fetchall()
+    con.execute(
+        "INSERT INTO core.bed_days SELECT d::DATE, '19', w FROM generate_series(DATE '2024-01-01', ?::DATE, "
+        "INTERVAL 1 DAY) t(d), (VALUES ('W1'), ('W2')) u(w) "
+        "WHERE NOT (w = 'W2' AND d < DATE '2024-01-10')",
+        [last_day],
+    ).fetchall()
     for day in missing_days:
         con.execute("DELETE FROM core.bed_days WHERE ward_id = 'W1' AND census_date = ?", [day]).fetchall()
 
@@ -152,8 +185,9 @@ def test_a_ward_missing_days_is_named_with_the_days(con):
     assert (march["expected"], march["delivered"], march["complete"]) == (62, 31, False)
     assert march["note"] == "W1 saknas i vårdplatsläget för 2024-03"
     assert rows[("2024-03", "W1")]["note"] == "W1 saknas i vårdplatsläget för 31 av 31 dagar i 2024-03"
-    assert rows[("2024", None)]["note"] == ("11 av 12 månader 2024 fullständiga i vårdplatsläget; "
-                                            "W1 saknas i vårdplatsläget för 2024-03")
+    assert rows[("2024", None)]["note"] == (
+        "11 av 12 månader 2024 fullständiga i vårdplatsläget; W1 saknas i vårdplatsläget för 2024-03"
+    )
 
 
 def test_a_month_still_running_is_not_whole_but_names_no_ward(con):

@@ -24,8 +24,10 @@ def test_the_asset_graph_runs_one_direction():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys == ASSETS
-    upstream = {key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
-                for key in graph.get_all_asset_keys()}
+    upstream = {
+        key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
+        for key in graph.get_all_asset_keys()
+    }
     # each layer reads the one before: raw -> staging (with the registers) -> core -> indicators -> goals
     assert upstream["staging/population"] == {"raw/population", "core/areas", "core/area_code_changes"}
     assert upstream["core/population"] == {"staging/population", "core/areas"}
@@ -36,11 +38,19 @@ def test_the_asset_graph_runs_one_direction():
     assert upstream["core/units"] == {"staging/organisation"}
     catalogue = {f"indicators/{i.id}" for i in load_catalogue()}
     assert upstream["indicators/indicator_values"] == catalogue
-    assert upstream["goals/goal_progress"] == {"core/goals", "core/indicators", "core/population",
-                                               "core/population_projections", "indicators/indicator_values"}
+    assert upstream["goals/goal_progress"] == {
+        "core/goals",
+        "core/indicators",
+        "core/population",
+        "core/population_projections",
+        "indicators/indicator_values",
+    }
     assert upstream["core/goal_comments"] == set()  # the regions' comments: data files
-    assert upstream["indicators/benchmark_comparison"] == {"core/benchmark_mapping", "core/benchmark_values",
-                                                           "indicators/indicator_values"}
+    assert upstream["indicators/benchmark_comparison"] == {
+        "core/benchmark_mapping",
+        "core/benchmark_values",
+        "indicators/indicator_values",
+    }
     staged = {f"staging/{name}" for name in SUITES}
     # the coverage suite only warns (a missing delivery has no row to hold out): the quarantine does not read it
     assert upstream["core/quarantine"] == staged - {"staging/coverage"} | {"core/quality_rules"}
@@ -48,12 +58,20 @@ def test_the_asset_graph_runs_one_direction():
     assert "publish/disclosure_cells" in upstream["publish/release"]
     assert upstream["publish/report"] == {"publish/release"}
     assert {key for key, parents in upstream.items() if "publish/release" in parents} == {"publish/report"}
-    jobs = {job: {key.to_user_string() for key in defs.resolve_job_def(job).asset_layer.executable_asset_keys}
-            for job in ("refresh", "derive", "publish")}
+    jobs = {
+        job: {key.to_user_string() for key in defs.resolve_job_def(job).asset_layer.executable_asset_keys}
+        for job in ("refresh", "derive", "publish")
+    }
     # reading each source on its own, then what reads across them, then the release and what is made from it
     assert jobs["publish"] == {"publish/release", "publish/data_docs", "publish/report"}
-    assert {"indicators/indicator_values", "indicators/indicator_trends", "goals/goal_progress", "core/quarantine",
-            "core/source_files", "publish/disclosure_cells"} <= jobs["derive"]
+    assert {
+        "indicators/indicator_values",
+        "indicators/indicator_trends",
+        "goals/goal_progress",
+        "core/quarantine",
+        "core/source_files",
+        "publish/disclosure_cells",
+    } <= jobs["derive"]
     assert catalogue | {"raw/staffing", "staging/staffing", "core/staff_fte"} <= jobs["refresh"]
     # the fetches (Kolada's and SCB's APIs) run in jobs of their own, off by default
     fetches = {key for key in ASSETS if key.startswith("fetch/")}
@@ -67,8 +85,14 @@ def test_the_asset_graph_runs_one_direction():
 
 def test_dagster_definitions_validate_loads_the_workspace(tmp_path):
     env = os.environ | {"DAGSTER_HOME": str(tmp_path)}
-    result = subprocess.run([str(BIN / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],
-                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(BIN / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Validation successful" in result.stdout + result.stderr
 

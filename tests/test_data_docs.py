@@ -29,7 +29,9 @@ def site(clean_warehouse, tmp_path_factory) -> Path:  # noqa: F811
     organisation = copy_of(clean_warehouse, "organisation")
     organisation.execute(
         "UPDATE staging.organisation SET hospital = NULL, unit_id = ? WHERE rowid = (SELECT min(rowid) "
-        "FROM staging.organisation WHERE unit_type = 'vårdavdelning')", [HOSTILE]).fetchall()
+        "FROM staging.organisation WHERE unit_type = 'vårdavdelning')",
+        [HOSTILE],
+    ).fetchall()
     warned = validate(organisation, "organisation")
     assert [(r.rule, r.severity) for r in warned.failed] == [("ward_has_hospital", "warning")]
     clean = validate(copy_of(clean_warehouse, "cost"), "cost")
@@ -42,8 +44,11 @@ def site(clean_warehouse, tmp_path_factory) -> Path:  # noqa: F811
 
 def pages(index: Path) -> dict[str, Path]:
     root = index.parent
-    found = {"index": index, "organisation": next((root / "validations" / "organisation").rglob("*.html")),
-             "expectations": root / "expectations" / "organisation.html"}
+    found = {
+        "index": index,
+        "organisation": next((root / "validations" / "organisation").rglob("*.html")),
+        "expectations": root / "expectations" / "organisation.html",
+    }
     for page in (root / "validations" / "cost").rglob("*.html"):
         failed = 'aria-hidden="true"></i> Failed' in page.read_text(encoding="utf-8")
         found["cost failed" if failed else "cost passed"] = page
@@ -80,8 +85,13 @@ def test_every_file_a_page_loads_is_in_the_site(site):
             assert target.is_file() and target.is_relative_to(root), f"{name}: {address} is not a file of the site"
         # GX's own styles first, then Bootstrap, Font Awesome, jQuery before Bootstrap's scripts
         order = [a.rsplit("/", 1)[-1] for a in parser.loaded if "vendor" in a]
-        assert order == ["bootstrap.min.css", "fontawesome.min.css", "solid.min.css", "jquery.min.js",
-                         "bootstrap.bundle.min.js"], (name, order)
+        assert order == [
+            "bootstrap.min.css",
+            "fontawesome.min.css",
+            "solid.min.css",
+            "jquery.min.js",
+            "bootstrap.bundle.min.js",
+        ], (name, order)
     fonts = (root / "static" / "vendor" / "fontawesome-free-6.6.0" / "css" / "solid.min.css").read_text()
     assert "../webfonts/fa-solid-900.woff2" in fonts
     assert (root / "static" / "vendor" / "fontawesome-free-6.6.0" / "webfonts" / "fa-solid-900.woff2").is_file()
@@ -92,16 +102,22 @@ def test_the_hostile_value_is_text_and_the_warning_a_warning(site):
     organisation = found["organisation"].read_text(encoding="utf-8")
     assert HOSTILE not in organisation and "&lt;script&gt;alert(1)&lt;/script&gt;" in organisation
     # the warning rule's row: a warning sign, not a red cross; the page says it passed with warnings
-    row = organisation[organisation.index("rule ward_has_hospital") - 1500:organisation.index("rule ward_has_hospital")]
+    row = organisation[
+        organisation.index("rule ward_has_hospital") - 1500 : organisation.index("rule ward_has_hospital")
+    ]
     assert "fa-exclamation-triangle text-warning" in row and "fa-times" not in row
-    assert f"Status:</span> <i class=\"fas fa-exclamation-triangle text-warning\" aria-hidden=\"true\"></i> " \
-           f"{PASSED_WITH_WARNINGS}" in organisation
+    assert (
+        f'Status:</span> <i class="fas fa-exclamation-triangle text-warning" aria-hidden="true"></i> '
+        f"{PASSED_WITH_WARNINGS}" in organisation
+    )
     failed = found["cost failed"].read_text(encoding="utf-8")
-    assert "Status:</span> <i class=\"fas fa-times text-danger\" aria-hidden=\"true\"></i> Failed" in failed
+    assert 'Status:</span> <i class="fas fa-times text-danger" aria-hidden="true"></i> Failed' in failed
     index = site.read_text(encoding="utf-8")
     name_of = {page.resolve(): name for name, page in found.items()}
-    statuses = {name_of[(site.parent / unquote(link)).resolve()]: cell for link, cell in
-                re.findall(r'<tr><td><a href="(validations/[^"]+)">(.*?)</a></td>', index, flags=re.S)}
+    statuses = {
+        name_of[(site.parent / unquote(link)).resolve()]: cell
+        for link, cell in re.findall(r'<tr><td><a href="(validations/[^"]+)">(.*?)</a></td>', index, flags=re.S)
+    }
     assert set(statuses) == {"organisation", "cost failed", "cost passed"}
     assert PASSED_WITH_WARNINGS in statuses["organisation"] and "fa-exclamation-triangle" in statuses["organisation"]
     assert "fa-times text-danger" in statuses["cost failed"] and "fa-check-circle" in statuses["cost passed"]
@@ -167,8 +183,13 @@ def in_chromium(binary: str, page: Path, profile: Path) -> tuple[dict, str]:
 
 def test_the_pages_load_without_a_console_error(site, chromium, tmp_path):  # noqa: F811
     for name, page in pages(site).items():
-        result = _run_chromium(chromium, tmp_path / f"profile-{name.replace(' ', '-')}", "--virtual-time-budget=5000",
-                               "--dump-dom", page.as_uri())
+        result = _run_chromium(
+            chromium,
+            tmp_path / f"profile-{name.replace(' ', '-')}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.as_uri(),
+        )
         assert result.returncode == 0 and "</html>" in result.stdout, result.stderr[-3000:]
         assert _console_errors(result.stderr) == [], (name, _console_errors(result.stderr))
 

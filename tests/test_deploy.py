@@ -18,7 +18,6 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from pipelines.settings import PROJECT_ROOT
 from tests.conftest import live_database
@@ -47,9 +46,13 @@ def unit_service(path: Path) -> dict[str, list[str]]:
 def moved(value: str, root: Path) -> str:
     """A path of the installed layout, moved to this test's: the checkout and its venv, state, landing, config."""
     venv_bin = str(Path(sys.executable).parent)
-    for installed, here in ((f"{INSTALLED}/.venv/bin", venv_bin), (INSTALLED, str(PROJECT_ROOT)),
-                            ("/var/lib/vardpuls", str(root / "var")), ("/srv/vardpuls", str(root / "srv")),
-                            ("/etc/vardpuls", str(root / "etc"))):
+    for installed, here in (
+        (f"{INSTALLED}/.venv/bin", venv_bin),
+        (INSTALLED, str(PROJECT_ROOT)),
+        ("/var/lib/vardpuls", str(root / "var")),
+        ("/srv/vardpuls", str(root / "srv")),
+        ("/etc/vardpuls", str(root / "etc")),
+    ):
         value = value.replace(installed, here)
     return value
 
@@ -59,8 +62,7 @@ def service_process(name: str, root: Path, port: int, log: Path) -> subprocess.P
     command = [moved(part, root) for part in shlex.split(service["ExecStart"][0])]
     if "-p" in command:
         command[command.index("-p") + 1] = str(port)
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("VARDPULS_", "DAGSTER_"))}
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("VARDPULS_", "DAGSTER_"))}
     for assignment in service.get("Environment", []):
         key, _, value = assignment.partition("=")
         environment[key] = moved(value, root)
@@ -73,17 +75,26 @@ def service_process(name: str, root: Path, port: int, log: Path) -> subprocess.P
                     environment[key.strip()] = value.strip()
     cwd = moved(service["WorkingDirectory"][0], root)
     for pre in service.get("ExecStartPre", []):  # as systemd does: each to its end, before the service starts
-        done = subprocess.run([moved(part, root) for part in shlex.split(pre.lstrip("-"))], cwd=cwd, env=environment,
-                              stdout=log.open("ab"), stderr=subprocess.STDOUT, timeout=120)
+        done = subprocess.run(
+            [moved(part, root) for part in shlex.split(pre.lstrip("-"))],
+            cwd=cwd,
+            env=environment,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            timeout=120,
+        )
         assert done.returncode == 0 or pre.startswith("-"), f"{name}: {pre} failed\n" + log.read_text(errors="replace")
-    return subprocess.Popen(command, cwd=cwd, env=environment,
-                            stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        command, cwd=cwd, env=environment, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def graphql(port: int, query: str, variables: dict | None = None) -> dict:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql",
-                                     data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=20) as response:
         return json.load(response)
 
@@ -108,14 +119,25 @@ DAEMONS = """{ instance { daemonHealth { allDaemonStatuses { daemonType healthy 
 
 def test_the_units_run_the_webserver_and_the_daemon_from_the_checkouts_environment():
     web, daemon = unit_service(UNITS["webserver"]), unit_service(UNITS["daemon"])
-    assert shlex.split(web["ExecStart"][0])[:3] == [f"{INSTALLED}/.venv/bin/dagster-webserver", "-w",
-                                                   f"{INSTALLED}/workspace.yaml"]
+    assert shlex.split(web["ExecStart"][0])[:3] == [
+        f"{INSTALLED}/.venv/bin/dagster-webserver",
+        "-w",
+        f"{INSTALLED}/workspace.yaml",
+    ]
     assert shlex.split(web["ExecStart"][0])[3:5] == ["-h", "127.0.0.1"]  # no login in the UI: behind a proxy
-    assert shlex.split(daemon["ExecStart"][0]) == [f"{INSTALLED}/.venv/bin/dagster-daemon", "run", "-w",
-                                                   f"{INSTALLED}/workspace.yaml"]
+    assert shlex.split(daemon["ExecStart"][0]) == [
+        f"{INSTALLED}/.venv/bin/dagster-daemon",
+        "run",
+        "-w",
+        f"{INSTALLED}/workspace.yaml",
+    ]
     for service in (web, daemon):
-        assert {e.split("=")[0] for e in service["Environment"]} == {"DAGSTER_HOME", "VARDPULS_LANDING",
-                                                                     "VARDPULS_WAREHOUSE", "VARDPULS_PSEUDONYM_KEY_FILE"}
+        assert {e.split("=")[0] for e in service["Environment"]} == {
+            "DAGSTER_HOME",
+            "VARDPULS_LANDING",
+            "VARDPULS_WAREHOUSE",
+            "VARDPULS_PSEUDONYM_KEY_FILE",
+        }
         assert service["User"] == ["vardpuls"] and service["Restart"] == ["on-failure"]
         assert service["WorkingDirectory"] == [INSTALLED]
         home = next(e for e in service["Environment"] if e.startswith("DAGSTER_HOME="))
@@ -149,8 +171,10 @@ def test_webserver_and_daemon_as_services_run_a_launched_refresh(tmp_path):
     daemon = service_process("daemon", tmp_path, port, tmp_path / "daemon.log")
 
     def logs() -> str:
-        return "".join(f"\n--- {name}.log\n" + (tmp_path / f"{name}.log").read_text(errors="replace")[-4000:]
-                       for name in ("webserver", "daemon"))
+        return "".join(
+            f"\n--- {name}.log\n" + (tmp_path / f"{name}.log").read_text(errors="replace")[-4000:]
+            for name in ("webserver", "daemon")
+        )
 
     try:
         deadline = time.monotonic() + 150
@@ -167,8 +191,14 @@ def test_webserver_and_daemon_as_services_run_a_launched_refresh(tmp_path):
                 pass
             time.sleep(1)
         assert loaded, "the webserver did not load the code location in time" + logs()
-        params = {"selector": {"repositoryLocationName": "vardpuls", "repositoryName": "__repository__",
-                               "jobName": "refresh"}, "runConfigData": {}}
+        params = {
+            "selector": {
+                "repositoryLocationName": "vardpuls",
+                "repositoryName": "__repository__",
+                "jobName": "refresh",
+            },
+            "runConfigData": {},
+        }
         launched = graphql(port, LAUNCH, {"params": params})["data"]["launchRun"]
         assert launched["__typename"] == "LaunchRunSuccess", launched
         run_id = launched["run"]["runId"]
@@ -185,8 +215,7 @@ def test_webserver_and_daemon_as_services_run_a_launched_refresh(tmp_path):
         assert "STARTED" in seen or "STARTING" in seen or status == "SUCCESS"
         daemons = graphql(port, DAEMONS)["data"]["instance"]["daemonHealth"]["allDaemonStatuses"]
         required = {d["daemonType"]: d["healthy"] for d in daemons if d["required"]}
-        assert required.get("QUEUED_RUN_COORDINATOR") and required.get("SENSOR") and required.get("SCHEDULER"), \
-            daemons
+        assert required.get("QUEUED_RUN_COORDINATOR") and required.get("SENSOR") and required.get("SCHEDULER"), daemons
     finally:
         codes = stop(web), stop(daemon)
     assert all(code is not None for code in codes)

@@ -39,8 +39,12 @@ def pip_target(folder: Path, requirement: str) -> Path:
     """``requirement`` installed with pip into a folder of its own (never into the project's environment)."""
     target = folder / re.sub(r"[^A-Za-z0-9.]+", "-", requirement)
     if not target.is_dir():
-        result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
-                                 str(target), requirement], capture_output=True, text=True, timeout=900)
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), requirement],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if result.returncode != 0:
             pytest.fail(f"pip could not install {requirement} from the package index:\n{result.stderr[-3000:]}")
     return target
@@ -59,9 +63,20 @@ def published(tmp_path_factory) -> Path:
     """The analyst.duckdb that `vardpuls refresh` publishes from the bundled sample (the stable link)."""
     root = tmp_path_factory.mktemp("readers")
     env = os.environ | {"DAGSTER_HOME": str(root / "dagster_home")}
-    result = subprocess.run([str(Path(sys.executable).with_name("vardpuls")), "refresh", "--landing", str(SAMPLE),
-                             "--warehouse", str(root / "warehouse")], env=env, capture_output=True, text=True,
-                            timeout=900)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("vardpuls")),
+            "refresh",
+            "--landing",
+            str(SAMPLE),
+            "--warehouse",
+            str(root / "warehouse"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root / "warehouse" / "analyst.duckdb"
 
@@ -73,6 +88,7 @@ def tools(tmp_path_factory) -> Path:
 
 def normalised(rows) -> list[tuple]:
     """Rows as text with numbers rounded alike, so the CLI's CSV and a client's tuples compare."""
+
     def cell(value):
         if value in (None, ""):
             return None
@@ -80,6 +96,7 @@ def normalised(rows) -> list[tuple]:
             return f"{float(value):.6f}"
         except ValueError:
             return str(value)
+
     return [tuple(cell(v) for v in row) for row in rows]
 
 
@@ -110,8 +127,9 @@ def test_the_readme_query_runs_in_the_duckdb_1x_cli_from_the_package_index(publi
     assert version.startswith("v" + requirement.split("==")[1][:3]), version
     query = readme_analyst_query()
     # exactly as the README writes it, with CSV output to compare
-    result = subprocess.run([str(binary), "-readonly", str(published), "-csv", "-c", query], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [str(binary), "-readonly", str(published), "-csv", "-c", query], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0 and not result.stderr, result.stderr
     header, *rows = list(csv.reader(io.StringIO(result.stdout)))
     assert header == ["name", "period", "share_80plus", "numerator", "denominator"]
@@ -133,16 +151,24 @@ def test_the_duckdb_1_4_python_client_reads_every_published_table(published, too
         "for t in tables:\n"
         "    con.execute(f'SELECT * FROM \"{t}\"').fetchall()\n"
         "rows = con.execute(sys.argv[2]).fetchall()\n"
-        "print(json.dumps({'version': duckdb.__version__, 'counts': counts, 'rows': rows}, default=str))\n")
-    result = subprocess.run([sys.executable, "-c", script, str(published), readme_analyst_query()],
-                            env=os.environ | {"PYTHONPATH": str(target)}, capture_output=True, text=True, timeout=300)
+        "print(json.dumps({'version': duckdb.__version__, 'counts': counts, 'rows': rows}, default=str))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(published), readme_analyst_query()],
+        env=os.environ | {"PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     answer = json.loads(result.stdout)
     assert answer["version"] == PYTHON_CLIENT.split("==")[1]
     con = duckdb.connect(str(published), read_only=True)
     try:
-        ours = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0]
-                for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()}
+        ours = {
+            t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0]
+            for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()
+        }
     finally:
         con.close()
     assert answer["counts"] == ours and ours["indicator_values"] > 0 and "runs" in ours

@@ -9,7 +9,6 @@ captions file names every published column.
 import datetime as dt
 import re
 import zipfile
-from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -18,9 +17,22 @@ import pytest
 from pipelines.excel import CELL_CHARACTERS, load_captions, write_workbook
 from pipelines.publish import column_comments, published_tables
 
-HOSTILE = ["=1+1", "=HYPERLINK(\"http://example.invalid\",\"x\")", "+46701234567", "-3", "@SUM(A1:A2)", "\tTAB",
-           "\rCR", "<r><t>rich</t></r>", "<script>alert(1)</script>", "a\x01b\x1fc", "_x0041_", "'quoted",
-           " leading and trailing ", "ÅÄÖ åäö é"]
+HOSTILE = [
+    "=1+1",
+    '=HYPERLINK("http://example.invalid","x")',
+    "+46701234567",
+    "-3",
+    "@SUM(A1:A2)",
+    "\tTAB",
+    "\rCR",
+    "<r><t>rich</t></r>",
+    "<script>alert(1)</script>",
+    "a\x01b\x1fc",
+    "_x0041_",
+    "'quoted",
+    " leading and trailing ",
+    "ÅÄÖ åäö é",
+]
 PUBLISHED = dt.datetime(2026, 1, 15, 23, 30, tzinfo=dt.timezone.utc)  # 2026-01-16 00:30 in Stockholm
 
 
@@ -50,17 +62,53 @@ def every_type_table(con) -> None:
             flag BOOLEAN, day DATE, loaded TIMESTAMP, started TIMESTAMPTZ, tags VARCHAR[], doc JSON,
             parts STRUCT(a INTEGER, b VARCHAR)[], id UUID, synthetic BOOLEAN)""").fetchall()
     rows = [
-        ("00", "19-VC-007", "2023", "=1+1", 280813, 10 ** 16 + 1, 0, 1234567.89, 0.1, True, "2024-01-31",
-         "2024-02-29 06:00:00", "2024-07-01 10:00:00+00", ["a", "b,c"], '{"k": [1, 2]}', [{"a": 1, "b": "x"}],
-         "d3b07384-d9a0-4c1e-8f7b-8f1c6f1a2b3c", True),
-        ("0180", None, "2023-01", None, None, None, None, None, float("nan"), False, "1899-12-31", None,
-         "2024-01-01 10:00:00+00", [], None, None, None, False),
+        (
+            "00",
+            "19-VC-007",
+            "2023",
+            "=1+1",
+            280813,
+            10**16 + 1,
+            0,
+            1234567.89,
+            0.1,
+            True,
+            "2024-01-31",
+            "2024-02-29 06:00:00",
+            "2024-07-01 10:00:00+00",
+            ["a", "b,c"],
+            '{"k": [1, 2]}',
+            [{"a": 1, "b": "x"}],
+            "d3b07384-d9a0-4c1e-8f7b-8f1c6f1a2b3c",
+            True,
+        ),
+        (
+            "0180",
+            None,
+            "2023-01",
+            None,
+            None,
+            None,
+            None,
+            None,
+            float("nan"),
+            False,
+            "1899-12-31",
+            None,
+            "2024-01-01 10:00:00+00",
+            [],
+            None,
+            None,
+            None,
+            False,
+        ),
     ]
-    con.executemany("INSERT INTO everything VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows)
+    con.executemany("INSERT INTO everything VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     for i, text in enumerate(HOSTILE):
-        con.execute("INSERT INTO everything (area_code, note, share, synthetic) VALUES (?, ?, ?, false)",
-                    [f"{i:02d}", text, float("inf") if i == 0 else -1.5]).fetchall()
+        con.execute(
+            "INSERT INTO everything (area_code, note, share, synthetic) VALUES (?, ?, ?, false)",
+            [f"{i:02d}", text, float("inf") if i == 0 else -1.5],
+        ).fetchall()
     con.execute("COMMENT ON TABLE everything IS 'Every type the published tables use.'").fetchall()
     con.execute("COMMENT ON COLUMN everything.area_code IS 'SCB area code'").fetchall()
 
@@ -68,8 +116,7 @@ def every_type_table(con) -> None:
 def test_every_type_is_written_as_the_cell_excel_should_hold(con, tmp_path):
     every_type_table(con)
     path = tmp_path / "everything.xlsx"
-    assert write_workbook(con, "everything", path, release="20260115T233000-abcdef12",
-                          published_at=PUBLISHED) == [path]
+    assert write_workbook(con, "everything", path, release="20260115T233000-abcdef12", published_at=PUBLISHED) == [path]
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Om tabellen", "Data", "Kolumner"]
     data = cells(book["Data"])
@@ -85,7 +132,7 @@ def test_every_type_is_written_as_the_cell_excel_should_hold(con, tmp_path):
     assert (a["period"].value, b["period"].value) == ("2023", "2023-01") and a["period"].data_type == "s"
     # numbers are numbers; a whole number beyond Excel's 15 digits is exact text
     assert (a["persons"].data_type, a["persons"].value) == ("n", 280813)
-    assert (a["big"].data_type, a["big"].value) == ("s", str(10 ** 16 + 1))
+    assert (a["big"].data_type, a["big"].value) == ("s", str(10**16 + 1))
     assert (a["age"].data_type, a["age"].value) == ("n", 0)  # a real zero is a zero
     assert a["amount"].data_type == "n" and a["amount"].value == pytest.approx(1234567.89)
     assert a["amount"].number_format == "#,##0.00"  # a DECIMAL shows its scale
@@ -118,8 +165,9 @@ def test_no_cell_is_a_formula_and_the_xml_is_escaped(con, tmp_path):
     path = tmp_path / "everything.xlsx"
     write_workbook(con, "everything", path, release="r", published_at=PUBLISHED)
     with zipfile.ZipFile(path) as archive:
-        sheets = [archive.read(name).decode("utf-8") for name in archive.namelist()
-                  if name.startswith("xl/worksheets/sheet")]
+        sheets = [
+            archive.read(name).decode("utf-8") for name in archive.namelist() if name.startswith("xl/worksheets/sheet")
+        ]
     assert sheets and not any("<f>" in xml or "<f " in xml for xml in sheets)
     joined = "".join(sheets)
     assert "<script>" not in joined and "&lt;script&gt;alert(1)&lt;/script&gt;" in joined
@@ -145,8 +193,7 @@ def test_about_and_columns_sheets_describe_the_table(con, tmp_path):
     assert about["Rader"] == str(2 + len(HOSTILE))
     assert book.active.title == "Om tabellen"  # a workbook with synthetic rows opens on the warning
     columns = [[c.value for c in row] for row in book["Kolumner"].iter_rows()]
-    assert columns[0] == ["Rubrik i bladet Data", "Kolumn (CSV, Parquet, analyst.duckdb)", "Typ i Excel",
-                          "Beskrivning"]
+    assert columns[0] == ["Rubrik i bladet Data", "Kolumn (CSV, Parquet, analyst.duckdb)", "Typ i Excel", "Beskrivning"]
     described = {row[1]: row for row in columns[1:]}
     assert described["area_code"][3] == "SCB area code"
     assert described["day"][2] == "datum" and described["flag"][2] == "SANT/FALSKT"
@@ -155,11 +202,15 @@ def test_about_and_columns_sheets_describe_the_table(con, tmp_path):
 
 def test_captions_and_the_indicators_decimals(con, tmp_path):
     """A published table's Swedish captions, and each value with the decimals of its own indicator."""
-    con.execute("CREATE TABLE indicator_values (indicator_id VARCHAR, area_code VARCHAR, period VARCHAR, "
-                "value DOUBLE, numerator DOUBLE, synthetic BOOLEAN)").fetchall()
-    con.execute("INSERT INTO indicator_values VALUES ('population_share_80plus', '19', '2023', 5.123456, 14393, "
-                "false), ('beds_per_1000', '19', '2023', 1.897612, 533, false), ('no_such_indicator', '19', "
-                "'2023', 2.5, 1, false)").fetchall()
+    con.execute(
+        "CREATE TABLE indicator_values (indicator_id VARCHAR, area_code VARCHAR, period VARCHAR, "
+        "value DOUBLE, numerator DOUBLE, synthetic BOOLEAN)"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO indicator_values VALUES ('population_share_80plus', '19', '2023', 5.123456, 14393, "
+        "false), ('beds_per_1000', '19', '2023', 1.897612, 533, false), ('no_such_indicator', '19', "
+        "'2023', 2.5, 1, false)"
+    ).fetchall()
     path = tmp_path / "indicator_values.xlsx"
     write_workbook(con, "indicator_values", path, release="r", published_at=PUBLISHED)
     book = openpyxl.load_workbook(path)
@@ -167,8 +218,11 @@ def test_captions_and_the_indicators_decimals(con, tmp_path):
     assert [c.value for c in data[0]] == ["Indikator", "Områdeskod", "Period", "Värde", "Täljare", "Syntetiska data"]
     formats = {row[0].value: row[3].number_format for row in data[1:]}
     # indicators/population_share_80plus.yaml: decimals 1; beds_per_1000: 2; an unknown one: General
-    assert formats == {"population_share_80plus": "#,##0.0", "beds_per_1000": "#,##0.00",
-                       "no_such_indicator": "General"}
+    assert formats == {
+        "population_share_80plus": "#,##0.0",
+        "beds_per_1000": "#,##0.00",
+        "no_such_indicator": "General",
+    }
     assert data[1][3].value == pytest.approx(5.123456)  # the value is kept whole; only the display rounds
     assert "SYNTETISKA DATA" not in {row[0].value for row in book["Om tabellen"].iter_rows()}
     assert book.active.title == "Data"
@@ -177,16 +231,28 @@ def test_captions_and_the_indicators_decimals(con, tmp_path):
 
 
 def test_a_table_over_the_sheet_limit_is_split_per_region(con, tmp_path):
-    con.execute("CREATE TABLE population (area_code VARCHAR, year INTEGER, persons BIGINT, synthetic BOOLEAN)"
-                ).fetchall()
-    rows = [("00", 2023, 10_551_707, False), ("19", 2023, 280_813, True), ("1980", 2023, 158_453, True),
-            ("1980", 2024, 159_000, True), ("1984", 2023, 22_000, True), ("19", 2024, 281_000, True),
-            ("17", 2023, 283_000, False), (None, 2023, 1, False)]
+    con.execute(
+        "CREATE TABLE population (area_code VARCHAR, year INTEGER, persons BIGINT, synthetic BOOLEAN)"
+    ).fetchall()
+    rows = [
+        ("00", 2023, 10_551_707, False),
+        ("19", 2023, 280_813, True),
+        ("1980", 2023, 158_453, True),
+        ("1980", 2024, 159_000, True),
+        ("1984", 2023, 22_000, True),
+        ("19", 2024, 281_000, True),
+        ("17", 2023, 283_000, False),
+        (None, 2023, 1, False),
+    ]
     con.executemany("INSERT INTO population VALUES (?, ?, ?, ?)", rows)
     path = tmp_path / "population.xlsx"
     written = write_workbook(con, "population", path, release="r", published_at=PUBLISHED, max_rows=4, batch_rows=2)
-    assert [p.name for p in written] == ["population_00.xlsx", "population_17.xlsx", "population_19.xlsx",
-                                         "population_saknas.xlsx"]
+    assert [p.name for p in written] == [
+        "population_00.xlsx",
+        "population_17.xlsx",
+        "population_19.xlsx",
+        "population_saknas.xlsx",
+    ]
     assert not path.exists()
 
     def data_rows(book, sheet):
@@ -212,8 +278,9 @@ def test_a_table_over_the_sheet_limit_is_split_per_region(con, tmp_path):
 
 
 def test_rows_come_in_batches_in_the_tables_order_and_a_long_text_is_cut_visibly(con, tmp_path):
-    con.execute("CREATE TABLE quarantine AS SELECT range AS source_row, 'rad ' || range AS value "
-                "FROM range(1, 2501)").fetchall()
+    con.execute(
+        "CREATE TABLE quarantine AS SELECT range AS source_row, 'rad ' || range AS value FROM range(1, 2501)"
+    ).fetchall()
     con.execute("INSERT INTO quarantine VALUES (9999, repeat('x', 40000))").fetchall()
     path = tmp_path / "quarantine.xlsx"
     write_workbook(con, "quarantine", path, release="r", published_at=PUBLISHED, batch_rows=300)
@@ -254,12 +321,20 @@ def test_a_caption_file_with_a_bad_decimals_is_refused(tmp_path):
         load_captions(bad)
 
 
-@pytest.mark.parametrize("entry, message", [
-    ("    ci_lower: {caption: Konfidensintervall, nedre, decimals: indicator}\n",
-     r"indicator_values\.ci_lower: unknown field\(s\) \['nedre'\] \(a caption with a comma"),
-    ("    value: Värde\n    numerator: Värde\n", r"indicator_values: the caption\(s\) \['Värde'\] are used for more"),
-    ("    value: {decimals: 1}\n", r"indicator_values\.value: a caption \(text\) is needed"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (
+            "    ci_lower: {caption: Konfidensintervall, nedre, decimals: indicator}\n",
+            r"indicator_values\.ci_lower: unknown field\(s\) \['nedre'\] \(a caption with a comma",
+        ),
+        (
+            "    value: Värde\n    numerator: Värde\n",
+            r"indicator_values: the caption\(s\) \['Värde'\] are used for more",
+        ),
+        ("    value: {decimals: 1}\n", r"indicator_values\.value: a caption \(text\) is needed"),
+    ],
+)
 def test_a_caption_file_that_would_mislabel_a_column_is_refused(tmp_path, entry, message):
     bad = tmp_path / "captions.yaml"
     bad.write_text("indicator_values:\n  title: Indikatorvärden\n  columns:\n" + entry, encoding="utf-8")
@@ -273,8 +348,9 @@ def test_a_table_over_the_configured_limit_is_left_to_csv_and_parquet(con, tmp_p
     assert write_workbook(con, "quarantine", tmp_path / "q.xlsx", release="r", published_at=PUBLISHED) == []
     assert not list(tmp_path.iterdir())
     monkeypatch.setenv("VARDPULS_EXCEL_MAX_ROWS", "10")
-    assert write_workbook(con, "quarantine", tmp_path / "q.xlsx", release="r", published_at=PUBLISHED) == \
-        [tmp_path / "q.xlsx"]
+    assert write_workbook(con, "quarantine", tmp_path / "q.xlsx", release="r", published_at=PUBLISHED) == [
+        tmp_path / "q.xlsx"
+    ]
     monkeypatch.setenv("VARDPULS_EXCEL_MAX_ROWS", "ten")
     with pytest.raises(ValueError, match="VARDPULS_EXCEL_MAX_ROWS is 'ten': expected a whole number"):
         write_workbook(con, "quarantine", tmp_path / "q.xlsx", release="r", published_at=PUBLISHED)

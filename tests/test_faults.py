@@ -30,21 +30,43 @@ from tests.conftest import live_database
 
 FIXTURES = Path(__file__).parent / "fixtures" / "population"
 # columns that name a run or a moment of loading, so differ between any two runs
-RUN_COLUMNS = {"load_run", "loaded_at", "run_id", "refresh_run_id", "started", "finished", "published_run",
-               "file_version_id", "row_counts", "source_files"}
-NIGHT_2 = {"listings": ("listning_2024-02.csv", gate.LISTINGS_HEADER, [l.replace("2024-01", "2024-02")
-                                                                         for l in gate.LISTINGS_CLEAN]),
-           "staffing": ("personal_2024-02.csv", gate.STAFFING_HEADER, [l.replace("2024-01", "2024-02")
-                                                                         for l in gate.STAFFING_CLEAN]),
-           "cost": ("huvudbok_2024-02.csv", gate.COST_HEADER, [l.replace("2024-01", "2024-02")
-                                                                for l in gate.COST_CLEAN]),
-           "beds": ("vardplatslage_2024-04.csv", gate.BEDS_HEADER, [l.replace("2024-03-0", "2024-04-0")
-                                                                     for l in gate.BEDS_CLEAN])}
-NIGHT_1 = {"organisation": ("enheter.csv", gate.ORG_HEADER, gate.ORG_CLEAN),
-           "listings": ("listning_2024-01.csv", gate.LISTINGS_HEADER, gate.LISTINGS_CLEAN),
-           "staffing": ("personal_2024-01.csv", gate.STAFFING_HEADER, gate.STAFFING_CLEAN),
-           "cost": ("huvudbok_2024-01.csv", gate.COST_HEADER, gate.COST_CLEAN),
-           "beds": ("vardplatslage_2024-03.csv", gate.BEDS_HEADER, gate.BEDS_CLEAN)}
+RUN_COLUMNS = {
+    "load_run",
+    "loaded_at",
+    "run_id",
+    "refresh_run_id",
+    "started",
+    "finished",
+    "published_run",
+    "file_version_id",
+    "row_counts",
+    "source_files",
+}
+NIGHT_2 = {
+    "listings": (
+        "listning_2024-02.csv",
+        gate.LISTINGS_HEADER,
+        [row.replace("2024-01", "2024-02") for row in gate.LISTINGS_CLEAN],
+    ),
+    "staffing": (
+        "personal_2024-02.csv",
+        gate.STAFFING_HEADER,
+        [row.replace("2024-01", "2024-02") for row in gate.STAFFING_CLEAN],
+    ),
+    "cost": ("huvudbok_2024-02.csv", gate.COST_HEADER, [row.replace("2024-01", "2024-02") for row in gate.COST_CLEAN]),
+    "beds": (
+        "vardplatslage_2024-04.csv",
+        gate.BEDS_HEADER,
+        [row.replace("2024-03-0", "2024-04-0") for row in gate.BEDS_CLEAN],
+    ),
+}
+NIGHT_1 = {
+    "organisation": ("enheter.csv", gate.ORG_HEADER, gate.ORG_CLEAN),
+    "listings": ("listning_2024-01.csv", gate.LISTINGS_HEADER, gate.LISTINGS_CLEAN),
+    "staffing": ("personal_2024-01.csv", gate.STAFFING_HEADER, gate.STAFFING_CLEAN),
+    "cost": ("huvudbok_2024-01.csv", gate.COST_HEADER, gate.COST_CLEAN),
+    "beds": ("vardplatslage_2024-03.csv", gate.BEDS_HEADER, gate.BEDS_CLEAN),
+}
 KILL_POINTS = 20  # in all, the steps of switching the release among them
 
 
@@ -57,16 +79,30 @@ def write(landing: Path, files: dict) -> None:
 def refresh(landing: Path, warehouse: Path, **env: str) -> int:
     """`vardpuls refresh` in its own process; its exit status (-9 when it was killed)."""
     environment = os.environ | {"DAGSTER_HOME": str(warehouse / "dagster"), **env}
-    result = subprocess.run([str(Path(sys.executable).parent / "vardpuls"), "refresh", "--landing", str(landing),
-                             "--warehouse", str(warehouse)], env=environment, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, timeout=600)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "vardpuls"),
+            "refresh",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=600,
+    )
     return result.returncode
 
 
 def published_files(warehouse: Path) -> tuple[str, dict[str, str]]:
     release = Path(os.path.realpath(warehouse / "current"))
-    return release.name, {str(p.relative_to(release)): hashlib.sha256(p.read_bytes()).hexdigest()
-                          for p in sorted(release.rglob("*")) if p.is_file()}
+    return release.name, {
+        str(p.relative_to(release)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(release.rglob("*"))
+        if p.is_file()
+    }
 
 
 # the vintages' record of releases: each release has its own name and moment, so two runs never agree on it
@@ -85,13 +121,19 @@ def table_checksums(warehouse: Path) -> dict[str, str]:
         for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1").fetchall():
             if table == "runs" or table in RELEASE_RECORDS:
                 continue
-            columns = [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                                                 "ORDER BY column_index", [table]).fetchall() if c not in RUN_COLUMNS]
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
+                ).fetchall()
+                if c not in RUN_COLUMNS
+            ]
             listed = ", ".join(f'"{c}"' for c in columns)
-            sums[table] = con.execute(f"SELECT count(*) || ':' || coalesce(md5(string_agg(r::VARCHAR, '|' "
-                                      f"ORDER BY r::VARCHAR)), '') FROM (SELECT {listed} FROM {table} "
-                                      f"WHERE {RELEASE_SCOPED.get(table, 'true')}) r"
-                                      ).fetchall()[0][0]
+            sums[table] = con.execute(
+                f"SELECT count(*) || ':' || coalesce(md5(string_agg(r::VARCHAR, '|' "
+                f"ORDER BY r::VARCHAR)), '') FROM (SELECT {listed} FROM {table} "
+                f"WHERE {RELEASE_SCOPED.get(table, 'true')}) r"
+            ).fetchall()[0][0]
         return sums
     finally:
         con.close()
@@ -134,10 +176,12 @@ def test_the_kill_points_cover_every_stage(nights):
     labels = dict((int(n), label) for n, label in checkpoints)
     chosen = [labels[k] for k in kill_points(checkpoints)]
     assert len(chosen) >= 20
-    stages = {"load": lambda l: "] " in l and ("rows" in l or "unchanged" in l),
-              "compute": lambda l: l.startswith(("core.", "indicators.", "goals.")),
-              "validate": lambda l: l.startswith(("staging.", "quality:", "quarantined")),
-              "publish": lambda l: l.startswith("publish:")}
+    stages = {
+        "load": lambda text: "] " in text and ("rows" in text or "unchanged" in text),
+        "compute": lambda text: text.startswith(("core.", "indicators.", "goals.")),
+        "validate": lambda text: text.startswith(("staging.", "quality:", "quarantined")),
+        "publish": lambda text: text.startswith("publish:"),
+    }
     for stage, belongs in stages.items():
         assert any(belongs(label) for label in chosen), (stage, chosen)
 
@@ -152,7 +196,7 @@ def test_a_kill_anywhere_leaves_the_last_publication_and_the_next_refresh_conver
         warehouse = tmp_path / f"kill_{point}"
         shutil.copytree(night_1, warehouse, symlinks=True)
         code = refresh(landing_2, warehouse, VARDPULS_KILL_AT=str(point))
-        label = dict((int(n), l) for n, l in checkpoints)[point]
+        label = dict((int(n), text) for n, text in checkpoints)[point]
         if code != -9:
             failures.append(f"{point} ({label}): exit {code}, not killed")
             continue

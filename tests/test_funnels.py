@@ -23,34 +23,55 @@ def con():
     con.execute("CREATE SCHEMA indicators").fetchall()
     con.execute("CREATE SCHEMA publish").fetchall()
     register_statistics(con)
-    con.execute("CREATE TABLE core.indicators (indicator_id VARCHAR, statistic VARCHAR, scale DOUBLE, polarity VARCHAR, "
-                "funnel_count VARCHAR, kind VARCHAR)").fetchall()
-    con.execute("INSERT INTO core.indicators VALUES ('share', 'wilson', 100, 'higher_is_better', 'numerator', 'ratio'), "
-                "('rate', 'poisson', 100, 'lower_is_better', 'numerator', 'ratio'), "
-                "('per_gp', 'none', 1, 'lower_is_better', 'denominator', 'ratio'), "
-                "('hours', 'none', 100, 'lower_is_better', NULL, 'ratio')").fetchall()
-    con.execute("CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, "
-                "period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, value DOUBLE, numerator DOUBLE, "
-                "denominator DOUBLE, ci_lower DOUBLE, ci_upper DOUBLE, synthetic BOOLEAN)").fetchall()
+    con.execute(
+        "CREATE TABLE core.indicators (indicator_id VARCHAR, statistic VARCHAR, scale DOUBLE, polarity VARCHAR, "
+        "funnel_count VARCHAR, kind VARCHAR)"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO core.indicators VALUES ('share', 'wilson', 100, 'higher_is_better', 'numerator', 'ratio'), "
+        "('rate', 'poisson', 100, 'lower_is_better', 'numerator', 'ratio'), "
+        "('per_gp', 'none', 1, 'lower_is_better', 'denominator', 'ratio'), "
+        "('hours', 'none', 100, 'lower_is_better', NULL, 'ratio')"
+    ).fetchall()
+    con.execute(
+        "CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, "
+        "period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, value DOUBLE, numerator DOUBLE, "
+        "denominator DOUBLE, ci_lower DOUBLE, ci_upper DOUBLE, synthetic BOOLEAN)"
+    ).fetchall()
     rows = [
         # the region's share is PHEindicatormethods' baseline 80.642448 %; three units of 20
-        ("share", None, 80_642_448, 100_000_000), ("share", "A", 16, 20), ("share", "B", 12, 20), ("share", "C", 10, 20),
+        ("share", None, 80_642_448, 100_000_000),
+        ("share", "A", 16, 20),
+        ("share", "B", 12, 20),
+        ("share", "C", 10, 20),
         # 4 events per 100 bed-days in the region
-        ("rate", None, 400, 10_000), ("rate", "X", 30, 1000), ("rate", "Y", 9, 500), ("rate", "Z", 100, 1000),
+        ("rate", None, 400, 10_000),
+        ("rate", "X", 30, 1000),
+        ("rate", "Y", 9, 500),
+        ("rate", "Z", 100, 1000),
         # 1,100 listed per doctor FTE in the region; two centres at 2,200, one small (5 FTE), one large (20 FTE)
-        ("per_gp", None, 110_000, 100), ("per_gp", "U", 11_000, 5), ("per_gp", "V", 44_000, 20),
-        ("hours", None, 10, 100), ("hours", "H", 5, 50),
+        ("per_gp", None, 110_000, 100),
+        ("per_gp", "U", 11_000, 5),
+        ("per_gp", "V", 44_000, 20),
+        ("hours", None, 10, 100),
+        ("hours", "H", 5, 50),
     ]
     for indicator, unit, numerator, denominator in rows:
         scale = {"share": 100, "rate": 100, "per_gp": 1, "hours": 100}[indicator]
-        con.execute("INSERT INTO indicators.indicator_values VALUES (?, '19', ?, '2024', 'T', 'all', 'all', ?, ?, ?, NULL, "
-                    "NULL, ?)", [indicator, unit, numerator / denominator * scale, numerator, denominator,
-                                 indicator == "per_gp"]).fetchall()
-    con.execute("INSERT INTO indicators.indicator_values VALUES ('share', '19', 'A', '2024-01', 'T', 'all', 'all', 50, 1, 2, "
-                "NULL, NULL, false)").fetchall()  # a month: not in a yearly funnel
-    con.execute("CREATE TABLE publish.disclosure_cells (source VARCHAR, indicator_id VARCHAR, area_code VARCHAR, "
-                "unit_id VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, "
-                "suppressed BOOLEAN)").fetchall()
+        con.execute(
+            "INSERT INTO indicators.indicator_values VALUES (?, '19', ?, '2024', 'T', 'all', 'all', ?, ?, ?, NULL, "
+            "NULL, ?)",
+            [indicator, unit, numerator / denominator * scale, numerator, denominator, indicator == "per_gp"],
+        ).fetchall()
+    con.execute(
+        "INSERT INTO indicators.indicator_values VALUES ('share', '19', 'A', '2024-01', 'T', 'all', 'all', 50, 1, 2, "
+        "NULL, NULL, false)"
+    ).fetchall()  # a month: not in a yearly funnel
+    con.execute(
+        "CREATE TABLE publish.disclosure_cells (source VARCHAR, indicator_id VARCHAR, area_code VARCHAR, "
+        "unit_id VARCHAR, period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, "
+        "suppressed BOOLEAN)"
+    ).fetchall()
     build_relation(con, "indicators.unit_funnels")
     build_relation(con, "indicators.funnel_limits")
     yield con
@@ -99,11 +120,17 @@ def test_listed_per_gp_by_the_doctors_as_a_poisson_count(con):
     assert (small["value"], small["count"], small["exposure"], small["counted"]) == (2200, 5, 11_000, "denominator")
     # small: 10 FTE expected, 5 found: z = (5/11,000 - theta) / sqrt(theta / 11,000) = -1.581: within 95 %
     se = math.sqrt(theta / 11_000)
-    assert small["z_score"] == pytest.approx((5 / 11_000 - theta) / se) and small["z_score"] == pytest.approx(-1.5811, abs=1e-4)
+    assert small["z_score"] == pytest.approx((5 / 11_000 - theta) / se) and small["z_score"] == pytest.approx(
+        -1.5811, abs=1e-4
+    )
     assert small["position"] == "within"
     # limits on listed per FTE: 1 / (theta +- z se) = 1 / (0.00090909 +- 0.00056346): 679.1 and 2,893.2 at 95 %
-    assert small["lower_95"] == pytest.approx(1 / (theta + Z95 * se)) and small["lower_95"] == pytest.approx(679.1, abs=0.05)
-    assert small["upper_95"] == pytest.approx(1 / (theta - Z95 * se)) and small["upper_95"] == pytest.approx(2893.2, abs=0.05)
+    assert small["lower_95"] == pytest.approx(1 / (theta + Z95 * se)) and small["lower_95"] == pytest.approx(
+        679.1, abs=0.05
+    )
+    assert small["upper_95"] == pytest.approx(1 / (theta - Z95 * se)) and small["upper_95"] == pytest.approx(
+        2893.2, abs=0.05
+    )
     # at 99.8 % the rate's lower limit is barely above 0 (0.0000207): up to 48,000 listed per FTE by chance
     assert small["upper_998"] == pytest.approx(1 / (theta - Z998 * se)) and small["upper_998"] > 45_000
     # large: 40 FTE expected, 20 found: z = -3.162, beyond 3.090: more listed per doctor than chance explains
@@ -115,8 +142,9 @@ def test_listed_per_gp_by_the_doctors_as_a_poisson_count(con):
 
 
 def test_the_funnel_lines(con):
-    lines = con.execute("SELECT indicator_id, level, side, exposure, limit_value, target_value FROM indicators.funnel_limits"
-                        ).fetchall()
+    lines = con.execute(
+        "SELECT indicator_id, level, side, exposure, limit_value, target_value FROM indicators.funnel_limits"
+    ).fetchall()
     by = {}
     for indicator, level, side, exposure, limit, target in lines:
         by.setdefault((indicator, level, side), []).append((exposure, limit))
@@ -140,8 +168,10 @@ def test_the_funnel_lines(con):
 
 def test_what_the_published_funnels_withhold(con):
     select = published_tables()["unit_funnels"][1]
-    con.execute("INSERT INTO publish.disclosure_cells VALUES ('indicator_values', 'per_gp', '19', 'U', '2024', 'T', "
-                "'all', 'all', true)").fetchall()
+    con.execute(
+        "INSERT INTO publish.disclosure_cells VALUES ('indicator_values', 'per_gp', '19', 'U', '2024', 'T', "
+        "'all', 'all', true)"
+    ).fetchall()
     found = units(con, f"({select})")
     withheld = found[("per_gp", "U")]
     assert withheld["suppressed"] and withheld["value"] is None and withheld["exposure"] is None
@@ -150,8 +180,10 @@ def test_what_the_published_funnels_withhold(con):
     assert found[("per_gp", "V")]["overdispersion"] is None and found[("per_gp", "V")]["position"] == "above 99.8 %"
     assert found[("share", "A")]["overdispersion"] is not None
     # the region's value withheld: no limits, no position, no lines
-    con.execute("INSERT INTO publish.disclosure_cells VALUES ('indicator_values', 'rate', '19', NULL, '2024', 'T', "
-                "'all', 'all', true)").fetchall()
+    con.execute(
+        "INSERT INTO publish.disclosure_cells VALUES ('indicator_values', 'rate', '19', NULL, '2024', 'T', "
+        "'all', 'all', true)"
+    ).fetchall()
     found = units(con, f"({select})")
     assert found[("rate", "Z")]["target_value"] is None and found[("rate", "Z")]["position"] is None
     lines = con.execute(f"SELECT DISTINCT indicator_id FROM ({published_tables()['funnel_limits'][1]})").fetchall()

@@ -25,12 +25,26 @@ REGIONAL = ["organisation", "listings", "staffing", "cost", "beds"]
 with (ROOT / "data" / "reference" / "professions.csv").open(encoding="utf-8") as _f:
     _PROFESSIONS = list(csv.DictReader(_f))
 DOCTORS = "(" + ", ".join(f"'{r['profession']}'" for r in _PROFESSIONS if r["profession_group"] == "doctor") + ")"
-GPS = "(" + ", ".join(f"'{r['profession']}'" for r in _PROFESSIONS
-                      if "true" in (r["gp_specialist"], r["gp_trainee"])) + ")"
-PATTERN = {"integer": r"^-?\d+$", "decimal": r"^-?\d+(,\d+)?$", "date": r"^\d{4}-\d{2}-\d{2}$",
-           "month": r"^\d{4}-\d{2}$", "flag": r"^[JN]$"}
-PARQUET_TYPE = {"text": "VARCHAR", "month": "VARCHAR", "flag": "VARCHAR", "integer": "INTEGER",
-                "decimal": "DOUBLE", "date": "DATE"}
+GPS = (
+    "("
+    + ", ".join(f"'{r['profession']}'" for r in _PROFESSIONS if "true" in (r["gp_specialist"], r["gp_trainee"]))
+    + ")"
+)
+PATTERN = {
+    "integer": r"^-?\d+$",
+    "decimal": r"^-?\d+(,\d+)?$",
+    "date": r"^\d{4}-\d{2}-\d{2}$",
+    "month": r"^\d{4}-\d{2}$",
+    "flag": r"^[JN]$",
+}
+PARQUET_TYPE = {
+    "text": "VARCHAR",
+    "month": "VARCHAR",
+    "flag": "VARCHAR",
+    "integer": "INTEGER",
+    "decimal": "DOUBLE",
+    "date": "DATE",
+}
 PERSONNUMMER = re.compile(rb"(?<!\d)(\d{2})?\d{6}[-+]?\d{4}(?!\d)")
 
 
@@ -81,11 +95,13 @@ def one(con, sql: str):
 
 def files(root: Path) -> list[Path]:
     """The generator's files; kolada/ holds real Kolada pages the generator neither writes nor touches."""
-    return sorted(p.relative_to(root) for p in root.rglob("*")
-                  if p.is_file() and p.relative_to(root).parts[0] != "kolada")
+    return sorted(
+        p.relative_to(root) for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[0] != "kolada"
+    )
 
 
 # -- determinism and the committed sample ------------------------------------------------------
+
 
 def test_sample_is_byte_identical_to_the_committed_sample(sample: Path):
     assert files(sample) == files(SAMPLE)
@@ -97,17 +113,20 @@ def test_committed_sample_is_small_and_holds_no_personnummer():
     assert sum((SAMPLE / p).stat().st_size for p in files(SAMPLE)) < 5_000_000
     for path in files(SAMPLE):
         assert not PERSONNUMMER.search((SAMPLE / path).read_bytes()), path
-    assert "personnummer" not in duckdb.sql(
-        f"SELECT * FROM read_parquet('{SAMPLE}/staffing/*.parquet') LIMIT 1").columns
+    assert (
+        "personnummer" not in duckdb.sql(f"SELECT * FROM read_parquet('{SAMPLE}/staffing/*.parquet') LIMIT 1").columns
+    )
 
 
 def test_the_sample_is_the_last_two_years_of_the_region(sample: Path, region: Path):
-    assert (sample / "beds" / "vardplatslage_2024-07.csv").read_bytes() == \
-        (region / "beds" / "vardplatslage_2024-07.csv").read_bytes()
+    assert (sample / "beds" / "vardplatslage_2024-07.csv").read_bytes() == (
+        region / "beds" / "vardplatslage_2024-07.csv"
+    ).read_bytes()
     assert not (sample / "beds" / "vardplatslage_2022-12.csv").exists()
 
 
 # -- formats.yaml -------------------------------------------------------------------------------
+
 
 def expected_header(source: str, present: list[str]) -> list[str]:
     spec = formats()[source]["columns"]
@@ -160,96 +179,134 @@ def check_values(paths: list[Path], source: str, spec: dict) -> None:
         kind, allowed = spec[column]["type"], spec[column].get("values")
         bad = [f"NOT regexp_matches(\"{column}\", '{PATTERN[kind]}')"] if kind in PATTERN else []
         if allowed:
-            bad.append(f"\"{column}\" NOT IN ({', '.join(repr(v) for v in allowed)})")
+            bad.append(f'"{column}" NOT IN ({", ".join(repr(v) for v in allowed)})')
         if column == "datakälla":
             bad = ["\"datakälla\" <> 'SYNTETISK vardpuls'"]
-        missing = "false" if spec[column].get("optional") and column != "datakälla" else f"\"{column}\" IS NULL"
-        counts.append(f"count_if(({' OR '.join(bad) or 'false'}) OR {missing}) AS \"{column}\"")
+        missing = "false" if spec[column].get("optional") and column != "datakälla" else f'"{column}" IS NULL'
+        counts.append(f'count_if(({" OR ".join(bad) or "false"}) OR {missing}) AS "{column}"')
     wrong = con.execute(f"SELECT {', '.join(counts)} FROM f").fetchall()[0]
     assert {c: n for c, n in zip(columns, wrong) if n} == {}, source
 
 
 # -- calibration on the region scale ------------------------------------------------------------
 
+
 def test_population_of_vastmanland_equals_the_published_figures(db):
     with (ROOT / "data" / "reference" / "published_figures.csv").open(encoding="utf-8") as f:
-        published = {int(r["period"]): int(r["value"]) for r in csv.DictReader(f)
-                     if r["metric"] == "folkmangd_31dec" and r["geo_code"] == "19"}
+        published = {
+            int(r["period"]): int(r["value"])
+            for r in csv.DictReader(f)
+            if r["metric"] == "folkmangd_31dec" and r["geo_code"] == "19"
+        }
     assert published and {y: one(db, f"SELECT persons FROM county WHERE year = {y}") for y in published} == published
 
 
 def test_available_beds_per_1000(db):
-    per_1000 = dict(db.execute("""
+    per_1000 = dict(
+        db.execute("""
         WITH daily AS (SELECT datum, sum(disponibla_vårdplatser) AS beds FROM beds GROUP BY 1)
         SELECT year(datum), avg(beds) / any_value(c.persons) * 1000
-        FROM daily JOIN county c ON c.year = year(datum) GROUP BY 1""").fetchall())
+        FROM daily JOIN county c ON c.year = year(datum) GROUP BY 1""").fetchall()
+    )
     assert abs(per_1000[2023] - 1.9) <= 0.15
     assert per_1000[2015] > per_1000[2019] > per_1000[2023]
 
 
 def test_census_is_consistent(db):
-    assert one(db, """SELECT count(*) FROM beds WHERE belagda > disponibla_vårdplatser + överbelagda
+    assert (
+        one(
+            db,
+            """SELECT count(*) FROM beds WHERE belagda > disponibla_vårdplatser + överbelagda
                       OR least(disponibla_vårdplatser, belagda, överbelagda, utlokaliserade, utskrivningsklara,
-                               utskrivningar) < 0""") == 0
+                               utskrivningar) < 0""",
+        )
+        == 0
+    )
     occupancy, over, stay = db.execute("""
         SELECT sum(belagda) / sum(disponibla_vårdplatser), 100 * sum(överbelagda) / sum(disponibla_vårdplatser),
                sum(belagda) / sum(utskrivningar)
         FROM beds""").fetchall()[0]
     assert 0.85 <= occupancy <= 0.95 and 3 <= over <= 5 and 5 <= stay <= 6
-    july = one(db, """SELECT avg(beds) FILTER (WHERE month(datum) = 7)
+    july = one(
+        db,
+        """SELECT avg(beds) FILTER (WHERE month(datum) = 7)
                              / avg(beds) FILTER (WHERE month(datum) IN (4, 10))
-                      FROM (SELECT datum, sum(disponibla_vårdplatser) AS beds FROM beds GROUP BY 1)""")
+                      FROM (SELECT datum, sum(disponibla_vårdplatser) AS beds FROM beds GROUP BY 1)""",
+    )
     assert 0.75 <= july <= 0.80
 
 
 def test_primary_care_share_of_health_care_net_cost(db):
     health_care = "('1', '2', '3', '5', '6', '7')"  # activity_areas.csv: health_care = true
-    share = one(db, f"""SELECT sum(belopp) FILTER (WHERE verksamhet = '1')
+    share = one(
+        db,
+        f"""SELECT sum(belopp) FILTER (WHERE verksamhet = '1')
                          / sum(belopp) FILTER (WHERE verksamhet IN {health_care})
-                        FROM cost WHERE period LIKE '2023-%'""")
+                        FROM cost WHERE period LIKE '2023-%'""",
+    )
     assert abs(share - 0.17) <= 0.025
-    growth = dict(db.execute("""SELECT left(period, 4)::INT, sum(belopp) FROM cost
-                                WHERE verksamhet = '1' GROUP BY 1""").fetchall())
+    growth = dict(
+        db.execute("""SELECT left(period, 4)::INT, sum(belopp) FROM cost
+                                WHERE verksamhet = '1' GROUP BY 1""").fetchall()
+    )
     assert growth[2024] - growth[2023] >= 47e6 > growth[2023] - growth[2022]
-    per_inhabitant = one(db, f"""SELECT sum(belopp) / (SELECT persons FROM county WHERE year = 2024) FROM cost
-                                 WHERE period LIKE '2024-%' AND verksamhet IN {health_care}""")
+    per_inhabitant = one(
+        db,
+        f"""SELECT sum(belopp) / (SELECT persons FROM county WHERE year = 2024) FROM cost
+                                 WHERE period LIKE '2024-%' AND verksamhet IN {health_care}""",
+    )
     assert 30000 <= per_inhabitant <= 36500
 
 
 def test_doctors_per_1000_in_2019(db):
     for hired in ("'N'", "'J', 'N'"):
-        fte = one(db, f"""SELECT sum(sysselsättningsgrad) FROM staff
-                          WHERE period = '2019-11' AND yrke IN {DOCTORS} AND inhyrd IN ({hired})""")
+        fte = one(
+            db,
+            f"""SELECT sum(sysselsättningsgrad) FROM staff
+                          WHERE period = '2019-11' AND yrke IN {DOCTORS} AND inhyrd IN ({hired})""",
+        )
         assert abs(fte / one(db, "SELECT persons FROM county WHERE year = 2019") * 1000 - 2.5) <= 0.3
 
 
 def test_listed_inhabitants_per_gp(db):
-    ratio = dict(db.execute(f"""
+    ratio = dict(
+        db.execute(f"""
         WITH l AS (SELECT period, sum(antal_listade) AS listed FROM listings GROUP BY 1),
              g AS (SELECT period, sum(sysselsättningsgrad) AS gp FROM staff
                    WHERE enhets_id LIKE '19-VC-%' AND yrke IN {GPS} GROUP BY 1)
-        SELECT left(period, 4)::INT, sum(listed) / sum(gp) FROM l JOIN g USING (period) GROUP BY 1""").fetchall())
+        SELECT left(period, 4)::INT, sum(listed) / sum(gp) FROM l JOIN g USING (period) GROUP BY 1""").fetchall()
+    )
     assert ratio[2024] < ratio[2015] and 1050 <= ratio[2024] <= 1250
-    listed = dict(db.execute("""
+    listed = dict(
+        db.execute("""
         SELECT year, avg(listed) / any_value(persons)
         FROM (SELECT period, sum(antal_listade) AS listed FROM listings GROUP BY 1)
-        JOIN county ON year = left(period, 4)::INT GROUP BY 1""").fetchall())
+        JOIN county ON year = left(period, 4)::INT GROUP BY 1""").fetchall()
+    )
     assert all(0.97 <= v <= 1.0 for v in listed.values())
 
 
 def test_staff_levels_sick_leave_and_turnover(db):
-    employees = one(db, "SELECT count(*) FROM staff WHERE period = '2023-11'") / \
-        one(db, "SELECT persons FROM county WHERE year = 2023") * 1000
+    employees = (
+        one(db, "SELECT count(*) FROM staff WHERE period = '2023-11'")
+        / one(db, "SELECT persons FROM county WHERE year = 2023")
+        * 1000
+    )
     assert 24 <= employees <= 30
     sick = one(db, "SELECT sum(sjuktimmar) / sum(arbetade_timmar + sjuktimmar) FROM staff WHERE inhyrd = 'N'")
     assert 0.05 <= sick <= 0.07
     hired = one(db, "SELECT avg((inhyrd = 'J')::INT) FROM staff")
     assert 0.01 <= hired <= 0.05
-    leavers = one(db, """SELECT count(*) FROM (SELECT anställningsnummer FROM staff GROUP BY 1
-                         HAVING max(period) BETWEEN '2019-01' AND '2019-12')""")
+    leavers = one(
+        db,
+        """SELECT count(*) FROM (SELECT anställningsnummer FROM staff GROUP BY 1
+                         HAVING max(period) BETWEEN '2019-01' AND '2019-12')""",
+    )
     assert 0.07 <= leavers / one(db, "SELECT count(*) / 12 FROM staff WHERE period LIKE '2019-%'") <= 0.14
-    ambulance = dict(db.execute("""SELECT left(period, 4)::INT, sum(sysselsättningsgrad) FROM staff
-                                   WHERE yrke LIKE 'Ambulans%' AND period LIKE '%-11' GROUP BY 1""").fetchall())
+    ambulance = dict(
+        db.execute("""SELECT left(period, 4)::INT, sum(sysselsättningsgrad) FROM staff
+                                   WHERE yrke LIKE 'Ambulans%' AND period LIKE '%-11' GROUP BY 1""").fetchall()
+    )
     assert ambulance[2024] > ambulance[2019] > ambulance[2015]
 
 
@@ -259,8 +316,14 @@ def test_personnummer_are_shaped_right_and_never_valid(db):
     forms = {re.sub(r"\d", "N", v) for v in values}
     assert forms == {"NNNNNNNN-NNNN", "NNNNNN-NNNN", "NNNNNNNNNNNN", "NNNNNNNNNN"}
     assert not any(luhn_valid(v) for v in values)
-    assert one(db, """SELECT count(*) FROM (SELECT anställningsnummer FROM staff GROUP BY 1
-                      HAVING count(DISTINCT personnummer) > 1)""") == 0
+    assert (
+        one(
+            db,
+            """SELECT count(*) FROM (SELECT anställningsnummer FROM staff GROUP BY 1
+                      HAVING count(DISTINCT personnummer) > 1)""",
+        )
+        == 0
+    )
     assert one(db, "SELECT count(*) FROM staff WHERE NOT regexp_matches(anställningsnummer, '^\\d{7}$')") == 0
 
 
@@ -282,19 +345,34 @@ def test_projections_grow_80_plus(sample: Path):
 
 # -- the organisation register and the national scale's parts that are cheap to build -------------
 
+
 def test_organisation_register(sample: Path):
     con = duckdb.connect()
     con.execute(f"""CREATE VIEW org AS SELECT * FROM read_csv('{sample}/organisation/enheter.csv', delim=';',
                     header=true, types={{'kommunkod': 'VARCHAR', 'verksamhet': 'VARCHAR'}})""").fetchall()
     con.execute(f"""CREATE VIEW municipalities AS SELECT * FROM read_csv('{ROOT}/data/reference/municipalities.csv',
                     types={{'municipality_code': 'VARCHAR', 'county_code': 'VARCHAR'}})""").fetchall()
-    assert one(con, """SELECT count(*) FROM org LEFT JOIN municipalities m ON m.municipality_code = kommunkod
-                       WHERE m.county_code IS DISTINCT FROM left(enhets_id, 2)""") == 0
+    assert (
+        one(
+            con,
+            """SELECT count(*) FROM org LEFT JOIN municipalities m ON m.municipality_code = kommunkod
+                       WHERE m.county_code IS DISTINCT FROM left(enhets_id, 2)""",
+        )
+        == 0
+    )
     assert one(con, "SELECT count(*) FROM org WHERE giltig_till < giltig_från") == 0
-    assert one(con, """SELECT count(*) FROM (SELECT kostnadsställe FROM org GROUP BY 1
-                       HAVING count(DISTINCT enhets_id) > 1)""") == 0
-    closed = dict(con.execute("""SELECT enhetstyp, count(DISTINCT enhets_id) FILTER (WHERE giltig_till IS NOT NULL)
-                                 FROM org GROUP BY 1""").fetchall())
+    assert (
+        one(
+            con,
+            """SELECT count(*) FROM (SELECT kostnadsställe FROM org GROUP BY 1
+                       HAVING count(DISTINCT enhets_id) > 1)""",
+        )
+        == 0
+    )
+    closed = dict(
+        con.execute("""SELECT enhetstyp, count(DISTINCT enhets_id) FILTER (WHERE giltig_till IS NOT NULL)
+                                 FROM org GROUP BY 1""").fetchall()
+    )
     assert closed["vårdcentral"] >= 3 and closed["vårdavdelning"] >= 3
     renamed = one(con, "SELECT count(*) FROM (SELECT enhets_id FROM org GROUP BY 1 HAVING count(*) > 1)")
     assert renamed >= 1

@@ -20,46 +20,56 @@ goals:
 
 
 def goal(goal_id: str, indicator: str | None, direction: str, baseline: int, deadline: int, **extra) -> str:
-    fields = {"id": goal_id, "title": "{sv: t, en: t}", "quote": "{text: q, source: s}", "decision": "d",
-              "direction": direction, "baseline": baseline, "deadline": deadline, **extra}
+    fields = {
+        "id": goal_id,
+        "title": "{sv: t, en: t}",
+        "quote": "{text: q, source: s}",
+        "decision": "d",
+        "direction": direction,
+        "baseline": baseline,
+        "deadline": deadline,
+        **extra,
+    }
     if indicator:
         fields["indicator"] = indicator
     return "  - {" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}\n"
 
 
-GOALS = HEADER + "".join([
-    # rule 1, no data
-    goal("r1_unmeasurable", None, "up", 2016, 2019, target=1000, target_unit="MSEK", not_measurable="no source"),
-    goal("r1_no_value", "empty", "down", 2020, 2029, target=5),
-    goal("r1_no_baseline_value", "late", "up", 2020, 2029, target_change=5),
-    goal("r1_single_value_met", "single", "down", 2023, 2029, target=20),   # 12 meets 20, but it is one value
-    goal("r1_single_premise", "single", "none", 2023, 2040),                # a premise with one value
-    goal("r1_single_after_gap", "gap_last", "down", 2019, 2029, target=1),
-    # rule 2, monitored
-    goal("r2_premise", "rising", "none", 2020, 2040),
-    # rule 3, achieved (with a target)
-    goal("r3_met", "falling", "down", 2020, 2029, target=70),
-    # rule 4, off track: the deadline passed without meeting it
-    goal("r4_deadline_passed", "falling", "down", 2020, 2022, target=10),
-    # rule 5, with a target
-    goal("r5_on_track", "falling", "down", 2020, 2029, target=40),
-    goal("r5_at_risk", "falling", "down", 2020, 2025, target=10),
-    goal("r5_off_track", "rising", "down", 2020, 2029, target=1),
-    # rule 6, with a direction only
-    goal("r6_after_deadline_achieved", "falling", "down", 2020, 2022),
-    goal("r6_after_deadline_off_track", "rising", "down", 2020, 2022),
-    goal("r6_unclear_at_risk", "zigzag", "up", 2020, 2029),
-    goal("r6_on_track", "rising", "up", 2020, 2029),
-    goal("r6_off_track", "rising", "down", 2020, 2029),
-    # a gap inside the series: the line is fitted after it
-    goal("gap_inside", "gapped", "down", 2018, 2029, target=1),
-])
+GOALS = HEADER + "".join(
+    [
+        # rule 1, no data
+        goal("r1_unmeasurable", None, "up", 2016, 2019, target=1000, target_unit="MSEK", not_measurable="no source"),
+        goal("r1_no_value", "empty", "down", 2020, 2029, target=5),
+        goal("r1_no_baseline_value", "late", "up", 2020, 2029, target_change=5),
+        goal("r1_single_value_met", "single", "down", 2023, 2029, target=20),  # 12 meets 20, but it is one value
+        goal("r1_single_premise", "single", "none", 2023, 2040),  # a premise with one value
+        goal("r1_single_after_gap", "gap_last", "down", 2019, 2029, target=1),
+        # rule 2, monitored
+        goal("r2_premise", "rising", "none", 2020, 2040),
+        # rule 3, achieved (with a target)
+        goal("r3_met", "falling", "down", 2020, 2029, target=70),
+        # rule 4, off track: the deadline passed without meeting it
+        goal("r4_deadline_passed", "falling", "down", 2020, 2022, target=10),
+        # rule 5, with a target
+        goal("r5_on_track", "falling", "down", 2020, 2029, target=40),
+        goal("r5_at_risk", "falling", "down", 2020, 2025, target=10),
+        goal("r5_off_track", "rising", "down", 2020, 2029, target=1),
+        # rule 6, with a direction only
+        goal("r6_after_deadline_achieved", "falling", "down", 2020, 2022),
+        goal("r6_after_deadline_off_track", "rising", "down", 2020, 2022),
+        goal("r6_unclear_at_risk", "zigzag", "up", 2020, 2029),
+        goal("r6_on_track", "rising", "up", 2020, 2029),
+        goal("r6_off_track", "rising", "down", 2020, 2029),
+        # a gap inside the series: the line is fitted after it
+        goal("gap_inside", "gapped", "down", 2018, 2029, target=1),
+    ]
+)
 
 SERIES = {
     "empty": {},
-    "late": {"2022": 3, "2023": 4},                      # nothing in the baseline year 2020
+    "late": {"2022": 3, "2023": 4},  # nothing in the baseline year 2020
     "single": {"2024": 12},
-    "gap_last": {"2019": 9, "2020": 8, "2021": 7, "2024": 5},   # 2022 and 2023 missing: one value after the gap
+    "gap_last": {"2019": 9, "2020": 8, "2021": 7, "2024": 5},  # 2022 and 2023 missing: one value after the gap
     "rising": {"2020": 10, "2021": 12, "2022": 14, "2023": 16},
     "falling": {"2020": 100, "2021": 90, "2022": 80, "2023": 70},
     "zigzag": {"2020": 10, "2021": 13, "2022": 9, "2023": 12},
@@ -78,23 +88,32 @@ def progress(tmp_path_factory):
     for schema in ("core", "indicators", "goals"):
         con.execute(f"CREATE SCHEMA {schema}").fetchall()
     register_macros(con)
-    con.execute("CREATE TABLE core.indicators (indicator_id VARCHAR, decimals INTEGER, unit_en VARCHAR, scale DOUBLE, "
-                "lever_part VARCHAR, lever_unit_en VARCHAR, lever_multiplier DOUBLE, lever_other_part VARCHAR, "
-                "lever_age_from INTEGER, lever_age_to INTEGER)").fetchall()
-    con.executemany("INSERT INTO core.indicators VALUES (?, 0, 'unit', 1, NULL, NULL, NULL, NULL, 0, 100)",
-                    [(i,) for i in SERIES])
-    con.execute("CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, period VARCHAR, "
-                "sex VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, synthetic BOOLEAN, unit_id VARCHAR, "
-                "age_group VARCHAR, category VARCHAR, complete BOOLEAN)").fetchall()
-    con.executemany("INSERT INTO indicators.indicator_values VALUES (?, '19', ?, 'T', ?, ?, NULL, false, NULL, 'all', "
-                    "'all', true)",
-                    [(i, period, value, value) for i, values in SERIES.items() for period, value in values.items()])
+    con.execute(
+        "CREATE TABLE core.indicators (indicator_id VARCHAR, decimals INTEGER, unit_en VARCHAR, scale DOUBLE, "
+        "lever_part VARCHAR, lever_unit_en VARCHAR, lever_multiplier DOUBLE, lever_other_part VARCHAR, "
+        "lever_age_from INTEGER, lever_age_to INTEGER)"
+    ).fetchall()
+    con.executemany(
+        "INSERT INTO core.indicators VALUES (?, 0, 'unit', 1, NULL, NULL, NULL, NULL, 0, 100)", [(i,) for i in SERIES]
+    )
+    con.execute(
+        "CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, period VARCHAR, "
+        "sex VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, synthetic BOOLEAN, unit_id VARCHAR, "
+        "age_group VARCHAR, category VARCHAR, complete BOOLEAN)"
+    ).fetchall()
+    con.executemany(
+        "INSERT INTO indicators.indicator_values VALUES (?, '19', ?, 'T', ?, ?, NULL, false, NULL, 'all', 'all', true)",
+        [(i, period, value, value) for i, values in SERIES.items() for period, value in values.items()],
+    )
     # an incomplete year is a row without a value: it counts as a gap
-    con.execute("INSERT INTO indicators.indicator_values VALUES ('gapped', '19', '2021', 'T', NULL, NULL, NULL, "
-                "false, NULL, 'all', 'all', false)").fetchall()
+    con.execute(
+        "INSERT INTO indicators.indicator_values VALUES ('gapped', '19', '2021', 'T', NULL, NULL, NULL, "
+        "false, NULL, 'all', 'all', false)"
+    ).fetchall()
     for table in ("population", "population_projections"):
-        con.execute(f"CREATE TABLE core.{table} (area_code VARCHAR, year INTEGER, age INTEGER, sex VARCHAR, "
-                    "persons DOUBLE)").fetchall()
+        con.execute(
+            f"CREATE TABLE core.{table} (area_code VARCHAR, year INTEGER, age INTEGER, sex VARCHAR, persons DOUBLE)"
+        ).fetchall()
     con.register("goal_rows", pa.Table.from_pylist([g.as_row() for g in registry], schema=GOAL_SCHEMA))
     con.execute("CREATE TABLE core.goals AS SELECT * FROM goal_rows").fetchall()
     cursor = con.execute(relation_files("goals")["goal_progress"].select)
@@ -105,15 +124,21 @@ def progress(tmp_path_factory):
     return rows
 
 
-@pytest.mark.parametrize("goal_id, reason", [
-    ("r1_unmeasurable", "not measurable from the sources: no source"),
-    ("r1_no_value", "no yearly value of empty for area 19 from 2020 on"),
-    ("r1_no_baseline_value", "no value for the baseline year 2020, so no target to measure against"),
-    ("r1_single_value_met", "one yearly value since the baseline (2024): a trend needs two"),
-    ("r1_single_premise", "one yearly value since the baseline (2024): a trend needs two"),
-    ("r1_single_after_gap", "one yearly value (2024) after the gap in the series (no value for 2022, 2023): "
-                            "a line needs two consecutive years"),
-])
+@pytest.mark.parametrize(
+    "goal_id, reason",
+    [
+        ("r1_unmeasurable", "not measurable from the sources: no source"),
+        ("r1_no_value", "no yearly value of empty for area 19 from 2020 on"),
+        ("r1_no_baseline_value", "no value for the baseline year 2020, so no target to measure against"),
+        ("r1_single_value_met", "one yearly value since the baseline (2024): a trend needs two"),
+        ("r1_single_premise", "one yearly value since the baseline (2024): a trend needs two"),
+        (
+            "r1_single_after_gap",
+            "one yearly value (2024) after the gap in the series (no value for 2022, 2023): "
+            "a line needs two consecutive years",
+        ),
+    ],
+)
 def test_rule_1_no_data_comes_first(progress, goal_id, reason):
     row = progress[goal_id]
     assert (row["status"], row["status_reason"]) == ("no data", reason)
@@ -142,8 +167,10 @@ def test_rule_3_a_target_met_is_achieved(progress):
 
 def test_rule_4_a_deadline_passed_without_the_target_is_off_track(progress):
     row = progress["r4_deadline_passed"]
-    assert (row["status"], row["status_reason"]) == ("off track", "the deadline 2022 has passed without meeting the "
-                                                                  "target")
+    assert (row["status"], row["status_reason"]) == (
+        "off track",
+        "the deadline 2022 has passed without meeting the target",
+    )
 
 
 def test_rule_5_with_a_target(progress):
@@ -157,7 +184,7 @@ def test_rule_5_with_a_target(progress):
 
 
 def test_rule_6_with_a_direction_only(progress):
-    assert progress["r6_after_deadline_achieved"]["status"] == "achieved"   # 70 below 100 at the start
+    assert progress["r6_after_deadline_achieved"]["status"] == "achieved"  # 70 below 100 at the start
     assert progress["r6_after_deadline_off_track"]["status"] == "off track"  # 16 above 10
     # 10, 13, 9, 12: slope +0.4, its 95 % interval includes 0
     unclear = progress["r6_unclear_at_risk"]

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from pipelines.definitions import ASSETS, CHECKS, FETCH_JOBS, JOBS, defs
-from pipelines.graph.fetch import FETCH
 from pipelines.graph import DATA_RELATIONS, LONG_TABLE
+from pipelines.graph.fetch import FETCH
 from pipelines.graph.keys import STAGE_TAG, STAGES, change_relations, relation_key
 from pipelines.graph.publish import DISCLOSURE, DISCLOSURE_READS, release_reads
 from pipelines.indicators.catalogue import load_catalogue
@@ -50,10 +50,15 @@ def raw_sources_upstream(key: str) -> set[str]:
 def test_the_graph_is_the_committed_snapshot():
     committed = SNAPSHOT.read_text(encoding="utf-8") if SNAPSHOT.is_file() else ""
     now = render(asset_specs())
-    diff = "".join(difflib.unified_diff(committed.splitlines(True), now.splitlines(True),
-                                        "committed " + SNAPSHOT.name, "the graph now", n=2))
-    assert now == committed, (f"the asset graph differs from {SNAPSHOT} (if the change is meant, run `{COMMAND}` "
-                              f"and commit the file):\n{diff[:6000]}")
+    diff = "".join(
+        difflib.unified_diff(
+            committed.splitlines(True), now.splitlines(True), "committed " + SNAPSHOT.name, "the graph now", n=2
+        )
+    )
+    assert now == committed, (
+        f"the asset graph differs from {SNAPSHOT} (if the change is meant, run `{COMMAND}` "
+        f"and commit the file):\n{diff[:6000]}"
+    )
 
 
 def test_the_snapshot_holds_every_asset_and_every_check():
@@ -64,6 +69,7 @@ def test_the_snapshot_holds_every_asset_and_every_check():
 
 
 # --- every relation read is written by exactly one asset -------------------------------------------------------
+
 
 def writers() -> dict[str, list[dg.AssetKey]]:
     """relation -> the assets that write it, from the definitions themselves (not from the graph's dependencies)."""
@@ -127,8 +133,10 @@ def raw_tables(tmp_path_factory) -> dict[str, set[str]]:
         result = site.materialize(f"raw/{name}")
         assert result.success, failure_message(result)
         with duckdb.connect(str(site.warehouse.live_path), read_only=True) as con:
-            created[name] = {f"raw.{t}" for (t,) in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'").fetchall()}
+            created[name] = {
+                f"raw.{t}"
+                for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'").fetchall()
+            }
     return created
 
 
@@ -147,6 +155,7 @@ def test_every_raw_table_read_is_created_by_exactly_one_source_the_one_its_key_n
 
 
 # --- stages --------------------------------------------------------------------------------------------------
+
 
 def test_no_asset_reads_an_asset_of_a_later_stage():
     later = []
@@ -194,6 +203,7 @@ def test_the_release_waits_for_disclosure_control():
 
 # --- each indicator reads only what its SQL reads ---------------------------------------------------------------
 
+
 def test_each_indicator_depends_on_the_catalogue_and_the_relations_its_sql_names_only():
     for indicator in CATALOGUE:
         key = dg.AssetKey(["indicators", indicator.id])
@@ -225,10 +235,14 @@ def test_the_long_table_reads_every_indicator_and_nothing_else():
 
 # --- the suites' rules are checks on their staging relations ------------------------------------------------------
 
+
 def test_every_rule_of_every_suite_is_one_check_on_its_staging_relation_blocking_when_the_rule_is():
     checks = {(spec.asset_key, spec.name): spec.blocking for c in CHECKS for spec in c.check_specs}
-    expected = {(relation_key(suite.table), rule.rule): rule.severity == "blocking"
-                for suite in load_suites().values() for rule in suite.rules}
+    expected = {
+        (relation_key(suite.table), rule.rule): rule.severity == "blocking"
+        for suite in load_suites().values()
+        for rule in suite.rules
+    }
     assert checks == expected
     assert {key.path[0] for key, _ in checks} == {"staging"}
     # a staging relation's file exists for every suite, and the quarantine reads each that can quarantine a row

@@ -34,17 +34,21 @@ import yaml
 
 from pipelines.cli import main
 from pipelines.regional.reader import explain_read_error, open_delivery
-from pipelines.warehouse import sweep_work_dir
 from pipelines.regional.spec import sources
-from pipelines.warehouse import run_sql
+from pipelines.warehouse import run_sql, sweep_work_dir
 from tests.conftest import FIXTURES, failure_message, table_state
 from tests.test_privacy import all_text_in_database
 
 HOSTILE = FIXTURES / "hostile"
 KEY = "hostile-corpus-key-not-secret-0123"
 ORGANISATION = HOSTILE / "register_delivered_again_under_a_new_name" / "organisation" / "enheter.csv"
-EXPORTS = {"staffing": ["staff_fte"], "cost": ["cost"], "listings": ["listed_inhabitants"], "beds": ["bed_days"],
-           "population": ["population"]}
+EXPORTS = {
+    "staffing": ["staff_fte"],
+    "cost": ["cost"],
+    "listings": ["listed_inhabitants"],
+    "beds": ["bed_days"],
+    "population": ["population"],
+}
 
 
 def spec(kind: Path) -> dict:
@@ -80,10 +84,13 @@ def land(kind: Path, site, tmp_path: Path) -> Path:
     elif construct == "fifo":
         os.mkfifo(target / "personal_2024-02.csv")
     elif construct == "long_line":
-        header = "period;anställningsnummer;enhets_id;yrke;anställningsform;sysselsättningsgrad;arbetade_timmar;" \
-                 "sjuktimmar;inhyrd\n"
+        header = (
+            "period;anställningsnummer;enhets_id;yrke;anställningsform;sysselsättningsgrad;arbetade_timmar;"
+            "sjuktimmar;inhyrd\n"
+        )
         (target / "personal_2024-02.csv").write_text(
-            header + "2024-02;2000001;19-VC-002;" + "x" * 2_100_000 + ";tillsvidare;1,0;160;0;N\n", encoding="utf-8")
+            header + "2024-02;2000001;19-VC-002;" + "x" * 2_100_000 + ";tillsvidare;1,0;160;0;N\n", encoding="utf-8"
+        )
     files = [p for p in target.iterdir() if not p.name.startswith(".")] if target.is_dir() else []
     return files[0] if files else target
 
@@ -113,14 +120,16 @@ def rows_of(site, source: str) -> int:
 
 
 def exists(site, schema: str, table: str) -> bool:
-    return site.query("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                      [schema, table]) == [(1,)]
+    return site.query(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
+    ) == [(1,)]
 
 
 def quarantined(site, source: str) -> list[tuple]:
     if source == "population":  # its assets alone build no quarantine table: the finding of each staging row
-        return site.query("SELECT source_row, finding[2], finding[3] FROM staging.population "
-                          "WHERE finding IS NOT NULL ORDER BY 1")
+        return site.query(
+            "SELECT source_row, finding[2], finding[3] FROM staging.population WHERE finding IS NOT NULL ORDER BY 1"
+        )
     if source == "kolada" or not exists(site, "core", "quarantine"):
         return []
     return site.query("SELECT source_row, rule, value FROM core.quarantine WHERE source = ? ORDER BY 1", [source])
@@ -163,9 +172,13 @@ def test_each_kind_is_handled_as_a_careful_tool_would(kind, site, tmp_path, monk
         assert "Traceback" not in message
         assert rows_of(site, source) == 0  # nothing of the refused load is kept
     elif outcome == "not_read":
-        lines = [record.getMessage() for record in caplog.records if record.name == "vardpuls"
-                 and record.getMessage().startswith(f"{source}: ")
-                 and ("skipped" in record.getMessage() or "REFUSED" in record.getMessage())]
+        lines = [
+            record.getMessage()
+            for record in caplog.records
+            if record.name == "vardpuls"
+            and record.getMessage().startswith(f"{source}: ")
+            and ("skipped" in record.getMessage() or "REFUSED" in record.getMessage())
+        ]
         for words in expect["message"]:
             assert any(words in line for line in lines), (words, lines)
         assert any(("REFUSED" in line) == expect["refused"] for line in lines), lines
@@ -180,8 +193,12 @@ def test_each_kind_is_handled_as_a_careful_tool_would(kind, site, tmp_path, monk
         raise AssertionError(f"{kind.name}: unknown outcome {outcome}")
 
     if checks := expect.get("pseudonymised"):
-        ids = [row[0] for row in site.query(f"SELECT DISTINCT {checks['column']} FROM staging.{source} "
-                                            f"WHERE {checks['column']} LIKE 'P%'")]
+        ids = [
+            row[0]
+            for row in site.query(
+                f"SELECT DISTINCT {checks['column']} FROM staging.{source} WHERE {checks['column']} LIKE 'P%'"
+            )
+        ]
         assert len(ids) == checks["persons"], ids
         for restored, written in (checks.get("same_as") or {}).items():
             assert pseudonym(restored) == pseudonym(written) and pseudonym(written) in ids
@@ -193,8 +210,9 @@ def test_each_kind_is_handled_as_a_careful_tool_would(kind, site, tmp_path, monk
         assert values == sorted(masked["texts"])
     if expect.get("transcoded"):
         # the euro sign comes out right only through the UTF-8 copy, and the copy is gone
-        assert site.query("SELECT voucher FROM staging.cost WHERE voucher LIKE '%€%'") == \
-            [("Inköp 25 € – ”kaffe” [personnummer]",)]
+        assert site.query("SELECT voucher FROM staging.cost WHERE voucher LIKE '%€%'") == [
+            ("Inköp 25 € – ”kaffe” [personnummer]",)
+        ]
         assert not any((site.warehouse_root / ".work").iterdir())
     for cell in expect.get("persons", []):
         assert site.persons(cell["area"], cell["year"], cell["sex"]) == cell["persons"]
@@ -213,15 +231,39 @@ def test_each_kind_is_handled_as_a_careful_tool_would(kind, site, tmp_path, monk
 
 
 def test_the_corpus_kinds_each_say_what_they_are():
-    fields = {"about", "outcome", "source", "rows", "quarantined", "message", "row", "column", "refused", "absent",
-              "pseudonymised", "kept", "masked", "transcoded", "persons", "notes_never_loaded", "construct",
-              "explain", "hostile_values", "tested_by", "expected"}
+    fields = {
+        "about",
+        "outcome",
+        "source",
+        "rows",
+        "quarantined",
+        "message",
+        "row",
+        "column",
+        "refused",
+        "absent",
+        "pseudonymised",
+        "kept",
+        "masked",
+        "transcoded",
+        "persons",
+        "notes_never_loaded",
+        "construct",
+        "explain",
+        "hostile_values",
+        "tested_by",
+        "expected",
+    }
     for kind in KINDS:
         expect = spec(kind)
         assert expect.get("about") and expect.get("source"), kind.name
         assert set(expect) <= fields, (kind.name, set(expect) - fields)
-        assert expect.get("tested_by") == "lead" or expect["outcome"] in ("accepted", "quarantined", "refused",
-                                                                          "not_read"), kind.name
+        assert expect.get("tested_by") == "lead" or expect["outcome"] in (
+            "accepted",
+            "quarantined",
+            "refused",
+            "not_read",
+        ), kind.name
 
 
 EXPLAINED = [kind for kind in OURS if "explain" in spec(kind)]
@@ -257,11 +299,25 @@ def test_a_refresh_killed_while_transcoding_leaves_no_copy_outside_the_warehouse
         out.write("period;kostnadsställe;konto;verksamhet;belopp;verifikation\n")
         for _ in range(60):
             out.write(line * 20_000)
-    environment = os.environ | {"DAGSTER_HOME": str(tmp_path / "dagster"), "TMPDIR": str(machine_tmp),
-                                "VARDPULS_PSEUDONYM_KEY": KEY}
-    process = subprocess.Popen([str(Path(sys.executable).parent / "vardpuls"), "refresh", "--landing", str(landing),
-                                "--warehouse", str(warehouse)], env=environment, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    environment = os.environ | {
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+        "TMPDIR": str(machine_tmp),
+        "VARDPULS_PSEUDONYM_KEY": KEY,
+    }
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "vardpuls"),
+            "refresh",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     work = warehouse / ".work"
     try:
         deadline = time.monotonic() + 300
@@ -289,8 +345,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def publish_state(warehouse: Path) -> dict[str, str]:
-    return {str(p.relative_to(warehouse)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((warehouse / "exports").rglob("*.*"))}
+    return {
+        str(p.relative_to(warehouse)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((warehouse / "exports").rglob("*.*"))
+    }
 
 
 def refresh(landing: Path, warehouse: Path) -> tuple[int, str, str]:
@@ -307,10 +365,11 @@ def test_published_csv_holds_no_formula_and_refused_sources_publish_nothing_new(
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setenv("VARDPULS_PSEUDONYM_KEY", KEY)
     for source, (name, header, lines) in {
-            "organisation": ("enheter.csv", gate.ORG_HEADER, gate.ORG_CLEAN),
-            "listings": ("listning_2024-01.csv", gate.LISTINGS_HEADER, gate.LISTINGS_CLEAN),
-            "staffing": ("personal_2024-01.csv", gate.STAFFING_HEADER, gate.STAFFING_CLEAN),
-            "cost": ("huvudbok_2024-01.csv", gate.COST_HEADER, gate.COST_CLEAN)}.items():
+        "organisation": ("enheter.csv", gate.ORG_HEADER, gate.ORG_CLEAN),
+        "listings": ("listning_2024-01.csv", gate.LISTINGS_HEADER, gate.LISTINGS_CLEAN),
+        "staffing": ("personal_2024-01.csv", gate.STAFFING_HEADER, gate.STAFFING_CLEAN),
+        "cost": ("huvudbok_2024-01.csv", gate.COST_HEADER, gate.COST_CLEAN),
+    }.items():
         (landing / source).mkdir(parents=True)
         (landing / source / name).write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
     (landing / "population").mkdir()

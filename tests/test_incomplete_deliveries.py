@@ -80,8 +80,10 @@ def nights(tmp_path_factory):
     without_year_2021(landing / POPULATION)
     with duckdb.connect() as con:
         for ledger in LEDGERS:
-            con.execute(f"COPY (SELECT * FROM read_parquet('{SAMPLE / ledger}') WHERE verksamhet <> '1') "
-                        f"TO '{landing / ledger}' (FORMAT parquet)").fetchall()
+            con.execute(
+                f"COPY (SELECT * FROM read_parquet('{SAMPLE / ledger}') WHERE verksamhet <> '1') "
+                f"TO '{landing / ledger}' (FORMAT parquet)"
+            ).fetchall()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
         first = refresh(landing, warehouse)
@@ -94,9 +96,16 @@ def nights(tmp_path_factory):
         whole_landing = root / "whole_landing"
         copy_sample(whole_landing)
         third = refresh(whole_landing, whole)
-    return {"first": first, "night_1": night_1, "report": night_1_report, "second": second,
-            "night_2": warehouse / "analyst.duckdb", "live": warehouse / ".live" / "vardpuls.duckdb",
-            "third": third, "whole": whole / "analyst.duckdb"}
+    return {
+        "first": first,
+        "night_1": night_1,
+        "report": night_1_report,
+        "second": second,
+        "night_2": warehouse / "analyst.duckdb",
+        "live": warehouse / ".live" / "vardpuls.duckdb",
+        "third": third,
+        "whole": whole / "analyst.duckdb",
+    }
 
 
 def query(database: Path, sql: str, params=None) -> list[tuple]:
@@ -105,10 +114,14 @@ def query(database: Path, sql: str, params=None) -> list[tuple]:
 
 
 def values(database: Path, indicator: str, period: str, unit: str | None = None) -> tuple:
-    rows = query(database, "SELECT value, numerator, denominator, complete, coverage, incomplete_note FROM "
-                           "indicator_values WHERE indicator_id = ? AND area_code = '19' AND period = ? "
-                           "AND unit_id IS NOT DISTINCT FROM ? AND sex = 'T' AND age_group = 'all' "
-                           "AND category = 'all'", [indicator, period, unit])
+    rows = query(
+        database,
+        "SELECT value, numerator, denominator, complete, coverage, incomplete_note FROM "
+        "indicator_values WHERE indicator_id = ? AND area_code = '19' AND period = ? "
+        "AND unit_id IS NOT DISTINCT FROM ? AND sex = 'T' AND age_group = 'all' "
+        "AND category = 'all'",
+        [indicator, period, unit],
+    )
     assert len(rows) == 1, (indicator, period, unit, rows)
     return rows[0]
 
@@ -136,27 +149,38 @@ def test_a_health_centre_missing_from_the_listing_has_no_value_never_0(nights):
         # the month before is whole
         assert values(db, indicator, "2024-02", "19-VC-005")[3] is True
     assert values(db, "listed_inhabitants", "2024-03")[0] is None
-    coverage = query(db, "SELECT expected, delivered, complete, missing_units, note FROM coverage WHERE source = "
-                         "'listings' AND area_code = '19' AND period = '2024-03' AND unit_id IS NULL")
-    (expected, delivered, complete, missing, text), = coverage
+    coverage = query(
+        db,
+        "SELECT expected, delivered, complete, missing_units, note FROM coverage WHERE source = "
+        "'listings' AND area_code = '19' AND period = '2024-03' AND unit_id IS NULL",
+    )
+    ((expected, delivered, complete, missing, text),) = coverage
     assert (delivered, complete, text) == (expected - 1, False, note)
     assert missing.startswith("19-VC-005 Vårdcentralen")
 
 
 def test_a_ledger_without_primary_care_has_no_share_and_no_goal_achieved(nights):
     db = nights["night_1"]
-    for indicator in ("primary_care_cost_share", "primary_care_net_cost", "hired_staff_cost_share",
-                      "net_cost_per_inhabitant"):
+    for indicator in (
+        "primary_care_cost_share",
+        "primary_care_net_cost",
+        "hired_staff_cost_share",
+        "net_cost_per_inhabitant",
+    ):
         value, _, _, complete, _, incomplete = values(db, indicator, "2024")
         assert value is None and complete is False and "huvudboken" in incomplete, indicator
         assert values(db, indicator, "2023")[3] is True  # 2023 is whole
     # the 47 MSEK goal: 2023 is its only complete year, so no line: no data, never 'achieved' against 0
-    status, latest = query(db, "SELECT status, latest_year FROM goal_progress "
-                               "WHERE goal_id = 'vastmanland_primary_care_investment'")[0]
+    status, latest = query(
+        db, "SELECT status, latest_year FROM goal_progress WHERE goal_id = 'vastmanland_primary_care_investment'"
+    )[0]
     assert (status, latest) == ("no data", 2023)
     # every primary-care cost centre is named as missing in the ledger
-    missing = query(db, "SELECT missing_units FROM coverage WHERE source = 'cost' AND area_code = '19' "
-                        "AND period = '2024-06' AND unit_id IS NULL")[0][0]
+    missing = query(
+        db,
+        "SELECT missing_units FROM coverage WHERE source = 'cost' AND area_code = '19' "
+        "AND period = '2024-06' AND unit_id IS NULL",
+    )[0][0]
     assert "19-KS-1001" in missing and "Vårdcentralen" in missing
 
 
@@ -168,25 +192,38 @@ def test_a_ward_missing_for_a_month_leaves_the_month_and_year_without_beds_per_1
         assert (value, complete) == (None, False) and note in incomplete
     assert values(db, "beds_per_1000", "2024-04")[3] is True
     # the ward's hospital has no value that month; another hospital has
-    hospital = query(db, "SELECT hospital FROM coverage WHERE source = 'beds' AND unit_id = '19-AVD-003' "
-                         "AND period = '2024-05'")[0][0]
+    hospital = query(
+        db, "SELECT hospital FROM coverage WHERE source = 'beds' AND unit_id = '19-AVD-003' AND period = '2024-05'"
+    )[0][0]
     assert values(db, "occupancy", "2024-05", hospital)[3] is False
-    others = query(db, "SELECT count(*) FROM indicator_values WHERE indicator_id = 'occupancy' AND period = '2024-05' "
-                       "AND unit_id IS NOT NULL AND unit_id <> ? AND complete", [hospital])[0][0]
+    others = query(
+        db,
+        "SELECT count(*) FROM indicator_values WHERE indicator_id = 'occupancy' AND period = '2024-05' "
+        "AND unit_id IS NOT NULL AND unit_id <> ? AND complete",
+        [hospital],
+    )[0][0]
     assert others >= 1
 
 
 def test_a_year_missing_inside_the_population_series_stops_the_trend_test(nights):
     verdict, reason, first, last = query(
-        nights["night_1"], "SELECT verdict, verdict_reason, first_period, last_period FROM indicator_trends "
-                           "WHERE indicator_id = 'population_share_80plus' AND area_code = '19' AND unit_id IS NULL "
-                           "AND sex = 'T' AND age_group = 'all' AND category = 'all'")[0]
+        nights["night_1"],
+        "SELECT verdict, verdict_reason, first_period, last_period FROM indicator_trends "
+        "WHERE indicator_id = 'population_share_80plus' AND area_code = '19' AND unit_id IS NULL "
+        "AND sex = 'T' AND age_group = 'all' AND category = 'all'",
+    )[0]
     assert (verdict, first, last) == ("could not be calculated", "2020", "2024")
     assert reason.startswith("a gap in the series: no value for 2021")
     # the full series says increasing (the sample's share of 80+ grows)
-    assert query(nights["whole"], "SELECT verdict FROM indicator_trends WHERE indicator_id = 'population_share_80plus' "
-                                  "AND area_code = '19' AND unit_id IS NULL AND sex = 'T' AND age_group = 'all' "
-                                  "AND category = 'all'")[0][0] == "increasing"
+    assert (
+        query(
+            nights["whole"],
+            "SELECT verdict FROM indicator_trends WHERE indicator_id = 'population_share_80plus' "
+            "AND area_code = '19' AND unit_id IS NULL AND sex = 'T' AND age_group = 'all' "
+            "AND category = 'all'",
+        )[0][0]
+        == "increasing"
+    )
 
 
 def test_the_missing_units_are_named_in_the_summary_quality_results_and_report(nights):
@@ -195,8 +232,10 @@ def test_the_missing_units_are_named_in_the_summary_quality_results_and_report(n
     assert "19-VC-005 saknas i listningen för 2024-03" in out
     assert "19-AVD-003 saknas i vårdplatsläget för 2024-05" in out
     assert "unit_delivered" in out  # the coverage suite's warning, with the data quality
-    success, unexpected = query(nights["night_1"], "SELECT success, unexpected FROM quality_results "
-                                                   "WHERE suite = 'coverage' AND rule = 'unit_delivered'")[0]
+    success, unexpected = query(
+        nights["night_1"],
+        "SELECT success, unexpected FROM quality_results WHERE suite = 'coverage' AND rule = 'unit_delivered'",
+    )[0]
     assert success is False and unexpected >= 2
     # after the late files (night 2) the coverage suite keeps no failing row
     assert query(nights["live"], "SELECT count(*) FROM meta.audit_failing WHERE suite = 'coverage'") == [(0,)]
@@ -211,14 +250,16 @@ def test_fixed_prices_from_a_delivered_index(nights):
     fixed = values(db, "net_cost_per_inhabitant_fixed_prices", "2023")[0]
     # 2023 in the prices of 2024, the index's latest year: x 105 / 100
     assert fixed == pytest.approx(current * 1.05)
-    assert values(db, "net_cost_per_inhabitant_fixed_prices", "2024")[0] == \
-        pytest.approx(values(db, "net_cost_per_inhabitant", "2024")[0])
+    assert values(db, "net_cost_per_inhabitant_fixed_prices", "2024")[0] == pytest.approx(
+        values(db, "net_cost_per_inhabitant", "2024")[0]
+    )
     growth = values(db, "net_cost_growth_fixed_prices", "2024")[0]
     current_growth = values(db, "net_cost_growth", "2024")[0]
     # (1 + g_fixed) = (1 + g_current) / 1.05
     assert 1 + growth / 100 == pytest.approx((1 + current_growth / 100) / 1.05)
-    assert query(db, "SELECT price_year, index_source FROM deflators WHERE year = 2023") == \
-        [(2024, "test index (not a published one)")]
+    assert query(db, "SELECT price_year, index_source FROM deflators WHERE year = 2023") == [
+        (2024, "test index (not a published one)")
+    ]
     # night 1: 2024's ledger is incomplete, so 2024 has no fixed-price value either
     assert values(nights["night_1"], "primary_care_net_cost_fixed_prices", "2024")[0] is None
 
@@ -235,13 +276,17 @@ def test_the_late_files_bring_every_value_back_to_the_complete_figure(nights):
     # the centre's month as the files say: 19-VC-005's listed inhabitants of March over its GP FTE
     value = values(nights["night_2"], "listed_per_gp_incl_trainees_hired", "2024-03", "19-VC-005")
     assert value[3] is True and value[0] == pytest.approx(value[1] / value[2])
-    listed = query(nights["night_2"], "SELECT sum(listed) FROM listed_inhabitants WHERE period = '2024-03' "
-                                      "AND health_centre_id = '19-VC-005'")[0][0]
+    listed = query(
+        nights["night_2"],
+        "SELECT sum(listed) FROM listed_inhabitants WHERE period = '2024-03' AND health_centre_id = '19-VC-005'",
+    )[0][0]
     assert value[1] == listed > 0
 
 
 def test_a_goal_with_a_single_yearly_value_reads_no_data(nights):
-    status, reason, n = query(nights["whole"], "SELECT status, status_reason, years_observed FROM goal_progress "
-                                               "WHERE goal_id = 'varmland_80plus_growth'")[0]
+    status, reason, n = query(
+        nights["whole"],
+        "SELECT status, status_reason, years_observed FROM goal_progress WHERE goal_id = 'varmland_80plus_growth'",
+    )[0]
     assert (status, n) == ("no data", 1)
     assert reason == "one yearly value since the baseline (2024): a trend needs two"

@@ -18,13 +18,14 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from pipelines.cli import main
 from pipelines.content import content_fingerprints, differences
 from pipelines.settings import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "data" / "sample"
+
+
 def refresh(landing: Path, warehouse: Path, capsys) -> tuple[int, str]:
     code = main(["refresh", "--landing", str(landing), "--warehouse", str(warehouse)])
     out, err = capsys.readouterr()
@@ -47,17 +48,24 @@ def changed_payroll(source: Path, target: Path) -> None:
     """June 2024's payroll again, one employee-month's FTE changed (a correction)."""
     with duckdb.connect() as con:
         # the sample's payroll exports hold sysselsättningsgrad as a number (Parquet), so the correction is one too
-        con.execute(f"COPY (SELECT * REPLACE (CASE WHEN row_number() OVER () = 1 THEN 0.5 ELSE "
-                    f"sysselsättningsgrad END AS sysselsättningsgrad) FROM read_parquet('{source}')) "
-                    f"TO '{target}' (FORMAT parquet)").fetchall()
+        con.execute(
+            f"COPY (SELECT * REPLACE (CASE WHEN row_number() OVER () = 1 THEN 0.5 ELSE "
+            f"sysselsättningsgrad END AS sysselsättningsgrad) FROM read_parquet('{source}')) "
+            f"TO '{target}' (FORMAT parquet)"
+        ).fetchall()
 
 
 def test_nights_publish_what_one_full_refresh_publishes(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     landing, nightly, full = tmp_path / "landing", tmp_path / "nightly", tmp_path / "full"
-    held_back = {SAMPLE / "listings" / "listning_2024-12.csv", SAMPLE / "staffing" / "personal_2024-12.parquet",
-                 SAMPLE / "cost" / "huvudbok_2024-12.parquet", SAMPLE / "beds" / "vardplatslage_2024-12.csv",
-                 SAMPLE / "listings" / "listning_2023-05.csv", SAMPLE / "cost" / "huvudbok_2024-11.parquet"}
+    held_back = {
+        SAMPLE / "listings" / "listning_2024-12.csv",
+        SAMPLE / "staffing" / "personal_2024-12.parquet",
+        SAMPLE / "cost" / "huvudbok_2024-12.parquet",
+        SAMPLE / "beds" / "vardplatslage_2024-12.csv",
+        SAMPLE / "listings" / "listning_2023-05.csv",
+        SAMPLE / "cost" / "huvudbok_2024-11.parquet",
+    }
     for path in sorted(SAMPLE.rglob("*")):
         if path.is_file() and path not in held_back:
             target = landing / path.relative_to(SAMPLE)
@@ -67,15 +75,21 @@ def test_nights_publish_what_one_full_refresh_publishes(tmp_path, monkeypatch, c
     code, out = refresh(landing, nightly, capsys)
     assert code == 0, out
 
-    for name in ("listings/listning_2024-12.csv", "staffing/personal_2024-12.parquet",
-                 "cost/huvudbok_2024-12.parquet", "beds/vardplatslage_2024-12.csv"):
+    for name in (
+        "listings/listning_2024-12.csv",
+        "staffing/personal_2024-12.parquet",
+        "cost/huvudbok_2024-12.parquet",
+        "beds/vardplatslage_2024-12.csv",
+    ):
         land(landing / name, SAMPLE / name)
     changed = tmp_path / "personal_2024-06_korrigerad.parquet"
     changed_payroll(SAMPLE / "staffing" / "personal_2024-06.parquet", changed)
     land(landing / "staffing" / "personal_2024-06_korrigerad.parquet", changed)
     with duckdb.connect() as con:  # the ledger of November with a column the format does not know
-        con.execute(f"COPY (SELECT *, 'x' AS okänd_kolumn FROM read_parquet('{SAMPLE / 'cost' / 'huvudbok_2024-11.parquet'}')) "
-                    f"TO '{tmp_path / 'broken.parquet'}' (FORMAT parquet)").fetchall()
+        con.execute(
+            f"COPY (SELECT *, 'x' AS okänd_kolumn FROM read_parquet('{SAMPLE / 'cost' / 'huvudbok_2024-11.parquet'}')) "
+            f"TO '{tmp_path / 'broken.parquet'}' (FORMAT parquet)"
+        ).fetchall()
     land(landing / "cost" / "huvudbok_2024-11.parquet", tmp_path / "broken.parquet")
     code, out = refresh(landing, nightly, capsys)
     assert code == 1 and "cost" in out and "REFUSED" in out and "okänd_kolumn" in out, out

@@ -26,11 +26,19 @@ ORGANISATION = """enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;
 """
 
 # Each month of 2024: VC-001 lists 1,100 (300 aged 0-17, 300 men 80-84), VC-002 1,100 (100 women 85+).
-LISTINGS = [("19-VC-001", "0-5", "K", 100), ("19-VC-001", "6-17", "M", 200), ("19-VC-001", "18-44", "K", 500),
-            ("19-VC-001", "80-84", "M", 300), ("19-VC-002", "45-64", "K", 1000), ("19-VC-002", "85+", "K", 100)]
+LISTINGS = [
+    ("19-VC-001", "0-5", "K", 100),
+    ("19-VC-001", "6-17", "M", 200),
+    ("19-VC-001", "18-44", "K", 500),
+    ("19-VC-001", "80-84", "M", 300),
+    ("19-VC-002", "45-64", "K", 1000),
+    ("19-VC-002", "85+", "K", 100),
+]
 
-STAFFING_HEADER = ("period;anställningsnummer;enhets_id;yrke;anställningsform;sysselsättningsgrad;arbetade_timmar;"
-                   "sjuktimmar;inhyrd;datakälla\n")
+STAFFING_HEADER = (
+    "period;anställningsnummer;enhets_id;yrke;anställningsform;sysselsättningsgrad;arbetade_timmar;"
+    "sjuktimmar;inhyrd;datakälla\n"
+)
 # Every month of 2024. 1000003 worked 4 hours (under 8: not counted as FTE, but in the sick-leave share);
 # 1000004 is hired.
 STAFF_2024 = [
@@ -45,24 +53,40 @@ STAFF_2024 = [
 ]
 # December 2023: five permanent employees (1000007 is gone by December 2024) and one fixed-term.
 STAFF_2023_12 = [s for s in STAFF_2024 if s[0] not in ("1000004", "1000008")] + [
-    ("1000007", "19-AVD-02", "Undersköterska", "tillsvidare", "1,0", "160", "0", "N")]
+    ("1000007", "19-AVD-02", "Undersköterska", "tillsvidare", "1,0", "160", "0", "N")
+]
 
 COST_HEADER = "period;kostnadsställe;konto;verksamhet;belopp;datakälla\n"
 # Per month: primary care 100,000 salaries - 10,000 income; the wards 300,000 salaries + hired staff
 # (50,000 in 2024, 40,000 in 2023); dental care 70,000 (not health care). 2023 primary care salaries 80,000.
-COST = {2024: [("19-KS-1001", "5010", "1", "100000"), ("19-KS-1001", "3110", "1", "-10000"),
-               ("19-KS-2001", "5010", "2", "300000"), ("19-KS-2001", "4621", "2", "50000"),
-               ("19-KS-4001", "5010", "4", "70000"),
-               # the other cost centres of the register deliver rows that sum to nothing (coverage)
-               ("19-KS-1002", "5010", "1", "0"), ("19-KS-2002", "5010", "2", "0"), ("19-KS-5001", "5010", "5", "0")],
-        2023: [("19-KS-1001", "5010", "1", "80000"), ("19-KS-1001", "3110", "1", "-10000"),
-               ("19-KS-2001", "5010", "2", "300000"), ("19-KS-2001", "4621", "2", "40000"),
-               ("19-KS-4001", "5010", "4", "70000"),
-               # the other cost centres of the register deliver rows that sum to nothing (coverage)
-               ("19-KS-1002", "5010", "1", "0"), ("19-KS-2002", "5010", "2", "0"), ("19-KS-5001", "5010", "5", "0")]}
+COST = {
+    2024: [
+        ("19-KS-1001", "5010", "1", "100000"),
+        ("19-KS-1001", "3110", "1", "-10000"),
+        ("19-KS-2001", "5010", "2", "300000"),
+        ("19-KS-2001", "4621", "2", "50000"),
+        ("19-KS-4001", "5010", "4", "70000"),
+        # the other cost centres of the register deliver rows that sum to nothing (coverage)
+        ("19-KS-1002", "5010", "1", "0"),
+        ("19-KS-2002", "5010", "2", "0"),
+        ("19-KS-5001", "5010", "5", "0"),
+    ],
+    2023: [
+        ("19-KS-1001", "5010", "1", "80000"),
+        ("19-KS-1001", "3110", "1", "-10000"),
+        ("19-KS-2001", "5010", "2", "300000"),
+        ("19-KS-2001", "4621", "2", "40000"),
+        ("19-KS-4001", "5010", "4", "70000"),
+        # the other cost centres of the register deliver rows that sum to nothing (coverage)
+        ("19-KS-1002", "5010", "1", "0"),
+        ("19-KS-2002", "5010", "2", "0"),
+        ("19-KS-5001", "5010", "5", "0"),
+    ],
+}
 
-BEDS_HEADER = ("datum;avdelnings_id;disponibla_vårdplatser;belagda;överbelagda;utlokaliserade;utskrivningsklara;"
-               "utskrivningar\n")
+BEDS_HEADER = (
+    "datum;avdelnings_id;disponibla_vårdplatser;belagda;överbelagda;utlokaliserade;utskrivningsklara;utskrivningar\n"
+)
 
 
 def population_csv(values: dict[int, int]) -> str:
@@ -80,14 +104,22 @@ def land_everything(site: Site) -> None:
     site.write_source("organisation", "enheter.csv", ORGANISATION)
     for month in range(1, 13):
         period = f"2024-{month:02d}"
-        site.write_source("listings", f"listning_{period}.csv", "period;vårdcentral_id;åldersgrupp;kön;antal_listade\n"
-                          + "".join(f"{period};{u};{a};{s};{n}\n" for u, a, s, n in LISTINGS))
-        site.write_source("staffing", f"personal_{period}.csv", STAFFING_HEADER
-                          + "".join(f"{period};{';'.join(s)};SYNTETISK\n" for s in STAFF_2024))
+        site.write_source(
+            "listings",
+            f"listning_{period}.csv",
+            "period;vårdcentral_id;åldersgrupp;kön;antal_listade\n"
+            + "".join(f"{period};{u};{a};{s};{n}\n" for u, a, s, n in LISTINGS),
+        )
+        site.write_source(
+            "staffing",
+            f"personal_{period}.csv",
+            STAFFING_HEADER + "".join(f"{period};{';'.join(s)};SYNTETISK\n" for s in STAFF_2024),
+        )
         for year, rows in COST.items():
             p = f"{year}-{month:02d}"
-            site.write_source("cost", f"huvudbok_{p}.csv", COST_HEADER
-                              + "".join(f"{p};{';'.join(r)};SYNTETISK\n" for r in rows))
+            site.write_source(
+                "cost", f"huvudbok_{p}.csv", COST_HEADER + "".join(f"{p};{';'.join(r)};SYNTETISK\n" for r in rows)
+            )
         days = calendar.monthrange(2024, month)[1]
         rows = []
         for day in range(1, days + 1):
@@ -96,8 +128,11 @@ def land_everything(site: Site) -> None:
             # ward 2 closes its beds on New Year's Eve
             rows.append(f"{date};19-AVD-02;0;0;0;0;0;0" if date == "2024-12-31" else f"{date};19-AVD-02;10;10;0;1;0;2")
         site.write_source("beds", f"vardplatslage_{period}.csv", BEDS_HEADER + "\n".join(rows) + "\n")
-    site.write_source("staffing", "personal_2023-12.csv", STAFFING_HEADER
-                      + "".join(f"2023-12;{';'.join(s)};SYNTETISK\n" for s in STAFF_2023_12))
+    site.write_source(
+        "staffing",
+        "personal_2023-12.csv",
+        STAFFING_HEADER + "".join(f"2023-12;{';'.join(s)};SYNTETISK\n" for s in STAFF_2023_12),
+    )
     site.write("folkmangd.csv", population_csv({2023: 990, 2024: 1000}))
     # a price index, so the fixed-price cost indicators have values too
     site.write_source("deflators", "index.csv", "år;index;källa\n2023;100,0;test index\n2024;104,0;test index\n")
@@ -116,12 +151,15 @@ def site(tmp_path_factory):
     return site
 
 
-def value(site: Site, indicator: str, period: str, unit=None, sex="T", age_group="all", category="all",
-          area="19") -> tuple:
+def value(
+    site: Site, indicator: str, period: str, unit=None, sex="T", age_group="all", category="all", area="19"
+) -> tuple:
     rows = site.query(
         "SELECT value, numerator, denominator, ci_lower, ci_upper, ci_method, synthetic FROM indicators.indicator_values "
         "WHERE indicator_id = ? AND area_code = ? AND period = ? AND unit_id IS NOT DISTINCT FROM ? AND sex = ? "
-        "AND age_group = ? AND category = ?", [indicator, area, period, unit, sex, age_group, category])
+        "AND age_group = ? AND category = ?",
+        [indicator, area, period, unit, sex, age_group, category],
+    )
     assert len(rows) == 1, (indicator, period, unit, sex, age_group, category, rows)
     return rows[0]
 
@@ -133,9 +171,12 @@ def test_population_bands(site):
     # Wilson: (2k + z^2 -/+ z sqrt(z^2 + 4k(1 - k/n))) / (2(n + z^2)), times 100
     k, n = 36_000, 202_000
     root = Z * math.sqrt(Z * Z + 4 * k * (1 - k / n))
-    assert share[3:6] == pytest.approx((100 * (2 * k + Z * Z - root) / (2 * (n + Z * Z)),
-                                        100 * (2 * k + Z * Z + root) / (2 * (n + Z * Z)), "wilson"))
-    assert value(site, "working_age_per_80plus", "2024", sex="K")[:3] == pytest.approx((45_000 / 21_000, 45_000, 21_000))
+    assert share[3:6] == pytest.approx(
+        (100 * (2 * k + Z * Z - root) / (2 * (n + Z * Z)), 100 * (2 * k + Z * Z + root) / (2 * (n + Z * Z)), "wilson")
+    )
+    assert value(site, "working_age_per_80plus", "2024", sex="K")[:3] == pytest.approx(
+        (45_000 / 21_000, 45_000, 21_000)
+    )
     assert value(site, "population_total", "2024")[3:6] == (None, None, None)  # a count: no interval
 
 
@@ -143,10 +184,12 @@ def test_projected_change_of_80plus_over_ten_years(site):
     # base year 2024 (the projection starts in 2025): 21 ages x 2 sexes x 1,000 = 42,000; 2034: x 1,500 = 63,000
     assert value(site, "projected_change_80plus_10y", "2024")[:3] == pytest.approx((50.0, 21_000, 42_000))
     assert value(site, "projected_change_80plus_10y", "2024", sex="M")[:3] == pytest.approx((50.0, 10_500, 21_000))
-    assert site.query("SELECT DISTINCT period FROM indicators.indicator_values "
-                      "WHERE indicator_id = 'projected_change_80plus_10y'") == [("2024",)]
-    assert site.query("SELECT count(*), sum(persons) FROM core.population_projections WHERE year = 2034") \
-        == [(202, 303_000)]
+    assert site.query(
+        "SELECT DISTINCT period FROM indicators.indicator_values WHERE indicator_id = 'projected_change_80plus_10y'"
+    ) == [("2024",)]
+    assert site.query("SELECT count(*), sum(persons) FROM core.population_projections WHERE year = 2034") == [
+        (202, 303_000)
+    ]
 
 
 def test_listed_inhabitants_by_health_centre_age_group_and_sex(site):
@@ -169,8 +212,10 @@ def test_listed_inhabitants_per_gp_variants(site):
     assert value(site, "listed_per_gp_incl_trainees_hired", "2024", unit="19-VC-002")[0] == pytest.approx(1100)
     assert value(site, "gp_specialist_fte_per_1000_listed", "2024")[0] == pytest.approx(1000 / 2200)
     # December 2023 has staff but no listing: no value for that month
-    assert not site.query("SELECT 1 FROM indicators.indicator_values WHERE indicator_id LIKE 'listed_per_gp%' "
-                          "AND period LIKE '2023%' AND value IS NOT NULL")
+    assert not site.query(
+        "SELECT 1 FROM indicators.indicator_values WHERE indicator_id LIKE 'listed_per_gp%' "
+        "AND period LIKE '2023%' AND value IS NOT NULL"
+    )
 
 
 def test_staff_fte_shares_ambulance_and_sick_leave(site):
@@ -186,8 +231,9 @@ def test_staff_fte_shares_ambulance_and_sick_leave(site):
     # 1.0 + 0.5 + 1.0 + 1.0 + 0.8 = 4.3 (hired and hourly paid left out) times the month's full-time hours:
     # May 2024 has 21 working days (1 May and Ascension Day off), 168 hours; 2024 has 251, 2,008 hours
     assert value(site, "sick_leave_share", "2024-05")[:3] == pytest.approx((100 * 168 / (4.3 * 168), 168, 4.3 * 168))
-    assert value(site, "sick_leave_share", "2024")[:3] == pytest.approx((100 * 12 * 168 / (4.3 * 2008), 12 * 168,
-                                                                         4.3 * 2008))
+    assert value(site, "sick_leave_share", "2024")[:3] == pytest.approx(
+        (100 * 12 * 168 / (4.3 * 2008), 12 * 168, 4.3 * 2008)
+    )
     assert value(site, "sick_leave_share", "2024", unit="19-VC-002")[0] == pytest.approx(100 * 12 * 150 / 2008)
     assert value(site, "sick_leave_share", "2024", unit="Sjukhus A")[0] == pytest.approx(100 * 12 * 8 / (0.8 * 2008))
 
@@ -211,15 +257,21 @@ def test_cost_indicators(site):
     assert value(site, "hired_staff_cost_share", "2024")[0] == pytest.approx(100 * 50_000 / 400_000)
     assert value(site, "net_cost_growth", "2024")[0] == pytest.approx(100 * (net_2024 - net_2023) / net_2023)
     per_2024, per_2023 = net_2024 / 202_000, net_2023 / 199_980
-    assert value(site, "net_cost_per_inhabitant_growth", "2024")[0] == pytest.approx(100 * (per_2024 - per_2023) / per_2023)
-    assert not site.query("SELECT 1 FROM indicators.indicator_values WHERE indicator_id = 'net_cost_growth' AND period = '2023'")
+    assert value(site, "net_cost_per_inhabitant_growth", "2024")[0] == pytest.approx(
+        100 * (per_2024 - per_2023) / per_2023
+    )
+    assert not site.query(
+        "SELECT 1 FROM indicators.indicator_values WHERE indicator_id = 'net_cost_growth' AND period = '2023'"
+    )
 
 
 def test_bed_census_indicators(site):
     # 2024 has 366 days; ward 2 has no beds on 31 December. Available 20 x 366 + 10 x 365 = 10,970;
     # occupied 18 x 366 + 10 x 365 = 10,238; överbelagda 366, utlokaliserade 365, discharge-ready 732,
     # discharges 4 x 366 + 2 x 365 = 2,194.
-    assert value(site, "beds_per_1000", "2024")[:3] == pytest.approx((10_970 / 366 / 202_000 * 1000, 10_970 / 366, 202_000))
+    assert value(site, "beds_per_1000", "2024")[:3] == pytest.approx(
+        (10_970 / 366 / 202_000 * 1000, 10_970 / 366, 202_000)
+    )
     assert value(site, "occupancy", "2024")[:3] == pytest.approx((100 * 10_238 / 10_970, 10_238, 10_970))
     assert value(site, "occupancy", "2024", unit="Sjukhus A")[0] == pytest.approx(90.0)
     assert value(site, "average_length_of_stay", "2024")[0] == pytest.approx(10_238 / 2_194)
@@ -235,27 +287,42 @@ def test_bed_census_indicators(site):
     assert value(site, "hospital_sites_per_specialty", "2024-06", category="Kirurgi")[0] == 1
     assert value(site, "hospital_sites_per_specialty", "2024")[0] == 1
     # the census files carry no synthetic mark, the staffing files do: the flag follows the rows behind a value
-    synthetic = dict(site.query("SELECT indicator_id, list(DISTINCT synthetic) FROM indicators.indicator_values "
-                                "WHERE indicator_id IN ('occupancy', 'staff_fte_per_1000') GROUP BY 1"))
+    synthetic = dict(
+        site.query(
+            "SELECT indicator_id, list(DISTINCT synthetic) FROM indicators.indicator_values "
+            "WHERE indicator_id IN ('occupancy', 'staff_fte_per_1000') GROUP BY 1"
+        )
+    )
     assert synthetic == {"occupancy": [False], "staff_fte_per_1000": [True]}
 
 
 def test_every_value_is_stamped_with_its_definition_version_and_no_key_repeats(site):
     versions = {i.id: i.version for i in load_catalogue()}
-    stamped = dict(site.query("SELECT indicator_id, max(definition_version) FROM indicators.indicator_values GROUP BY 1"))
+    stamped = dict(
+        site.query("SELECT indicator_id, max(definition_version) FROM indicators.indicator_values GROUP BY 1")
+    )
     assert stamped == {k: v for k, v in versions.items() if k in stamped}
     assert len(stamped) == len(versions)  # every indicator has values on these deliveries
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda t: t.replace("breakdowns: [area, hospital]", "breakdowns: [area, ward]"),
-     "breakdowns ['ward'] are not among"),
-    (lambda t: t.replace("statistic: none\n", "statistic: normal\n"), "statistic 'normal' is not one of"),
-    (lambda t: t.replace(t[t.index("statistic_reason:"):t.index("sql:")], ""),
-     "statistic 'none' needs a 'statistic_reason'"),
-    (lambda t: t.replace("kind: ratio", "kind: count").replace("statistic: none\n", "statistic: poisson\n"),
-     "statistic 'poisson' needs kind 'ratio'"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (
+            lambda t: t.replace("breakdowns: [area, hospital]", "breakdowns: [area, ward]"),
+            "breakdowns ['ward'] are not among",
+        ),
+        (lambda t: t.replace("statistic: none\n", "statistic: normal\n"), "statistic 'normal' is not one of"),
+        (
+            lambda t: t.replace(t[t.index("statistic_reason:") : t.index("sql:")], ""),
+            "statistic 'none' needs a 'statistic_reason'",
+        ),
+        (
+            lambda t: t.replace("kind: ratio", "kind: count").replace("statistic: none\n", "statistic: poisson\n"),
+            "statistic 'poisson' needs kind 'ratio'",
+        ),
+    ],
+)
 def test_a_broken_breakdown_or_statistic_is_refused(tmp_path, edit, message):
     source = CATALOGUE_DIR / "occupancy.yaml"
     (tmp_path / source.name).write_text(edit(source.read_text(encoding="utf-8")), encoding="utf-8")
@@ -271,14 +338,22 @@ def test_an_indicator_sql_without_its_breakdown_column_is_refused(tmp_path):
     shutil.copy(CATALOGUE_DIR / "population_total.yaml", catalogue)
     text = (catalogue / "population_total.yaml").read_text(encoding="utf-8")
     (catalogue / "population_total.yaml").write_text(
-        text.replace("breakdowns: [area, sex]", "breakdowns: [area, sex, hospital]"), encoding="utf-8")
+        text.replace("breakdowns: [area, sex]", "breakdowns: [area, sex, hospital]"), encoding="utf-8"
+    )
     (entry,) = load_catalogue(catalogue)
     site = Site(tmp_path / "site")
     site.land("web_export_comma_bom.csv")
     assert site.materialize("core/population_bands").success  # what its SQL reads
-    result = dg.materialize([indicator_asset(entry)], resources={"warehouse": site.warehouse},
-                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    result = dg.materialize(
+        [indicator_asset(entry)],
+        resources={"warehouse": site.warehouse},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
     assert not result.success
     message = failure_message(result)
-    assert "sql/catalogue/population_total.sql" in message and "population_total.yaml" in message \
+    assert (
+        "sql/catalogue/population_total.sql" in message
+        and "population_total.yaml" in message
         and "['unit_id']" in message
+    )

@@ -71,12 +71,16 @@ def nights(tmp_path_factory):
     # the second night's deliveries
     payroll = landing / "staffing" / MAY_PAYROLL
     with duckdb.connect() as con:
-        con.execute(f"COPY (SELECT * FROM read_parquet('{SAMPLE / 'staffing' / MAY_PAYROLL}') UNION ALL "
-                    f"(SELECT * REPLACE ('2024-06' AS period, anställningsnummer || '9' AS anställningsnummer) "
-                    f"FROM read_parquet('{SAMPLE / 'staffing' / MAY_PAYROLL}') LIMIT 1)) "
-                    f"TO '{payroll}' (FORMAT parquet)").fetchall()
-        con.execute(f"COPY (SELECT * REPLACE (belopp * 2 AS belopp) FROM read_parquet('{SAMPLE / 'cost' / MAY_LEDGER}')) "
-                    f"TO '{landing / 'cost' / MAY_LEDGER_AGAIN}' (FORMAT parquet)").fetchall()
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet('{SAMPLE / 'staffing' / MAY_PAYROLL}') UNION ALL "
+            f"(SELECT * REPLACE ('2024-06' AS period, anställningsnummer || '9' AS anställningsnummer) "
+            f"FROM read_parquet('{SAMPLE / 'staffing' / MAY_PAYROLL}') LIMIT 1)) "
+            f"TO '{payroll}' (FORMAT parquet)"
+        ).fetchall()
+        con.execute(
+            f"COPY (SELECT * REPLACE (belopp * 2 AS belopp) FROM read_parquet('{SAMPLE / 'cost' / MAY_LEDGER}')) "
+            f"TO '{landing / 'cost' / MAY_LEDGER_AGAIN}' (FORMAT parquet)"
+        ).fetchall()
     later(payroll)
     listings = landing / "listings" / JUNE_LISTINGS
     append_line(listings, "2024-05;19-VC-001;0-5;K;99;SYNTETISK vardpuls", "cp1252")
@@ -93,8 +97,10 @@ def nights(tmp_path_factory):
 def current_files(site: Site) -> dict[str, list[Path]]:
     """The files whose rows are current: every file but the ledger the re-delivery under a new name replaced."""
     landing = site.landing
-    return {source: sorted(p for p in (landing / source).iterdir() if p.name != MAY_LEDGER)
-            for source in ("organisation", "listings", "staffing", "cost", "beds")}
+    return {
+        source: sorted(p for p in (landing / source).iterdir() if p.name != MAY_LEDGER)
+        for source in ("organisation", "listings", "staffing", "cost", "beds")
+    }
 
 
 def delivered(files: list[Path], measure: str | None) -> tuple[int, float]:
@@ -106,8 +112,9 @@ def delivered(files: list[Path], measure: str | None) -> tuple[int, float]:
                 parts.append(f"SELECT * FROM read_parquet('{path}')")
             else:
                 encoding = "latin-1" if path.parent.name == "listings" else "utf-8"
-                parts.append(f"SELECT * FROM read_csv('{path}', delim=';', header=true, all_varchar=true, "
-                             f"encoding='{encoding}')")
+                parts.append(
+                    f"SELECT * FROM read_csv('{path}', delim=';', header=true, all_varchar=true, encoding='{encoding}')"
+                )
         total = f"sum(replace(CAST(\"{measure}\" AS VARCHAR), ',', '.')::DOUBLE)" if measure else "0"
         rows, amount = con.execute(f"SELECT count(*), {total} FROM ({' UNION ALL BY NAME '.join(parts)})").fetchall()[0]
     return rows, amount or 0.0
@@ -128,27 +135,42 @@ def test_a_stray_row_of_another_month_is_held_out_and_replaces_nothing(nights):
     after = dict(site.query("SELECT period, sum(employee_months) FROM core.staff_fte GROUP BY period"))
     assert after["2024-06"] == before["2024-06"] == june_rows
     # the register says what each version delivered: the re-delivered payroll May only, the name's period kept
-    assert site.query("SELECT periods, named_period FROM raw.regional_files WHERE source_file = ? "
-                      "ORDER BY file_version_id DESC LIMIT 1", [MAY_PAYROLL]) == [(["2024-05"], "2024-05")]
+    assert site.query(
+        "SELECT periods, named_period FROM raw.regional_files WHERE source_file = ? "
+        "ORDER BY file_version_id DESC LIMIT 1",
+        [MAY_PAYROLL],
+    ) == [(["2024-05"], "2024-05")]
 
 
 def test_a_re_delivery_under_a_new_name_replaces_the_month_it_delivers(nights):
     site, _ = nights
     assert site.query("SELECT count(*) FROM raw.cost WHERE source_file = ?", [MAY_LEDGER]) == [(0,)]
     rows, amount = delivered([site.landing / "cost" / MAY_LEDGER_AGAIN], "belopp")
-    assert site.query("SELECT sum(ledger_rows), round(sum(amount_sek), 2)::DOUBLE FROM core.cost WHERE period = '2024-05'") \
-        == [(rows, round(amount, 2))]
+    assert site.query(
+        "SELECT sum(ledger_rows), round(sum(amount_sek), 2)::DOUBLE FROM core.cost WHERE period = '2024-05'"
+    ) == [(rows, round(amount, 2))]
 
 
-@pytest.mark.parametrize("source, fact_rows, measure, fact_total", [
-    ("organisation", "SELECT count(*) FROM core.units", None, None),
-    ("listings", "SELECT count(*) FROM core.listed_inhabitants", "antal_listade",
-     "SELECT sum(listed) FROM core.listed_inhabitants"),
-    ("staffing", "SELECT sum(employee_months) FROM core.staff_fte", "sysselsättningsgrad",
-     "SELECT sum(fte) FROM core.staff_fte"),
-    ("cost", "SELECT sum(ledger_rows) FROM core.cost", "belopp", "SELECT sum(amount_sek) FROM core.cost"),
-    ("beds", "SELECT count(*) FROM core.bed_days", "belagda", "SELECT sum(beds_occupied) FROM core.bed_days"),
-])
+@pytest.mark.parametrize(
+    "source, fact_rows, measure, fact_total",
+    [
+        ("organisation", "SELECT count(*) FROM core.units", None, None),
+        (
+            "listings",
+            "SELECT count(*) FROM core.listed_inhabitants",
+            "antal_listade",
+            "SELECT sum(listed) FROM core.listed_inhabitants",
+        ),
+        (
+            "staffing",
+            "SELECT sum(employee_months) FROM core.staff_fte",
+            "sysselsättningsgrad",
+            "SELECT sum(fte) FROM core.staff_fte",
+        ),
+        ("cost", "SELECT sum(ledger_rows) FROM core.cost", "belopp", "SELECT sum(amount_sek) FROM core.cost"),
+        ("beds", "SELECT count(*) FROM core.bed_days", "belagda", "SELECT sum(beds_occupied) FROM core.bed_days"),
+    ],
+)
 def test_every_delivered_row_is_in_the_facts_or_in_the_quarantine(nights, source, fact_rows, measure, fact_total):
     site, _ = nights
     files = current_files(site)[source]
@@ -157,12 +179,17 @@ def test_every_delivered_row_is_in_the_facts_or_in_the_quarantine(nights, source
     assert site.query(fact_rows)[0][0] + held_out == rows
     if measure:
         # the held-out rows' part of the total: the stray rows added above (a copy of a row of the same file)
-        stray = {"listings": 99.0, "beds": float(file_lines(site.landing / "beds" / JUNE_CENSUS, "utf-8-sig")[0][3]),
-                 "staffing": delivered_first_fte(site)}.get(source, 0.0)
+        stray = {
+            "listings": 99.0,
+            "beds": float(file_lines(site.landing / "beds" / JUNE_CENSUS, "utf-8-sig")[0][3]),
+            "staffing": delivered_first_fte(site),
+        }.get(source, 0.0)
         assert float(site.query(fact_total)[0][0]) == pytest.approx(total - stray, abs=1e-6)
 
 
 def delivered_first_fte(site: Site) -> float:
     with duckdb.connect() as con:
-        return con.execute(f"SELECT sysselsättningsgrad FROM read_parquet('{site.landing / 'staffing' / MAY_PAYROLL}') "
-                           "WHERE period = '2024-06'").fetchall()[0][0]
+        return con.execute(
+            f"SELECT sysselsättningsgrad FROM read_parquet('{site.landing / 'staffing' / MAY_PAYROLL}') "
+            "WHERE period = '2024-06'"
+        ).fetchall()[0][0]

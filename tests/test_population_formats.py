@@ -6,13 +6,16 @@ from pipelines.population.formats import read_population_file
 from tests.conftest import POPULATION_FIXTURES
 
 
-@pytest.mark.parametrize("name, fmt, encoding, separator", [
-    ("pxweb_v1_labels.csv", "pxweb_v1_csv", "utf-8", ","),
-    ("web_export_semicolon_cp1252.csv", "pxweb_web_export", "cp1252", ";"),
-    ("web_export_comma_bom.csv", "pxweb_web_export", "utf-8-sig", ","),
-    ("jsonstat2.json", "jsonstat2", "utf-8", None),
-    ("scb_pxwebapi_v2_excerpt.csv", "pxwebapi_v2_csv", "utf-8", ","),
-])
+@pytest.mark.parametrize(
+    "name, fmt, encoding, separator",
+    [
+        ("pxweb_v1_labels.csv", "pxweb_v1_csv", "utf-8", ","),
+        ("web_export_semicolon_cp1252.csv", "pxweb_web_export", "cp1252", ";"),
+        ("web_export_comma_bom.csv", "pxweb_web_export", "utf-8-sig", ","),
+        ("jsonstat2.json", "jsonstat2", "utf-8", None),
+        ("scb_pxwebapi_v2_excerpt.csv", "pxwebapi_v2_csv", "utf-8", ","),
+    ],
+)
 def test_format_is_recognised_by_content(tmp_path, name, fmt, encoding, separator):
     # the name says nothing: every fixture is copied to the same neutral name first
     neutral = tmp_path / "delivery.dat"
@@ -28,13 +31,15 @@ def test_pxweb_v1_labels(site):
     assert site.persons("19", 2022, "M") == 3020
     assert site.persons("19", 2022, "K") == 1400 + 1390 + 40
     # ".." is missing, never zero: women 2023 cannot be summed
-    assert site.query("SELECT persons FROM core.population WHERE area_code='19' AND year=2023 AND age=1 AND sex='K'") \
-        == [(None,)]
+    assert site.query(
+        "SELECT persons FROM core.population WHERE area_code='19' AND year=2023 AND age=1 AND sex='K'"
+    ) == [(None,)]
     assert site.persons("19", 2023, "K") is None
     assert site.persons("19", 2023, "M") == 1480 + 1490 + 12
     # "100+ år" is age 100
-    assert site.query("SELECT persons FROM core.population WHERE area_code='19' AND year=2022 AND age=100 "
-                      "AND sex='K'") == [(40,)]
+    assert site.query(
+        "SELECT persons FROM core.population WHERE area_code='19' AND year=2022 AND age=100 AND sex='K'"
+    ) == [(40,)]
 
 
 def test_web_export_cp1252_semicolon_with_civil_status_and_county_and_municipality(site):
@@ -53,8 +58,10 @@ def test_web_export_cp1252_semicolon_with_civil_status_and_county_and_municipali
 def test_web_export_bom_sex_total_not_added(site):
     site.land("web_export_comma_bom.csv")
     assert site.load_population().success
-    assert site.query("SELECT sex, persons FROM core.population WHERE area_code='17' AND year=2023 ORDER BY sex") \
-        == [("K", 2110), ("M", 2010)]
+    assert site.query("SELECT sex, persons FROM core.population WHERE area_code='17' AND year=2023 ORDER BY sex") == [
+        ("K", 2110),
+        ("M", 2010),
+    ]
     assert site.persons("17", 2022) == 2000 + 2100
 
 
@@ -64,8 +71,10 @@ def test_jsonstat2(site):
     assert site.persons("1980", 2023, "M") == 900 + 910 + 5
     assert site.persons("1980", 2023, "K") == 860 + 870 + 20
     # the value at position 12 is null with status "..": missing, not zero
-    assert site.query("SELECT value_text, source_row FROM raw.population WHERE area_label LIKE '1981%' "
-                      "AND age_label = '1' AND sex_label = '2'") == [("..", 12)]
+    assert site.query(
+        "SELECT value_text, source_row FROM raw.population WHERE area_label LIKE '1981%' "
+        "AND age_label = '1' AND sex_label = '2'"
+    ) == [("..", 12)]
     assert site.persons("1981", 2023, "K") is None
     assert site.persons("1981", 2023, "M") == 120 + 125 + 1
 
@@ -77,8 +86,10 @@ def test_pxwebapi_v2_real_excerpt(site):
     assert site.persons("2580", 2025) == 358 + 329 + 332 + 294 + 3 + 6 + 0 + 13
     assert site.persons("2560", 2025) == 0 + 3 + 0 + 0
     # "100+1" is age 100; sex 1 = män (M), 2 = kvinnor (K)
-    assert site.query("SELECT sex, persons FROM core.population WHERE area_code='2580' AND age=100 ORDER BY sex") \
-        == [("K", 13), ("M", 0)]
+    assert site.query("SELECT sex, persons FROM core.population WHERE area_code='2580' AND age=100 ORDER BY sex") == [
+        ("K", 13),
+        ("M", 0),
+    ]
 
 
 def test_every_raw_row_carries_lineage(site):
@@ -88,9 +99,13 @@ def test_every_raw_row_carries_lineage(site):
     files = site.query("SELECT source_file, sha256, row_count, load_run FROM raw.population_files ORDER BY 1")
     assert [f[0] for f in files] == ["jsonstat2.json", "pxweb_v1_labels.csv"]
     assert all(len(f[1]) == 64 and f[3] == result.run_id for f in files)
-    unstamped = site.query("SELECT count(*) FROM raw.population WHERE source_file IS NULL OR source_sha256 IS NULL "
-                           "OR source_row IS NULL OR load_run IS NULL")
+    unstamped = site.query(
+        "SELECT count(*) FROM raw.population WHERE source_file IS NULL OR source_sha256 IS NULL "
+        "OR source_row IS NULL OR load_run IS NULL"
+    )
     assert unstamped == [(0,)]
     # per file the raw rows are exactly what the file delivered: 8 lines x 2 years, 16 JSON-stat values
-    assert site.query("SELECT source_file, count(*) FROM raw.population GROUP BY 1 ORDER BY 1") \
-        == [("jsonstat2.json", 16), ("pxweb_v1_labels.csv", 16)]
+    assert site.query("SELECT source_file, count(*) FROM raw.population GROUP BY 1 ORDER BY 1") == [
+        ("jsonstat2.json", 16),
+        ("pxweb_v1_labels.csv", 16),
+    ]

@@ -23,10 +23,16 @@ def v1_csv(rows_per_area: dict[str, int], years=(2023,), ages=range(0, 101)) -> 
 def test_loading_the_same_files_again_changes_nothing(site):
     site.land("pxweb_v1_labels.csv", "jsonstat2.json")
     assert site.load_population().success
-    before = site.query("SELECT * FROM raw.population ORDER BY ALL"), site.query("SELECT * FROM core.population ORDER BY ALL")
+    before = (
+        site.query("SELECT * FROM raw.population ORDER BY ALL"),
+        site.query("SELECT * FROM core.population ORDER BY ALL"),
+    )
     second = site.load_population()
     assert second.success
-    after = site.query("SELECT * FROM raw.population ORDER BY ALL"), site.query("SELECT * FROM core.population ORDER BY ALL")
+    after = (
+        site.query("SELECT * FROM raw.population ORDER BY ALL"),
+        site.query("SELECT * FROM core.population ORDER BY ALL"),
+    )
     assert after == before
     assert site.query("SELECT count(*) FROM raw.population_files") == [(2,)]
     metadata = second.asset_materializations_for_node("raw__population")[0].metadata
@@ -69,8 +75,9 @@ def test_a_county_not_delivered_is_summed_from_all_its_municipalities(site):
     site.write("kommuner.csv", v1_csv({f"{code} Kommun": 10 for code in WESTMANLAND_MUNICIPALITIES}))
     assert site.load_population().success
     assert site.persons("19", 2023) == 10 * 202 * 10
-    assert site.query("SELECT DISTINCT derivation FROM core.population WHERE area_code = '19'") \
-        == [("sum of municipalities",)]
+    assert site.query("SELECT DISTINCT derivation FROM core.population WHERE area_code = '19'") == [
+        ("sum of municipalities",)
+    ]
 
 
 def test_a_county_with_a_municipality_missing_is_not_summed(site):
@@ -85,25 +92,42 @@ def test_heby_old_code_is_mapped(site):
     assert site.persons("0331", 2005) == 3 * 202
 
 
-@pytest.mark.parametrize("text, expected", [
-    ('"region","ålder","kön","2023"\n"99 Okänt län","0 år","män",1\n',
-     "row 2, column 'region': '99 Okänt län' is not understood: expected a code in the area register"),
-    ('"region","ålder","kön","2023"\n"19 Västmanlands län","65-69 år","män",1\n',
-     "row 2, column 'ålder': '65-69 år' is not understood: expected a single year of age"),
-    ('"region","ålder","kön","2023"\n"19 Västmanlands län","0 år","män",1\n"19 Västmanlands län","1 år","män",12.5\n',
-     "row 3, column '2023': '12.5' is not understood: expected a whole, non-negative number of persons"),
-    ('"region","ålder","kön","2023"\n"19 Västmanlands län","0 år","män",-4\n',
-     "row 2, column '2023': '-4' is not understood: expected a whole, non-negative number"),
-    ('"region","ålder","kön","2023"\n"19 Västmanlands län","0 år","okänt",4\n',
-     "row 2, column 'kön': 'okänt' is not understood"),
-    ('"region","födelseregion","ålder","kön","2023"\n"19 Västmanlands län","Sverige","0 år","män",4\n',
-     "row 1, column 'födelseregion': unexpected column"),
-    ('"region","ålder","kön","2023"\n"19 Västmanlands län","0 år","män",4\n"19 Västmanlands län","0 år","män",4\n',
-     "row 3, column 'region/civilstånd/ålder/kön/år'"),
-    ('"region","kön","2023"\n"19 Västmanlands län","män",4\n', "row 1: no age (ålder) column"),
-    ("", "the file is empty"),
-    ('{"class": "collection", "link": {}}', "JSON but not a JSON-stat 2.0 dataset"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            '"region","ålder","kön","2023"\n"99 Okänt län","0 år","män",1\n',
+            "row 2, column 'region': '99 Okänt län' is not understood: expected a code in the area register",
+        ),
+        (
+            '"region","ålder","kön","2023"\n"19 Västmanlands län","65-69 år","män",1\n',
+            "row 2, column 'ålder': '65-69 år' is not understood: expected a single year of age",
+        ),
+        (
+            '"region","ålder","kön","2023"\n"19 Västmanlands län","0 år","män",1\n"19 Västmanlands län","1 år","män",12.5\n',
+            "row 3, column '2023': '12.5' is not understood: expected a whole, non-negative number of persons",
+        ),
+        (
+            '"region","ålder","kön","2023"\n"19 Västmanlands län","0 år","män",-4\n',
+            "row 2, column '2023': '-4' is not understood: expected a whole, non-negative number",
+        ),
+        (
+            '"region","ålder","kön","2023"\n"19 Västmanlands län","0 år","okänt",4\n',
+            "row 2, column 'kön': 'okänt' is not understood",
+        ),
+        (
+            '"region","födelseregion","ålder","kön","2023"\n"19 Västmanlands län","Sverige","0 år","män",4\n',
+            "row 1, column 'födelseregion': unexpected column",
+        ),
+        (
+            '"region","ålder","kön","2023"\n"19 Västmanlands län","0 år","män",4\n"19 Västmanlands län","0 år","män",4\n',
+            "row 3, column 'region/civilstånd/ålder/kön/år'",
+        ),
+        ('"region","kön","2023"\n"19 Västmanlands län","män",4\n', "row 1: no age (ålder) column"),
+        ("", "the file is empty"),
+        ('{"class": "collection", "link": {}}', "JSON but not a JSON-stat 2.0 dataset"),
+    ],
+)
 def test_a_bad_file_fails_with_one_clear_line(site, text, expected):
     site.write("bad.csv", text)
     result = site.load_population()

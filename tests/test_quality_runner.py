@@ -12,10 +12,8 @@ import pyarrow as pa
 import pytest
 
 from pipelines.quality.docs import write_data_docs
-from pipelines.quality.runner import validate_table
-from pipelines.quality.suites import SuiteError, load_suites
-from pipelines.quality.runner import _frames
-from pipelines.quality.suites import parse_suite, source_headers
+from pipelines.quality.runner import _frames, validate_table
+from pipelines.quality.suites import SuiteError, load_suites, parse_suite, source_headers
 from tests.conftest import Site
 
 ORGANISATION = """enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;giltig_från;giltig_till
@@ -70,14 +68,30 @@ POPULATION_PROJECTIONS = """"region","ålder","kön","2025"
 "0980 Gotland","0 år","män",310
 "0980 Gotland","0 år","kvinnor",295
 """
-FILES = {"organisation": ("enheter.csv", ORGANISATION), "listings": ("listning_2024-01.csv", LISTINGS),
-         "staffing": ("personal_2024-01.csv", STAFFING), "cost": ("huvudbok_2024-01.csv", COST),
-         "beds": ("vardplatslage_2024-03.csv", BEDS), "population": ("folkmangd_gotland.csv", POPULATION),
-         "deflators": ("index.csv", DEFLATORS),
-         "population_projections": ("framskrivning_gotland.csv", POPULATION_PROJECTIONS)}
-WARNINGS = {"ward_has_hospital", "ward_has_specialty", "fte_at_most_full_time", "sick_hours_within_hours_worked",
-            "discharge_ready_within_occupied", "no_missing_month_before", "no_missing_day_before",
-            "no_missing_year_before", "unit_delivered", "amount_plausible", "listed_plausible", "beds_available_typical"}
+FILES = {
+    "organisation": ("enheter.csv", ORGANISATION),
+    "listings": ("listning_2024-01.csv", LISTINGS),
+    "staffing": ("personal_2024-01.csv", STAFFING),
+    "cost": ("huvudbok_2024-01.csv", COST),
+    "beds": ("vardplatslage_2024-03.csv", BEDS),
+    "population": ("folkmangd_gotland.csv", POPULATION),
+    "deflators": ("index.csv", DEFLATORS),
+    "population_projections": ("framskrivning_gotland.csv", POPULATION_PROJECTIONS),
+}
+WARNINGS = {
+    "ward_has_hospital",
+    "ward_has_specialty",
+    "fte_at_most_full_time",
+    "sick_hours_within_hours_worked",
+    "discharge_ready_within_occupied",
+    "no_missing_month_before",
+    "no_missing_day_before",
+    "no_missing_year_before",
+    "unit_delivered",
+    "amount_plausible",
+    "listed_plausible",
+    "beds_available_typical",
+}
 SUITES = load_suites()
 
 
@@ -96,7 +110,9 @@ def clean_warehouse(tmp_path_factory) -> Path:
     return site.warehouse.live_path
 
 
-def copy_of(warehouse: Path, source: str, select: str = "SELECT * FROM w.staging.{source}") -> duckdb.DuckDBPyConnection:
+def copy_of(
+    warehouse: Path, source: str, select: str = "SELECT * FROM w.staging.{source}"
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB holding staging.<source> copied from the clean warehouse (to break rows in)."""
     con = duckdb.connect()
     con.execute(f"ATTACH '{warehouse}' AS w (READ_ONLY)")
@@ -118,8 +134,13 @@ POPULATION_BREAKS = [
     ("population", "sex_known", "sex = 'X', sex_label = 'okänt'", (2, 3), ()),
     ("population", "persons_not_negative", "persons = -5, value_text = '-5'", (2, 3), ()),
     ("population", "one_row_per_key", "occurrence = 2", (2, 3), ()),
-    ("population", "no_missing_year_before", "years_missing_before = 2, continuity_text = '0980 Gotland 2023'",
-     (2, 3), ()),
+    (
+        "population",
+        "no_missing_year_before",
+        "years_missing_before = 2, continuity_text = '0980 Gotland 2023'",
+        (2, 3),
+        (),
+    ),
 ]
 BREAKS = [
     ("organisation", "unit_id_given", "unit_id = NULL", (2, 7), ()),
@@ -133,8 +154,13 @@ BREAKS = [
     ("organisation", "activity_known", "activity_known = false, activity_code = '99'", (2, 7), ()),
     ("organisation", "valid_from_is_a_date", "valid_from = NULL, valid_from_text = '2015-13-01'", (2, 7), ()),
     ("organisation", "valid_to_is_a_date", "valid_to = NULL, valid_to_text = '31/12/2024'", (2, 7), ()),
-    ("organisation", "valid_to_not_before_valid_from", "valid_to = DATE '2014-12-31', valid_to_text = '2014-12-31'",
-     (2, 7), ()),
+    (
+        "organisation",
+        "valid_to_not_before_valid_from",
+        "valid_to = DATE '2014-12-31', valid_to_text = '2014-12-31'",
+        (2, 7),
+        (),
+    ),
     ("organisation", "one_row_per_unit_version", "occurrence = 2", (2, 7), ()),
     ("organisation", "versions_do_not_overlap", "previous_valid_to = DATE '2030-12-31'", (2, 4), ()),
     ("organisation", "ward_has_hospital", "hospital = NULL", (5, 6), ()),
@@ -160,8 +186,13 @@ BREAKS = [
     ("staffing", "fte_in_range", "fte = -0.5, fte_text = '-0,5'", (2, 3), ()),
     ("staffing", "fte_at_most_full_time", "fte = 1.2, fte_text = '1,2'", (2, 3), ()),
     ("staffing", "hours_worked_is_a_number", "hours_worked = NULL, hours_worked_text = 'x'", (2, 3), ()),
-    ("staffing", "hours_worked_not_negative", "hours_worked = -1, hours_worked_text = '-1'", (2, 3),
-     ("sick_hours_within_hours_worked",)),
+    (
+        "staffing",
+        "hours_worked_not_negative",
+        "hours_worked = -1, hours_worked_text = '-1'",
+        (2, 3),
+        ("sick_hours_within_hours_worked",),
+    ),
     ("staffing", "sick_hours_is_a_number", "sick_hours = NULL, sick_hours_text = 'x'", (2, 3), ()),
     ("staffing", "sick_hours_not_negative", "sick_hours = -4, sick_hours_text = '-4'", (2, 3), ()),
     ("staffing", "sick_hours_within_hours_worked", "sick_hours = 500, sick_hours_text = '500'", (2, 3), ()),
@@ -182,8 +213,13 @@ BREAKS = [
     ("beds", "one_row_per_ward_day", "occurrence = 2", (2, 3), ()),
     ("beds", "no_missing_day_before", "days_missing_before = 3, continuity_text = '2024-03-30 (...)'", (2, 3), ()),
     *POPULATION_BREAKS,
-    ("population", "equals_sum_of_parts", "parts_disagree = true, parts_check_text = '09 Gotlands län 2023: 300'",
-     (2, 3), ()),
+    (
+        "population",
+        "equals_sum_of_parts",
+        "parts_disagree = true, parts_check_text = '09 Gotlands län 2023: 300'",
+        (2, 3),
+        (),
+    ),
     ("deflators", "year_is_a_year", "year = NULL, year_text = 'tjugo'", (2, 3), ()),
     ("deflators", "year_in_range", "year = 1850, year_text = '1850'", (2, 3), ()),
     ("deflators", "index_is_a_number", "price_index = NULL, price_index_text = 'hundra'", (2, 3), ()),
@@ -192,31 +228,63 @@ BREAKS = [
     ("deflators", "one_row_per_year", "occurrence = 2", (2, 3), ()),
     *[("population_projections", rule, change, (2, 3), ()) for _, rule, change, _, _ in POPULATION_BREAKS],
     ("beds", "occupied_within_capacity", "beds_over_capacity = 3, beds_occupied_text = '40'", (2, 3), ()),
-    *[("beds", f"{count}_is_a_whole_number", f"{count} = NULL, {count}_text = 'många'", (2, 3), ())
-      for count in ("beds_available", "beds_occupied", "overcrowded", "outlying", "discharge_ready", "discharges")],
-    *[("beds", f"{count}_not_negative", f"{count} = -1, {count}_text = '-1'", (2, 3),
-       ("discharge_ready_within_occupied",) if count == "beds_occupied" else ())
-      for count in ("beds_available", "beds_occupied", "overcrowded", "outlying", "discharge_ready", "discharges")],
+    *[
+        ("beds", f"{count}_is_a_whole_number", f"{count} = NULL, {count}_text = 'många'", (2, 3), ())
+        for count in ("beds_available", "beds_occupied", "overcrowded", "outlying", "discharge_ready", "discharges")
+    ],
+    *[
+        (
+            "beds",
+            f"{count}_not_negative",
+            f"{count} = -1, {count}_text = '-1'",
+            (2, 3),
+            ("discharge_ready_within_occupied",) if count == "beds_occupied" else (),
+        )
+        for count in ("beds_available", "beds_occupied", "overcrowded", "outlying", "discharge_ready", "discharges")
+    ],
     # ranges: what cannot have happened yet, and what no ward, health centre or month can hold
-    *[(source, "period_not_after_delivery", "months_after_delivery = 2, month_text = '2099-01'", (2, 3), ())
-      for source in ("listings", "staffing", "cost")],
+    *[
+        (source, "period_not_after_delivery", "months_after_delivery = 2, month_text = '2099-01'", (2, 3), ())
+        for source in ("listings", "staffing", "cost")
+    ],
     ("beds", "census_date_not_after_delivery", "days_after_delivery = 3, census_date_text = '2099-03-01'", (2, 3), ()),
     # a row of a period the file's name does not give
-    *[(source, "period_of_the_file", "in_file_period = false", (2, 3), ())
-      for source in ("listings", "staffing", "cost", "beds")],
+    *[
+        (source, "period_of_the_file", "in_file_period = false", (2, 3), ())
+        for source in ("listings", "staffing", "cost", "beds")
+    ],
     ("population", "year_not_after_delivery", "years_after_delivery = 1, period_label = '2099'", (2, 3), ()),
     ("staffing", "hours_worked_within_a_month", "hours_worked = 800, hours_worked_text = '800'", (2, 3), ()),
-    ("staffing", "sick_hours_within_a_month", "sick_hours = 750, sick_hours_text = '750'", (2, 3),
-     ("sick_hours_within_hours_worked",)),
-    ("cost", "amount_within_range", "amount_sek = 2e15, amount_text = '2000000000000000'", (2, 3),
-     ("amount_plausible",)),
+    (
+        "staffing",
+        "sick_hours_within_a_month",
+        "sick_hours = 750, sick_hours_text = '750'",
+        (2, 3),
+        ("sick_hours_within_hours_worked",),
+    ),
+    (
+        "cost",
+        "amount_within_range",
+        "amount_sek = 2e15, amount_text = '2000000000000000'",
+        (2, 3),
+        ("amount_plausible",),
+    ),
     ("cost", "amount_plausible", "amount_sek = 2e9, amount_text = '2000000000'", (2, 3), ()),
     ("listings", "listed_within_range", "listed = 200000, listed_text = '200000'", (2, 3), ("listed_plausible",)),
     ("listings", "listed_plausible", "listed = 20000, listed_text = '20000'", (2, 3), ()),
-    *[("beds", f"{count}_within_a_ward", f"{count} = 250, {count}_text = '250'", (2, 3),
-       {"beds_available": ("beds_available_typical",), "discharge_ready": ("discharge_ready_within_occupied",)}
-       .get(count, ()))
-      for count in ("beds_available", "beds_occupied", "overcrowded", "outlying", "discharge_ready", "discharges")],
+    *[
+        (
+            "beds",
+            f"{count}_within_a_ward",
+            f"{count} = 250, {count}_text = '250'",
+            (2, 3),
+            {
+                "beds_available": ("beds_available_typical",),
+                "discharge_ready": ("discharge_ready_within_occupied",),
+            }.get(count, ()),
+        )
+        for count in ("beds_available", "beds_occupied", "overcrowded", "outlying", "discharge_ready", "discharges")
+    ],
     ("beds", "beds_available_typical", "beds_available = 80, beds_available_text = '80'", (2, 3), ()),
 ]
 
@@ -235,8 +303,12 @@ def test_every_suite_loads_builds_and_checks_every_column_it_reads():
 def test_every_rule_of_every_suite_has_a_break_below():
     covered = {(source, rule) for source, rule, *_ in BREAKS}
     assert len(covered) == len(BREAKS)
-    wanted = {(name, rule.rule) for name, suite in SUITES.items() for rule in suite.rules if rule.row_level
-              and name != "coverage"}  # its rows are units, not delivered rows: test_the_coverage_suite_...
+    wanted = {
+        (name, rule.rule)
+        for name, suite in SUITES.items()
+        for rule in suite.rules
+        if rule.row_level and name != "coverage"
+    }  # its rows are units, not delivered rows: test_the_coverage_suite_...
     assert covered == wanted
     assert {rule.rule for suite in SUITES.values() for rule in suite.rules if rule.severity == "warning"} == WARNINGS
 
@@ -261,7 +333,8 @@ def test_the_coverage_suite_names_every_unit_that_did_not_deliver(clean_warehous
     assert sorted(row.value for row in rule.failing_rows) == [
         "19-AVD-02 saknas i personalexporten för 2024-01",
         "19-KS-2002 saknas i huvudboken för 2024-01",
-        "19-KS-3001 saknas i huvudboken för 2024-01"]
+        "19-KS-3001 saknas i huvudboken för 2024-01",
+    ]
     assert {(row.source_file, row.source_row) for row in rule.failing_rows} == {("enheter.csv", 6), ("enheter.csv", 7)}
     # every unit delivered: the rule holds
     con.execute("UPDATE staging.coverage SET delivered_all = true")
@@ -280,8 +353,11 @@ def test_a_row_that_breaks_a_rule_is_named_with_its_severity(clean_warehouse, so
     assert outcome.blocking_failed == (severity == "blocking" or any(r not in WARNINGS for r in also))
     assert (broken in outcome.warnings) == (severity == "warning")
     definition = SUITES[source].rule(rule)
-    expected = con.execute(f"SELECT source_file, source_row, ?, {definition.value_column} FROM staging.{source} "
-                           f"WHERE source_row IN {rows} ORDER BY source_row", [definition.shown_column]).fetchall()
+    expected = con.execute(
+        f"SELECT source_file, source_row, ?, {definition.value_column} FROM staging.{source} "
+        f"WHERE source_row IN {rows} ORDER BY source_row",
+        [definition.shown_column],
+    ).fetchall()
     assert [tuple(row) for row in broken.failing_rows] == expected
     assert all(row.source_file == FILES[source][0] for row in broken.failing_rows)
 
@@ -291,14 +367,22 @@ def test_the_offending_value_is_the_delivered_text(clean_warehouse):
     con.execute("UPDATE staging.staffing SET fte = 2.5, fte_text = '2,5' WHERE source_row = 4")
     outcome = validate(con, "staffing")
     assert [tuple(row) for row in outcome.rule("fte_in_range").failing_rows] == [
-        ("personal_2024-01.csv", 4, "sysselsättningsgrad", "2,5")]
+        ("personal_2024-01.csv", 4, "sysselsättningsgrad", "2,5")
+    ]
     # above 1.5 also breaks the warning for more than full time
     assert outcome.rule("fte_at_most_full_time").unexpected == 1
 
 
-@pytest.mark.parametrize("source, column", [("organisation", "previous_valid_to"), ("listings", "occurrence"),
-                                            ("staffing", "profession_group"), ("cost", "activity_area"),
-                                            ("beds", "census_date")])
+@pytest.mark.parametrize(
+    "source, column",
+    [
+        ("organisation", "previous_valid_to"),
+        ("listings", "occurrence"),
+        ("staffing", "profession_group"),
+        ("cost", "activity_area"),
+        ("beds", "census_date"),
+    ],
+)
 def test_a_missing_column_fails_the_schema_rule_and_the_rules_that_read_it(clean_warehouse, source, column):
     con = copy_of(clean_warehouse, source)
     con.execute(f"ALTER TABLE staging.{source} DROP COLUMN {column}")
@@ -314,9 +398,13 @@ def test_a_missing_column_fails_the_schema_rule_and_the_rules_that_read_it(clean
 
 def twenty_employee_months(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """20 rows (the 4 clean ones five times over, source_row 2..45) with known failures spread over batches."""
-    con = copy_of(warehouse, "staffing", "SELECT s.* REPLACE (g * 10 + source_row AS source_row, "
-                                         "'personal_' || g || '.csv' AS source_file) "
-                                         "FROM w.staging.{source} s, range(5) t(g)")
+    con = copy_of(
+        warehouse,
+        "staffing",
+        "SELECT s.* REPLACE (g * 10 + source_row AS source_row, "
+        "'personal_' || g || '.csv' AS source_file) "
+        "FROM w.staging.{source} s, range(5) t(g)",
+    )
     con.execute("UPDATE staging.staffing SET fte = 2.0, fte_text = '2,0' WHERE source_row IN (2, 23, 44)")
     con.execute("UPDATE staging.staffing SET occurrence = 2 WHERE source_row IN (13, 14, 35)")
     con.execute("UPDATE staging.staffing SET sick_hours = 300, sick_hours_text = '300' WHERE source_row % 2 = 1")
@@ -332,22 +420,33 @@ def test_batches_add_up_to_the_same_outcome_as_one_batch(clean_warehouse):
     small, whole = validate(con, "staffing", rows_per_batch=3), validate(con, "staffing", rows_per_batch=1_000_000)
     assert (small.rows, small.batches, whole.rows, whole.batches) == (20, 7, 20, 1)
     assert comparable(small) == comparable(whole)
-    exact = dict(con.execute("SELECT 'fte_in_range', count(*) FILTER (WHERE fte > 1.5) FROM staging.staffing UNION ALL "
-                             "SELECT 'one_row_per_employee_month', count(*) FILTER (WHERE occurrence > 1) "
-                             "FROM staging.staffing UNION ALL SELECT 'sick_hours_within_hours_worked', "
-                             "count(*) FILTER (WHERE sick_hours > hours_worked) FROM staging.staffing").fetchall())
+    exact = dict(
+        con.execute(
+            "SELECT 'fte_in_range', count(*) FILTER (WHERE fte > 1.5) FROM staging.staffing UNION ALL "
+            "SELECT 'one_row_per_employee_month', count(*) FILTER (WHERE occurrence > 1) "
+            "FROM staging.staffing UNION ALL SELECT 'sick_hours_within_hours_worked', "
+            "count(*) FILTER (WHERE sick_hours > hours_worked) FROM staging.staffing"
+        ).fetchall()
+    )
     assert {r.rule: r.unexpected for r in small.failed} == {**exact, "fte_at_most_full_time": exact["fte_in_range"]}
     assert [(r.source_file, r.source_row) for r in small.rule("fte_in_range").failing_rows] == [
-        ("personal_0.csv", 2), ("personal_2.csv", 23), ("personal_4.csv", 44)]
+        ("personal_0.csv", 2),
+        ("personal_2.csv", 23),
+        ("personal_4.csv", 44),
+    ]
     assert all(r.evaluated == 20 for r in small.rules)
-    assert small.blocking_failed and [w.rule for w in small.warnings] == ["fte_at_most_full_time",
-                                                                         "sick_hours_within_hours_worked"]
+    assert small.blocking_failed and [w.rule for w in small.warnings] == [
+        "fte_at_most_full_time",
+        "sick_hours_within_hours_worked",
+    ]
 
 
 def test_record_batches_of_any_size_become_frames_of_the_batch_size():
     schema = pa.schema([("source_row", pa.int64())])
-    batches = [pa.record_batch([pa.array(range(start, start + size))], schema=schema)
-               for start, size in ((0, 5), (5, 1), (6, 7))]
+    batches = [
+        pa.record_batch([pa.array(range(start, start + size))], schema=schema)
+        for start, size in ((0, 5), (5, 1), (6, 7))
+    ]
     frames = list(_frames(pa.RecordBatchReader.from_batches(schema, batches), 3))
     assert [list(frame["source_row"]) for frame in frames] == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [12]]
     empty = list(_frames(pa.RecordBatchReader.from_batches(schema, []), 3))
@@ -361,7 +460,9 @@ def test_failing_rows_are_capped_but_counts_stay_exact(clean_warehouse):
         sick = outcome.rule("sick_hours_within_hours_worked")
         assert (sick.unexpected, sick.truncated) == (10, True)
         assert [(r.source_file, r.source_row, r.value) for r in sick.failing_rows] == [
-            ("personal_0.csv", 3, "300"), ("personal_0.csv", 5, "300")]
+            ("personal_0.csv", 3, "300"),
+            ("personal_0.csv", 5, "300"),
+        ]
 
 
 def test_where_restricts_the_rows_validated(clean_warehouse):
@@ -383,27 +484,64 @@ def test_an_empty_table_passes_and_a_table_without_row_ids_is_refused(clean_ware
         validate_table(con, "staging.beds; DROP TABLE x", SUITES["beds"])
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"severity": "fatal"}, "severity must be one of"),
-    ({"kwargs": {"column": "fte", "mostly": 0.9}}, "'mostly' is not supported"),
-    ({"shown_column": None}, "needs shown_column"),
-    ({"shown_column": "lön"}, "not a header of this source"),
-    ({"rule": "fte_is_a_number"}, "rule ids must be unique"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"severity": "fatal"}, "severity must be one of"),
+        ({"kwargs": {"column": "fte", "mostly": 0.9}}, "'mostly' is not supported"),
+        ({"shown_column": None}, "needs shown_column"),
+        ({"shown_column": "lön"}, "not a header of this source"),
+        ({"rule": "fte_is_a_number"}, "rule ids must be unique"),
+    ],
+)
 def test_a_suite_file_with_a_mistake_is_refused(change, message):
-    doc = {"suite": "staffing", "table": "staging.staffing", "title": "t", "rules": [
-        {"rule": "fte_is_a_number", "title": "t", "severity": "blocking", "type": "ExpectColumnValuesToNotBeNull",
-         "kwargs": {"column": "fte"}, "shown_column": "sysselsättningsgrad", "value_column": "fte_text"},
-        {"rule": "other", "title": "t", "severity": "warning", "type": "ExpectColumnValuesToNotBeNull",
-         "kwargs": {"column": "fte"}, "shown_column": "sysselsättningsgrad", "value_column": "fte_text"} | change]}
+    doc = {
+        "suite": "staffing",
+        "table": "staging.staffing",
+        "title": "t",
+        "rules": [
+            {
+                "rule": "fte_is_a_number",
+                "title": "t",
+                "severity": "blocking",
+                "type": "ExpectColumnValuesToNotBeNull",
+                "kwargs": {"column": "fte"},
+                "shown_column": "sysselsättningsgrad",
+                "value_column": "fte_text",
+            },
+            {
+                "rule": "other",
+                "title": "t",
+                "severity": "warning",
+                "type": "ExpectColumnValuesToNotBeNull",
+                "kwargs": {"column": "fte"},
+                "shown_column": "sysselsättningsgrad",
+                "value_column": "fte_text",
+            }
+            | change,
+        ],
+    }
     with pytest.raises(SuiteError, match=message):
         parse_suite(doc, headers=source_headers("staffing"))
 
 
 def test_an_unknown_expectation_type_is_refused_when_the_suite_is_built():
-    doc = {"suite": "cost", "table": "staging.cost", "title": "t", "rules": [
-        {"rule": "r", "title": "t", "severity": "blocking", "type": "ExpectColumnValuesToBeLovely",
-         "kwargs": {"column": "account"}, "shown_column": "konto", "value_column": "account"}]}
+    doc = {
+        "suite": "cost",
+        "table": "staging.cost",
+        "title": "t",
+        "rules": [
+            {
+                "rule": "r",
+                "title": "t",
+                "severity": "blocking",
+                "type": "ExpectColumnValuesToBeLovely",
+                "kwargs": {"column": "account"},
+                "shown_column": "konto",
+                "value_column": "account",
+            }
+        ],
+    }
     with pytest.raises(SuiteError, match="not a Great Expectations expectation class"):
         parse_suite(doc, headers=source_headers("cost")).expectation_suite()
 

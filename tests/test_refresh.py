@@ -17,16 +17,46 @@ from pipelines.settings import PROJECT_ROOT
 from tests.conftest import table_files, table_state
 
 SAMPLE = PROJECT_ROOT / "data" / "sample"
-PUBLISHED_TABLES = {"areas", "indicator_values", "indicators", "population", "source_files", "units",
-                    "listed_inhabitants", "staff_fte", "cost", "bed_days", "quarantine", "quality_results", "quality_rules",
-                    "benchmark_values", "benchmark_kpis", "benchmark_ranks", "benchmark_comparison",
-                    "population_projections", "goals", "goal_progress", "runs", "indicator_trends", "disclosure_rule",
-                    "benchmark_assessment", "rank_intervals", "unit_funnels", "funnel_limits", "goal_comments",
-                    # what was delivered against what the organisation register expects, and the price index
-                    "coverage", "deflators",
-                    # vintages: what each release published and what changed (docs/vintages.md)
-                    "releases", "release_changes", "indicator_value_history", "goal_progress_history",
-                    "benchmark_value_history", "benchmark_revisions"}
+PUBLISHED_TABLES = {
+    "areas",
+    "indicator_values",
+    "indicators",
+    "population",
+    "source_files",
+    "units",
+    "listed_inhabitants",
+    "staff_fte",
+    "cost",
+    "bed_days",
+    "quarantine",
+    "quality_results",
+    "quality_rules",
+    "benchmark_values",
+    "benchmark_kpis",
+    "benchmark_ranks",
+    "benchmark_comparison",
+    "population_projections",
+    "goals",
+    "goal_progress",
+    "runs",
+    "indicator_trends",
+    "disclosure_rule",
+    "benchmark_assessment",
+    "rank_intervals",
+    "unit_funnels",
+    "funnel_limits",
+    "goal_comments",
+    # what was delivered against what the organisation register expects, and the price index
+    "coverage",
+    "deflators",
+    # vintages: what each release published and what changed (docs/vintages.md)
+    "releases",
+    "release_changes",
+    "indicator_value_history",
+    "goal_progress_history",
+    "benchmark_value_history",
+    "benchmark_revisions",
+}
 
 
 @pytest.fixture
@@ -48,6 +78,7 @@ def refresh(tmp_path, monkeypatch):
 def analyst(tmp_path):
     def open_snapshot():
         return duckdb.connect(str(tmp_path / "warehouse" / "analyst.duckdb"), read_only=True)
+
     return open_snapshot
 
 
@@ -60,20 +91,34 @@ def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path,
         assert tables == PUBLISHED_TABLES
         columns = [row[0] for row in con.execute("DESCRIBE indicator_values").fetchall()]
         assert columns[:7] == ["indicator_id", "area_code", "period", "sex", "value", "numerator", "denominator"]
-        assert con.execute("SELECT DISTINCT sex FROM indicator_values ORDER BY 1").fetchall() == [("K",), ("M",), ("T",)]
+        assert con.execute("SELECT DISTINCT sex FROM indicator_values ORDER BY 1").fetchall() == [
+            ("K",),
+            ("M",),
+            ("T",),
+        ]
         periods = [row[0] for row in con.execute("SELECT DISTINCT period FROM indicator_values").fetchall()]
         assert periods and all(re.fullmatch(r"\d{4}(-\d{2})?", p) for p in periods)
-        assert con.execute("SELECT min(age), max(age), typeof(any_value(age)) FROM population").fetchall() \
-            == [(0, 100, "INTEGER")]
+        assert con.execute("SELECT min(age), max(age), typeof(any_value(age)) FROM population").fetchall() == [
+            (0, 100, "INTEGER")
+        ]
         assert con.execute("SELECT count(*) FROM indicators").fetchall() == [(len(load_catalogue()),)]
         # every value built on the synthetic sample says so
         assert con.execute("SELECT bool_and(synthetic) FROM indicator_values").fetchall() == [(True,)]
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in PUBLISHED_TABLES}
         # every published table and column explains itself (COMMENT ON, from sql/publish/<table>.sql)
-        assert con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT internal "
-                           "AND (comment IS NULL OR comment = '')").fetchall() == []
-        assert con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
-                           "AND (comment IS NULL OR comment = '') ORDER BY ALL").fetchall() == []
+        assert (
+            con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND (comment IS NULL OR comment = '')"
+            ).fetchall()
+            == []
+        )
+        assert (
+            con.execute(
+                "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal "
+                "AND (comment IS NULL OR comment = '') ORDER BY ALL"
+            ).fetchall()
+            == []
+        )
     for table, rows in counts.items():  # one file per table, or one per year
         files = table_files(tmp_path / "warehouse", table)
         assert files and sum(pq.read_metadata(f).num_rows for f in files) == rows, table
@@ -87,21 +132,27 @@ def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path,
         for table, rows in counts.items():
             files = table_files(tmp_path / "warehouse", table, "csv")
             assert files and all(csv.read_bytes()[:3] == b"\xef\xbb\xbf" for csv in files), table
-            read = (f"read_csv({[str(f) for f in files]}, delim = ';', header = true, decimal_separator = ',', "
-                    "encoding = 'utf-8')")
+            read = (
+                f"read_csv({[str(f) for f in files]}, delim = ';', header = true, decimal_separator = ',', "
+                "encoding = 'utf-8')"
+            )
             assert con.execute(f"SELECT count(*) FROM {read}").fetchall() == [(rows,)], table
         parquet = [str(f) for f in table_files(tmp_path / "warehouse", "indicator_values")]
         csvs = table_files(tmp_path / "warehouse", "indicator_values", "csv")
         read = f"read_csv({[str(f) for f in csvs]}, delim = ';', header = true, decimal_separator = ',')"
-        from_csv, from_parquet = (con.execute(f"SELECT sum(value)::DOUBLE, count(value) FROM {source}").fetchall()[0]
-                                  for source in (read, f"read_parquet({parquet}, hive_partitioning = false)"))
+        from_csv, from_parquet = (
+            con.execute(f"SELECT sum(value)::DOUBLE, count(value) FROM {source}").fetchall()[0]
+            for source in (read, f"read_parquet({parquet}, hive_partitioning = false)")
+        )
         assert from_csv[1] == from_parquet[1] and abs(from_csv[0] - from_parquet[0]) < 1e-3
         assert ";" in csvs[0].read_text(encoding="utf-8-sig").splitlines()[0]
         assert csv_dir.is_dir()
     # the runs table traces this publication to its refresh, its code and every file behind it
     with analyst() as con:
-        run = con.execute("SELECT refresh_run_id IS NOT NULL, started <= finished, code_version, len(source_files), "
-                          "json_extract(row_counts, '$.indicator_values')::BIGINT FROM runs").fetchall()
+        run = con.execute(
+            "SELECT refresh_run_id IS NOT NULL, started <= finished, code_version, len(source_files), "
+            "json_extract(row_counts, '$.indicator_values')::BIGINT FROM runs"
+        ).fetchall()
         files = con.execute("SELECT count(*) FROM source_files").fetchall()[0][0]
     assert len(run) == 1 and run[0][:2] == (True, True) and run[0][2].startswith("0.1.0+")
     assert run[0][3] == files and run[0][4] == counts["indicator_values"]
@@ -110,38 +161,60 @@ def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path,
     index = tmp_path / "warehouse" / "quality" / "data_docs" / "index.html"
     assert index.is_file() and "staffing" in index.read_text(encoding="utf-8")
     with analyst() as con:
-        suites = con.execute("SELECT suite, count(*), bool_and(success OR severity = 'warning') "
-                             "FROM quality_results GROUP BY 1 ORDER BY 1").fetchall()
+        suites = con.execute(
+            "SELECT suite, count(*), bool_and(success OR severity = 'warning') "
+            "FROM quality_results GROUP BY 1 ORDER BY 1"
+        ).fetchall()
     # a suite per source, the deliveries the register expects (coverage), and the release's checks against the
     # release before it (releases: docs/vintages.md)
-    assert [s[0] for s in suites] == ["beds", "cost", "coverage", "deflators", "listings", "organisation", "population",
-                                      "population_projections", "releases", "staffing"]
+    assert [s[0] for s in suites] == [
+        "beds",
+        "cost",
+        "coverage",
+        "deflators",
+        "listings",
+        "organisation",
+        "population",
+        "population_projections",
+        "releases",
+        "staffing",
+    ]
     # a result per rule of each suite's file, and no blocking rule broken on the sample
     rules = {name: len(suite.rules) for name, suite in load_suites().items()}
-    assert {suite: (count, ok) for suite, count, ok in suites if suite != "releases"} == \
-        {suite: (rules[suite], True) for suite, *_ in suites if suite != "releases"}
+    assert {suite: (count, ok) for suite, count, ok in suites if suite != "releases"} == {
+        suite: (rules[suite], True) for suite, *_ in suites if suite != "releases"
+    }
 
 
 def test_sample_population_matches_published_totals(refresh, analyst, capsys):
     """Every SCB total in data/reference/published_figures.csv for the sample's counties and years."""
     assert refresh(capsys)[0] == 0
     with open(PROJECT_ROOT / "data" / "reference" / "published_figures.csv", encoding="utf-8") as handle:
-        published = [r for r in csv.DictReader(handle)
-                     if r["metric"] == "folkmangd_31dec" and r["geo_code"] in {"19", "17", "14"}
-                     and 2015 <= int(r["period"]) <= 2024]
+        published = [
+            r
+            for r in csv.DictReader(handle)
+            if r["metric"] == "folkmangd_31dec"
+            and r["geo_code"] in {"19", "17", "14"}
+            and 2015 <= int(r["period"]) <= 2024
+        ]
     assert len(published) >= 6
     with analyst() as con:
         for figure in published:
             value = con.execute(
                 "SELECT value FROM indicator_values WHERE indicator_id = 'population_total' AND sex = 'T' "
-                "AND area_code = ? AND period = ?", [figure["geo_code"], figure["period"]]).fetchall()
+                "AND area_code = ? AND period = ?",
+                [figure["geo_code"], figure["period"]],
+            ).fetchall()
             assert value == [(float(figure["value"]),)], figure
 
 
 def test_indicators_agree_with_a_hand_computation_from_the_population_table(refresh, analyst, tmp_path, capsys):
     assert refresh(capsys)[0] == 0
-    rows = [r for f in table_files(tmp_path / "warehouse", "population")
-            for r in pq.read_table(f, filters=[("area_code", "=", "19"), ("year", "=", 2023)]).to_pylist()]
+    rows = [
+        r
+        for f in table_files(tmp_path / "warehouse", "population")
+        for r in pq.read_table(f, filters=[("area_code", "=", "19"), ("year", "=", 2023)]).to_pylist()
+    ]
     total = sum(r["persons"] for r in rows)
     young = sum(r["persons"] for r in rows if r["age"] <= 19)
     working = sum(r["persons"] for r in rows if 20 <= r["age"] <= 64)
@@ -149,14 +222,20 @@ def test_indicators_agree_with_a_hand_computation_from_the_population_table(refr
     very_old_women = sum(r["persons"] for r in rows if r["age"] >= 80 and r["sex"] == "K")
     women = sum(r["persons"] for r in rows if r["sex"] == "K")
     with analyst() as con:
+
         def value(indicator, sex="T"):
-            return con.execute("SELECT value, numerator, denominator FROM indicator_values WHERE indicator_id = ? "
-                               "AND area_code = '19' AND period = '2023' AND sex = ?", [indicator, sex]).fetchall()[0]
+            return con.execute(
+                "SELECT value, numerator, denominator FROM indicator_values WHERE indicator_id = ? "
+                "AND area_code = '19' AND period = '2023' AND sex = ?",
+                [indicator, sex],
+            ).fetchall()[0]
+
         assert value("population_total") == (total, total, None)
         assert value("dependency_ratio") == pytest.approx(((young + old) / working, young + old, working))
         assert value("population_share_65plus") == pytest.approx((100 * old / total, old, total))
         assert value("population_share_80plus", "K") == pytest.approx(
-            (100 * very_old_women / women, very_old_women, women))
+            (100 * very_old_women / women, very_old_women, women)
+        )
 
 
 # the publication log gains a row with every publication; every other table is data
@@ -166,9 +245,11 @@ PUBLICATION_LOGS = {"runs", "releases"}
 
 def published_parquet(warehouse: Path) -> dict[Path, str]:
     """sha256 of every published Parquet and CSV file but the publication logs'."""
-    return {p.relative_to(warehouse): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((warehouse / "exports").rglob("*.*"))
-            if not PUBLICATION_LOGS & {p.parent.name, p.stem}}
+    return {
+        p.relative_to(warehouse): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((warehouse / "exports").rglob("*.*"))
+        if not PUBLICATION_LOGS & {p.parent.name, p.stem}
+    }
 
 
 def snapshot_tables(warehouse: Path, tables) -> dict[str, list]:
@@ -187,15 +268,17 @@ def test_a_bad_population_file_fails_the_refresh_and_changes_nothing_published(r
     before, tables_before = published_parquet(warehouse), snapshot_tables(warehouse, PUBLISHED_TABLES)
     (landing / "population" / "zz_broken.csv").write_text(
         '"region","ålder","kön","2025"\n"19 Västmanlands län","0 år","män",1500\n"19 Västmanlands län","tre år","män",7\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     code, out, err = refresh(capsys, landing=landing)
     assert code == 1
     assert "zz_broken.csv, row 3, column 'ålder': 'tre år' is not understood" in err
     assert "keeps what was published before" in err
     assert re.search(r"^  population +REFUSED: ", out, re.MULTILINE), out
     assert published_parquet(warehouse) == before  # byte for byte
-    assert snapshot_tables(warehouse, PUBLISHED_TABLES - PUBLICATION_LOGS) == \
-        {t: rows for t, rows in tables_before.items() if t not in PUBLICATION_LOGS}
+    assert snapshot_tables(warehouse, PUBLISHED_TABLES - PUBLICATION_LOGS) == {
+        t: rows for t, rows in tables_before.items() if t not in PUBLICATION_LOGS
+    }
 
 
 def test_a_refused_source_keeps_its_publication_while_the_others_move_on(refresh, tmp_path, capsys):
@@ -218,8 +301,13 @@ def test_a_refused_source_keeps_its_publication_while_the_others_move_on(refresh
     assert table_state(after, "staff_fte") == table_state(staff_before, "staff_fte")
     for table in ("bed_days", "listed_inhabitants", "cost"):
         assert table_state(after, table) != table_state(staff_before, table), table
-        assert sum(pq.read_table(f, columns=["period"]).column("period").to_pylist().count("2024-12")
-                   for f in table_files(warehouse, table)) > 0, table
+        assert (
+            sum(
+                pq.read_table(f, columns=["period"]).column("period").to_pylist().count("2024-12")
+                for f in table_files(warehouse, table)
+            )
+            > 0
+        ), table
 
 
 def test_a_source_without_files_is_reported_and_skipped(refresh, analyst, tmp_path, capsys):

@@ -27,36 +27,47 @@ SAMPLE = PROJECT_ROOT / "data" / "sample"
 POPULATION_FILE = "folkmangd_vastmanland_kommuner_2015-2024.csv"
 # SCB's web export: Skinnskatteberg's boys aged 0 in 2024 (the last column) revised from 23 to 123, and the men's
 # total row ("totalt ålder", which is never added to the ages) with them
-REVISIONS = {'"1904 Skinnskatteberg";"0 år";"män";22;22;22;23;23;22;23;23;22;23\r':
-             '"1904 Skinnskatteberg";"0 år";"män";22;22;22;23;23;22;23;23;22;123\r',
-             '"1904 Skinnskatteberg";"totalt ålder";"män";2067;2087;2109;2124;2133;2138;2143;2150;2142;2141\r':
-             '"1904 Skinnskatteberg";"totalt ålder";"män";2067;2087;2109;2124;2133;2138;2143;2150;2142;2241\r'}
+REVISIONS = {
+    '"1904 Skinnskatteberg";"0 år";"män";22;22;22;23;23;22;23;23;22;23\r': '"1904 Skinnskatteberg";"0 år";"män";22;22;22;23;23;22;23;23;22;123\r',
+    '"1904 Skinnskatteberg";"totalt ålder";"män";2067;2087;2109;2124;2133;2138;2143;2150;2142;2141\r': '"1904 Skinnskatteberg";"totalt ålder";"män";2067;2087;2109;2124;2133;2138;2143;2150;2142;2241\r',
+}
 BROKEN = "personal_2025-01.csv"
-STAFFING_HEADER = ("period;anställningsnummer;enhets_id;yrke;anställningsform;sysselsättningsgrad;arbetade_timmar;"
-                   "sjuktimmar;inhyrd;lönekod\n")
+STAFFING_HEADER = (
+    "period;anställningsnummer;enhets_id;yrke;anställningsform;sysselsättningsgrad;arbetade_timmar;"
+    "sjuktimmar;inhyrd;lönekod\n"
+)
 
 
 def indicators_reading(source: str) -> set[str]:
     """The catalogue indicators whose asset reads the source's raw asset, directly or through others."""
     graph = defs.resolve_asset_graph()
-    return {i.id for i in load_catalogue()
-            if dg.AssetKey(["raw", source]) in dg.AssetSelection.assets(dg.AssetKey(["indicators", i.id]))
-            .upstream().resolve(graph)}
+    return {
+        i.id
+        for i in load_catalogue()
+        if dg.AssetKey(["raw", source])
+        in dg.AssetSelection.assets(dg.AssetKey(["indicators", i.id])).upstream().resolve(graph)
+    }
 
 
 def published_values(release: Path, indicators: set[str]) -> set[tuple]:
     with duckdb.connect(str(release / "analyst.duckdb"), read_only=True) as con:
-        return set(con.execute(
-            "SELECT indicator_id, area_code, unit_id, period, sex, age_group, category, value, numerator, denominator, "
-            "ci_lower, ci_upper, suppressed FROM indicator_values WHERE list_contains(?, indicator_id)",
-            [sorted(indicators)]).fetchall())
+        return set(
+            con.execute(
+                "SELECT indicator_id, area_code, unit_id, period, sex, age_group, category, value, numerator, denominator, "
+                "ci_lower, ci_upper, suppressed FROM indicator_values WHERE list_contains(?, indicator_id)",
+                [sorted(indicators)],
+            ).fetchall()
+        )
 
 
 def value(release: Path, indicator: str, area: str, period: str) -> tuple:
     with duckdb.connect(str(release / "analyst.duckdb"), read_only=True) as con:
-        rows = con.execute("SELECT value, numerator, denominator FROM indicator_values WHERE indicator_id = ? "
-                           "AND area_code = ? AND period = ? AND sex = 'T' AND unit_id IS NULL AND age_group = 'all' "
-                           "AND category = 'all'", [indicator, area, period]).fetchall()
+        rows = con.execute(
+            "SELECT value, numerator, denominator FROM indicator_values WHERE indicator_id = ? "
+            "AND area_code = ? AND period = ? AND sex = 'T' AND unit_id IS NULL AND age_group = 'all' "
+            "AND category = 'all'",
+            [indicator, area, period],
+        ).fetchall()
     assert len(rows) == 1, (indicator, area, period, rows)
     return rows[0]
 
@@ -102,8 +113,16 @@ def refreshes(tmp_path_factory):
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(["refresh", "--landing", str(landing), "--warehouse", str(warehouse)])
     second = (warehouse / "current").resolve()
-    return {"landing": landing, "first": first, "second": second, "code": code, "out": out.getvalue(),
-            "err": err.getvalue(), "staff_fte_files": staff_fte_files, "population": population}
+    return {
+        "landing": landing,
+        "first": first,
+        "second": second,
+        "code": code,
+        "out": out.getvalue(),
+        "err": err.getvalue(),
+        "staff_fte_files": staff_fte_files,
+        "population": population,
+    }
 
 
 def test_the_summary_names_the_refused_source_with_its_reason_and_exits_1(refreshes):
@@ -112,7 +131,7 @@ def test_the_summary_names_the_refused_source_with_its_reason_and_exits_1(refres
     out, err = refreshes["out"], refreshes["err"]
     refused = [line for line in out.splitlines() if line.split()[:2] == ["staffing", "REFUSED:"]]
     assert len(refused) == 1 and BROKEN in refused[0] and "lönekod" in refused[0], out[-3000:]
-    blocked = out[out.index("Blocked"):].splitlines()
+    blocked = out[out.index("Blocked") :].splitlines()
     assert any(line.split()[:1] == ["staffing"] and BROKEN in line and "lönekod" in line for line in blocked[1:4])
     assert [line for line in err.splitlines() if line.strip().startswith("raw__staffing:")], err[-3000:]
     assert "Traceback" not in err
@@ -129,7 +148,8 @@ def test_the_population_indicators_are_published_with_the_changed_population(ref
     assert value(second, "population_total", "19", "2024")[1] == value(first, "population_total", "19", "2024")[1] + 100
     young = persons_in_file(population, "1904 Skinnskatteberg", ages=range(0, 18))
     assert value(second, "population_share_0_17", "1904", "2024") == pytest.approx(
-        (100 * young / skinnskatteberg, young, skinnskatteberg))
+        (100 * young / skinnskatteberg, young, skinnskatteberg)
+    )
     # and nothing else of the population moved: 2023 is as it was
     assert value(second, "population_total", "19", "2023") == value(first, "population_total", "19", "2023")
 
@@ -142,7 +162,11 @@ def test_what_reads_the_staffing_source_keeps_what_it_had(refreshes):
     assert published_values(first, staffing)  # there is something to keep
     # FTE per 1,000 inhabitants reads the population too, and keeps the denominator it was computed with
     fte = value(second, "staff_fte_per_1000", "19", "2024")
-    assert fte[2] == value(first, "population_total", "19", "2024")[1] != value(second, "population_total", "19", "2024")[1]
+    assert (
+        fte[2]
+        == value(first, "population_total", "19", "2024")[1]
+        != value(second, "population_total", "19", "2024")[1]
+    )
     kept = {p.name: file_digest(p) for p in (second / "exports").rglob("staff_fte*") if p.is_file()}
     assert kept == refreshes["staff_fte_files"] and kept
 

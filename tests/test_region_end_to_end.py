@@ -30,7 +30,8 @@ def test_every_core_table_is_published_with_ten_years(region):
     try:
         for table in CORE_TABLES[1:]:
             first, last, rows, synthetic = con.execute(
-                f"SELECT min(period), max(period), count(*), bool_and(synthetic) FROM {table}").fetchall()[0]
+                f"SELECT min(period), max(period), count(*), bool_and(synthetic) FROM {table}"
+            ).fetchall()[0]
             assert (first[:4], last[:4], synthetic) == ("2015", "2024", True), table
             assert rows > 1000, table
         assert con.execute("SELECT count(*) FROM units WHERE unit_type = 'vårdcentral'").fetchall()[0][0] >= 20
@@ -48,16 +49,19 @@ def test_no_personnummer_in_the_published_tables(region):
     assert PERSONNUMMER.search(raw), "the region scale is meant to carry identities"
     con = duckdb.connect(str(live_database(region / "warehouse")), read_only=True)
     try:
-        columns = con.execute("SELECT schema_name, table_name, column_name FROM duckdb_columns() "
-                              "WHERE NOT internal AND data_type = 'VARCHAR' AND column_name NOT LIKE '%sha256' "
-                              # run ids are UUIDs: hex digit runs like '12345678-1234' are not identities
-                              "AND column_name NOT IN ('load_run', 'run_id')").fetchall()
+        columns = con.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+            "WHERE NOT internal AND data_type = 'VARCHAR' AND column_name NOT LIKE '%sha256' "
+            # run ids are UUIDs: hex digit runs like '12345678-1234' are not identities
+            "AND column_name NOT IN ('load_run', 'run_id')"
+        ).fetchall()
         for schema, table, column in columns:
-            hit = con.execute(f'SELECT count(*) FROM "{schema}"."{table}" '
-                              f'WHERE regexp_matches("{column}", \'(^|\\D)(\\d{{2}})?\\d{{6}}[-+]?\\d{{4}}(\\D|$)\')'
-                              # a fingerprint (hex digits only, as a suite's or a definition's) is not one
-                              f' AND NOT regexp_full_match("{column}", \'[0-9a-f]{{16,64}}\')'
-                              ).fetchall()[0][0]
+            hit = con.execute(
+                f'SELECT count(*) FROM "{schema}"."{table}" '
+                f"WHERE regexp_matches(\"{column}\", '(^|\\D)(\\d{{2}})?\\d{{6}}[-+]?\\d{{4}}(\\D|$)')"
+                # a fingerprint (hex digits only, as a suite's or a definition's) is not one
+                f" AND NOT regexp_full_match(\"{column}\", '[0-9a-f]{{16,64}}')"
+            ).fetchall()[0][0]
             assert hit == 0, f"{schema}.{table}.{column}"
     finally:
         con.close()

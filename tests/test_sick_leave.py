@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from pipelines.disclosure import load_rule, protect
-from pipelines.publish import published_tables
 from pipelines.indicators.catalogue import load_catalogue
+from pipelines.publish import published_tables
 from pipelines.relations import strip_comments
 from pipelines.settings import PROJECT_ROOT
 from pipelines.warehouse import forget_connection, register_macros
@@ -37,34 +37,46 @@ def test_the_ordinary_working_time_of_a_full_time_month(con):
     # March 2024: 21 weekdays, Good Friday (29 March) off: 20 x 8 h; June 2024: 20 weekdays, the national day
     # (Thursday 6 June) and midsummer eve (Friday 21 June) off: 18 x 8 h; December 2024: 22 weekdays, Christmas
     # Eve, Christmas Day, Boxing Day and New Year's Eve (Tuesday to Thursday, and Tuesday) off: 18 x 8 h
-    assert con.execute("SELECT ordinary_full_time_hours('2024-03'), ordinary_full_time_hours('2024-06'), "
-                       "ordinary_full_time_hours('2024-12')").fetchall() == [(160, 144, 144)]
-    assert con.execute("SELECT easter_sunday(2025), easter_sunday(2024)").fetchall()[0] == \
-        (dt.date(2025, 4, 20), dt.date(2024, 3, 31))
+    assert con.execute(
+        "SELECT ordinary_full_time_hours('2024-03'), ordinary_full_time_hours('2024-06'), "
+        "ordinary_full_time_hours('2024-12')"
+    ).fetchall() == [(160, 144, 144)]
+    assert con.execute("SELECT easter_sunday(2025), easter_sunday(2024)").fetchall()[0] == (
+        dt.date(2025, 4, 20),
+        dt.date(2024, 3, 31),
+    )
 
 
 def staffing(con, employees):
-    con.execute("CREATE TABLE staging.staffing (period VARCHAR, county_code VARCHAR, unit_id VARCHAR, "
-                "unit_type VARCHAR, employee_id VARCHAR, employment_form VARCHAR, hired BOOLEAN, fte DOUBLE, "
-                "sick_hours DOUBLE, synthetic BOOLEAN, finding VARCHAR[])").fetchall()
-    con.executemany("INSERT INTO staging.staffing VALUES (?, '19', ?, 'vårdcentral', ?, ?, ?, ?, ?, false, NULL)",
-                    employees)
+    con.execute(
+        "CREATE TABLE staging.staffing (period VARCHAR, county_code VARCHAR, unit_id VARCHAR, "
+        "unit_type VARCHAR, employee_id VARCHAR, employment_form VARCHAR, hired BOOLEAN, fte DOUBLE, "
+        "sick_hours DOUBLE, synthetic BOOLEAN, finding VARCHAR[])"
+    ).fetchall()
+    con.executemany(
+        "INSERT INTO staging.staffing VALUES (?, '19', ?, 'vårdcentral', ?, ?, ?, ?, ?, false, NULL)", employees
+    )
     con.execute("CREATE TABLE core.unit_months (unit_id VARCHAR, period VARCHAR, hospital VARCHAR)").fetchall()
     # every unit delivered: complete
-    con.execute("CREATE TABLE core.staffing_coverage AS SELECT '19' AS county_code, period, unit_id, NULL AS hospital, "
-                "true AS complete, 1 AS delivered, 1 AS expected, 1.0 AS coverage, NULL::VARCHAR AS note, "
-                "NULL::VARCHAR AS missing_note, NULL::VARCHAR AS period_note "
-                "FROM (SELECT DISTINCT period, unit_id FROM staging.staffing UNION ALL "
-                "SELECT DISTINCT period, NULL FROM staging.staffing)").fetchall()
+    con.execute(
+        "CREATE TABLE core.staffing_coverage AS SELECT '19' AS county_code, period, unit_id, NULL AS hospital, "
+        "true AS complete, 1 AS delivered, 1 AS expected, 1.0 AS coverage, NULL::VARCHAR AS note, "
+        "NULL::VARCHAR AS missing_note, NULL::VARCHAR AS period_note "
+        "FROM (SELECT DISTINCT period, unit_id FROM staging.staffing UNION ALL "
+        "SELECT DISTINCT period, NULL FROM staging.staffing)"
+    ).fetchall()
 
 
 def test_sick_hours_over_the_ordinary_working_time_of_employees_with_one(con):
-    staffing(con, [
-        ("2024-03", "VC-1", "e1", "tillsvidare", False, 1.0, 16),
-        ("2024-03", "VC-1", "e2", "visstid", False, 0.5, 8),
-        ("2024-03", "VC-1", "e3", "timavlönad", False, 0.0, 0),   # no ordinary working time: left out
-        ("2024-03", "VC-1", "e4", "tillsvidare", True, 1.0, 40),  # hired: left out
-    ])
+    staffing(
+        con,
+        [
+            ("2024-03", "VC-1", "e1", "tillsvidare", False, 1.0, 16),
+            ("2024-03", "VC-1", "e2", "visstid", False, 0.5, 8),
+            ("2024-03", "VC-1", "e3", "timavlönad", False, 0.0, 0),  # no ordinary working time: left out
+            ("2024-03", "VC-1", "e4", "tillsvidare", True, 1.0, 40),  # hired: left out
+        ],
+    )
     values = {(r["unit_id"], r["period"]): r for r in rows(con, catalogue_select("sick_leave_share"))}
     march = values[(None, "2024-03")]
     # (16 + 8) / (1.0 x 160 + 0.5 x 160) = 24 / 240: 10 %, resting on two employees
@@ -81,25 +93,35 @@ def catalogue_select(indicator_id: str) -> str:
 def sick_leave_values(con, rows: list[tuple]) -> None:
     """The catalogue's sick-leave share and its values for March 2024 in region 19: (unit, sick hours, hours,
     employees)."""
-    con.execute("CREATE TABLE core.indicators AS SELECT 'sick_leave_share' AS indicator_id, "
-                "'none' AS disclosure_numerator, 'none' AS disclosure_denominator, "
-                "'persons' AS disclosure_persons").fetchall()
-    con.execute("CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, "
-                "period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, numerator DOUBLE, "
-                "denominator DOUBLE, persons BIGINT)").fetchall()
-    con.executemany("INSERT INTO indicators.indicator_values VALUES ('sick_leave_share', '19', ?, '2024-03', 'T', "
-                    "'all', 'all', ?, ?, ?)", rows)
+    con.execute(
+        "CREATE TABLE core.indicators AS SELECT 'sick_leave_share' AS indicator_id, "
+        "'none' AS disclosure_numerator, 'none' AS disclosure_denominator, "
+        "'persons' AS disclosure_persons"
+    ).fetchall()
+    con.execute(
+        "CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, "
+        "period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, numerator DOUBLE, "
+        "denominator DOUBLE, persons BIGINT)"
+    ).fetchall()
+    con.executemany(
+        "INSERT INTO indicators.indicator_values VALUES ('sick_leave_share', '19', ?, '2024-03', 'T', "
+        "'all', 'all', ?, ?, ?)",
+        rows,
+    )
 
 
 def test_a_sick_leave_share_of_few_employees_is_withheld_with_one_more_unit(con):
     """The employees behind each value are persons: 3 at a health centre is small; the region's value is the
     sum of its centres, so one more centre is withheld (the smallest), as for any count of persons."""
-    sick_leave_values(con, [(None, 300, 5000, 20), ("VC-1", 40, 500, 3), ("VC-2", 100, 1300, 8), ("VC-3", 160, 3200, 9)])
+    sick_leave_values(
+        con, [(None, 300, 5000, 20), ("VC-1", 40, 500, 3), ("VC-2", 100, 1300, 8), ("VC-3", 160, 3200, 9)]
+    )
     protect(con, load_rule(environ={}))
     withheld = dict(con.execute("SELECT unit_id, reason FROM disclosure_work WHERE suppressed").fetchall())
     assert withheld == {
         "VC-1": "primary: fewer than 5 persons",
-        "VC-2": "secondary: the health centres or hospitals add up to the area and would reveal a suppressed value"}
+        "VC-2": "secondary: the health centres or hospitals add up to the area and would reveal a suppressed value",
+    }
 
 
 def test_a_region_whose_value_is_missing_gives_nothing_away_and_withholds_only_the_small_unit(con):
@@ -114,24 +136,35 @@ def test_a_region_whose_value_is_missing_gives_nothing_away_and_withholds_only_t
 
 
 def test_staff_fte_shows_no_sick_hours_of_few_employees(con):
-    con.execute("CREATE TABLE core.staff_fte (period VARCHAR, county_code VARCHAR, unit_id VARCHAR, unit_type VARCHAR, "
-                "care_level VARCHAR, profession VARCHAR, profession_group VARCHAR, gp_specialist BOOLEAN, "
-                "gp_trainee BOOLEAN, employment_form VARCHAR, hired BOOLEAN, employee_months BIGINT, fte DOUBLE, "
-                "hours_worked DOUBLE, sick_hours DOUBLE, synthetic BOOLEAN)").fetchall()
-    con.executemany("INSERT INTO core.staff_fte VALUES ('2024-03', '19', ?, 'vårdcentral', 'primärvård', ?, 'x', "
-                    "false, false, 'tillsvidare', false, ?, 1, 100, ?, false)", [
-                        # VC-1: one row of 2 employees (small), and two of 10 and 7: the 7 goes too, or the
-                        # centre's published sick-leave share less the 10 would give the 2 away
-                        ("VC-1", "Sjuksköterska", 10, 50), ("VC-1", "Läkare", 2, 8), ("VC-1", "Undersköterska", 7, 20),
-                        # VC-2: its sick-leave share is withheld, so are all its rows
-                        ("VC-2", "Sjuksköterska", 12, 30),
-                        # VC-3: nothing small
-                        ("VC-3", "Sjuksköterska", 6, 12), ("VC-3", "Läkare", 5, 10)])
+    con.execute(
+        "CREATE TABLE core.staff_fte (period VARCHAR, county_code VARCHAR, unit_id VARCHAR, unit_type VARCHAR, "
+        "care_level VARCHAR, profession VARCHAR, profession_group VARCHAR, gp_specialist BOOLEAN, "
+        "gp_trainee BOOLEAN, employment_form VARCHAR, hired BOOLEAN, employee_months BIGINT, fte DOUBLE, "
+        "hours_worked DOUBLE, sick_hours DOUBLE, synthetic BOOLEAN)"
+    ).fetchall()
+    con.executemany(
+        "INSERT INTO core.staff_fte VALUES ('2024-03', '19', ?, 'vårdcentral', 'primärvård', ?, 'x', "
+        "false, false, 'tillsvidare', false, ?, 1, 100, ?, false)",
+        [
+            # VC-1: one row of 2 employees (small), and two of 10 and 7: the 7 goes too, or the
+            # centre's published sick-leave share less the 10 would give the 2 away
+            ("VC-1", "Sjuksköterska", 10, 50),
+            ("VC-1", "Läkare", 2, 8),
+            ("VC-1", "Undersköterska", 7, 20),
+            # VC-2: its sick-leave share is withheld, so are all its rows
+            ("VC-2", "Sjuksköterska", 12, 30),
+            # VC-3: nothing small
+            ("VC-3", "Sjuksköterska", 6, 12),
+            ("VC-3", "Läkare", 5, 10),
+        ],
+    )
     con.execute("CREATE TABLE core.unit_months (unit_id VARCHAR, period VARCHAR, hospital VARCHAR)").fetchall()
     con.execute("CREATE TABLE core.disclosure_rule AS SELECT 5 AS min_count").fetchall()
-    con.execute("CREATE TABLE publish.disclosure_cells AS SELECT 'indicator_values' AS source, "
-                "'sick_leave_share' AS indicator_id, '19' AS area_code, 'VC-2' AS unit_id, '2024-03' AS period, "
-                "true AS suppressed").fetchall()
+    con.execute(
+        "CREATE TABLE publish.disclosure_cells AS SELECT 'indicator_values' AS source, "
+        "'sick_leave_share' AS indicator_id, '19' AS area_code, 'VC-2' AS unit_id, '2024-03' AS period, "
+        "true AS suppressed"
+    ).fetchall()
     _, select = published_tables()["staff_fte"]
     shown = {(r["unit_id"], r["profession"]): (r["sick_hours"], r["suppression_reason"]) for r in rows(con, select)}
     assert shown == {

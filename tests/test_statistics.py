@@ -35,8 +35,9 @@ Z998 = 3.090232
 
 def _generator():
     """scripts/make_poisson_exact_limits.py, the independent (pure Python) source of exact limits."""
-    spec = importlib.util.spec_from_file_location("make_poisson_exact_limits",
-                                                  ROOT / "scripts" / "make_poisson_exact_limits.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_poisson_exact_limits", ROOT / "scripts" / "make_poisson_exact_limits.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -56,12 +57,16 @@ def one(con, sql, params=None):
 
 # --- Wilson ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("k, n, lower, upper", [
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-    (0, 20, 0.0000, 0.1611),
-    (1, 29, 0.0061, 0.1718),
-])
+
+@pytest.mark.parametrize(
+    "k, n, lower, upper",
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0000, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
 def test_wilson_matches_newcombe_1998_method_3(con, k, n, lower, upper):
     got_lower, got_upper = one(con, "SELECT wilson_lower($k, $n), wilson_upper($k, $n)", {"k": k, "n": n})
     assert round(got_lower, 4) == lower
@@ -71,10 +76,10 @@ def test_wilson_matches_newcombe_1998_method_3(con, k, n, lower, upper):
 def test_wilson_edges(con):
     # k = 0: the lower bound is 0, the upper z^2 / (n + z^2) (by hand: 3.841459 / 23.841459 = 0.16112)
     assert one(con, "SELECT wilson_lower(0, 20)")[0] == 0.0
-    assert one(con, "SELECT wilson_upper(0, 20)")[0] == pytest.approx(Z95 ** 2 / (20 + Z95 ** 2), rel=1e-12)
+    assert one(con, "SELECT wilson_upper(0, 20)")[0] == pytest.approx(Z95**2 / (20 + Z95**2), rel=1e-12)
     # k = n mirrors k = 0: the upper bound is 1, the lower n / (n + z^2)
     assert one(con, "SELECT wilson_upper(20, 20)")[0] == 1.0
-    assert one(con, "SELECT wilson_lower(20, 20)")[0] == pytest.approx(20 / (20 + Z95 ** 2), rel=1e-12)
+    assert one(con, "SELECT wilson_lower(20, 20)")[0] == pytest.approx(20 / (20 + Z95**2), rel=1e-12)
     assert one(con, "SELECT wilson_lower(5, 0), wilson_upper(5, 0), wilson_lower(5, -3)") == (None, None, None)
     assert one(con, "SELECT wilson_lower(5, NULL), wilson_upper(NULL, 10)") == (None, None)
 
@@ -93,6 +98,7 @@ def test_wilson_refuses_k_outside_0_to_n(con, sql):
 
 # --- Poisson: exact below 10, Byar from 10 --------------------------------------------------------
 
+
 def test_exact_limits_for_small_counts(con):
     # 0 events: lower 0; upper -ln(0.025) = 3.689 at 95 % (epitools), -ln(0.001) = 6.908 at 99.8 %
     assert one(con, "SELECT poisson_lower(0), poisson_upper(0)") == (0.0, pytest.approx(3.689, abs=5e-4))
@@ -106,7 +112,10 @@ def test_exact_limits_for_small_counts(con):
 def test_the_tabulated_limits_are_exact(con, confidence, z):
     """At each tabulated limit the Poisson tail is exactly the wanted probability (computed here, in Python)."""
     tail = 0.5 * math.erfc(z / math.sqrt(2))
-    cdf = lambda o, mean: math.fsum(math.exp(j * math.log(mean) - mean - math.lgamma(j + 1)) for j in range(o + 1))
+
+    def cdf(o, mean):
+        return math.fsum(math.exp(j * math.log(mean) - mean - math.lgamma(j + 1)) for j in range(o + 1))
+
     for o in range(10):
         lower, upper = one(con, "SELECT poisson_lower($o, $z), poisson_upper($o, $z)", {"o": o, "z": z})
         assert cdf(o, upper) == pytest.approx(tail, rel=1e-7), (confidence, o)
@@ -152,24 +161,47 @@ def test_poisson_inputs_it_refuses_or_passes_on(con):
     assert one(con, "SELECT poisson_lower(NULL), poisson_upper(NULL)") == (None, None)
     assert one(con, "SELECT poisson_lower(3::DOUBLE) = poisson_lower(3::BIGINT)")[0]
     assert one(con, "SELECT poisson_lower(12.5) < 12.5 AND poisson_upper(12.5) > 13.5")[0]
-    for sql, message in [("SELECT poisson_lower(-1)", "negative"),
-                         ("SELECT poisson_upper(2.5)", "whole count below 10"),
-                         ("SELECT poisson_upper(3, 2.0)", "tabulated for z")]:
+    for sql, message in [
+        ("SELECT poisson_lower(-1)", "negative"),
+        ("SELECT poisson_upper(2.5)", "whole count below 10"),
+        ("SELECT poisson_upper(3, 2.0)", "tabulated for z"),
+    ]:
         with pytest.raises(duckdb.InvalidInputException, match=message):
             con.execute(sql).fetchall()
 
 
 # --- Dobson and direct standardisation to the ESP 2013 -------------------------------------------
 
+
 def test_the_european_standard_population_2013(con):
     bands = con.execute("SELECT age_band, standard_population FROM core.esp2013 ORDER BY age_from").fetchall()
     assert len(bands) == 19
     assert sum(w for _, w in bands) == 100_000
     assert bands[0] == ("0-4", 5000) and bands[9] == ("45-49", 7000) and bands[-1] == ("90+", 1000)
-    assert [w for _, w in bands] == [5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000, 7000,
-                                     6500, 6000, 5500, 5000, 4000, 2500, 1500, 1000]
-    assert con.execute("SELECT list(esp2013_band(a) ORDER BY a) FROM (VALUES (0), (4), (5), (64), (89), (90), "
-                       "(100)) t(a)").fetchall()[0][0] == ["0-4", "0-4", "5-9", "60-64", "85-89", "90+", "90+"]
+    assert [w for _, w in bands] == [
+        5000,
+        5500,
+        5500,
+        5500,
+        6000,
+        6000,
+        6500,
+        7000,
+        7000,
+        7000,
+        7000,
+        6500,
+        6000,
+        5500,
+        5000,
+        4000,
+        2500,
+        1500,
+        1000,
+    ]
+    assert con.execute(
+        "SELECT list(esp2013_band(a) ORDER BY a) FROM (VALUES (0), (4), (5), (64), (89), (90), (100)) t(a)"
+    ).fetchall()[0][0] == ["0-4", "0-4", "5-9", "60-64", "85-89", "90+", "90+"]
 
 
 # A worked example by hand: 30 events among 3,000 aged 85-89 (weight 1,500), 20 among 1,000 aged 90+
@@ -215,8 +247,9 @@ def test_dsr_table_macro_by_hand(con, bands):
     assert rows["few"][0] == 9 and rows["few"][2:] == (None, None, None)
     assert rows["gap"][0] == 50 and rows["gap"][2:] == (None, None, None)
     # 99.8 %: wider around the same rate
-    lower998, upper998 = one(con, "SELECT lower_limit, upper_limit FROM dsr_esp2013(dsr_input, z := 3.090232) "
-                                  "WHERE area = 'A'")
+    lower998, upper998 = one(
+        con, "SELECT lower_limit, upper_limit FROM dsr_esp2013(dsr_input, z := 3.090232) WHERE area = 'A'"
+    )
     assert lower998 < lower and upper998 > upper
 
 
@@ -232,23 +265,30 @@ def test_dsr_table_macro_refuses_unknown_or_repeated_bands(con, bands):
 
 # --- The chi-squared test for trend ---------------------------------------------------------------
 
+
 def series(con, name, rows):
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (g VARCHAR, t INTEGER, k BIGINT, n BIGINT)").fetchall()
     con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?, ?)", rows)
 
 
-TREND = ("SELECT g, trend_points(k, n, t) AS points, trend_chi2(k, n, t) AS chi2, "
-         "trend_chi2_rate(k, n, t) AS chi2_rate, trend_slope(k, n, t) AS slope, "
-         "trend_verdict(trend_chi2(k, n, t), sign(trend_slope(k, n, t)), trend_points(k, n, t)) AS verdict "
-         "FROM {table} GROUP BY g ORDER BY g")
+TREND = (
+    "SELECT g, trend_points(k, n, t) AS points, trend_chi2(k, n, t) AS chi2, "
+    "trend_chi2_rate(k, n, t) AS chi2_rate, trend_slope(k, n, t) AS slope, "
+    "trend_verdict(trend_chi2(k, n, t), sign(trend_slope(k, n, t)), trend_points(k, n, t)) AS verdict "
+    "FROM {table} GROUP BY g ORDER BY g"
+)
 
 
 def test_trend_chi2_matches_altman_1991_and_r(con):
     caesarean = [5, 7, 6, 7, 8, 10]
     women = [5 + 17, 7 + 28, 6 + 36, 7 + 41, 8 + 46, 10 + 140]
     smokers, patients = [83, 90, 129, 70], [86, 93, 136, 82]
-    series(con, "published", [("altman", i + 1, k, n) for i, (k, n) in enumerate(zip(caesarean, women))]
-           + [("r", i + 1, k, n) for i, (k, n) in enumerate(zip(smokers, patients))])
+    series(
+        con,
+        "published",
+        [("altman", i + 1, k, n) for i, (k, n) in enumerate(zip(caesarean, women))]
+        + [("r", i + 1, k, n) for i, (k, n) in enumerate(zip(smokers, patients))],
+    )
     rows = {r[0]: r for r in con.execute(TREND.format(table="published")).fetchall()}
     assert round(rows["altman"][2], 2) == 8.02
     assert round(rows["r"][2], 4) == 8.2249
@@ -264,9 +304,13 @@ def test_trend_chi2_matches_altman_1991_and_r(con):
 #   proportion: X^2 = 200^2 / (0.14 * 0.86 * 10,000) = 33.2226; rate: X^2 = 200^2 / (0.14 * 10,000) = 28.5714
 def test_trend_by_hand_increasing_and_decreasing(con):
     ks = [100, 120, 140, 160, 180]
-    series(con, "by_hand", [("up", t, k, 1000) for t, k in zip(range(1, 6), ks)]
-           + [("down", t, k, 1000) for t, k in zip(range(1, 6), reversed(ks))]
-           + [("years", 2018 + t, k, 1000) for t, k in zip(range(1, 6), ks)])
+    series(
+        con,
+        "by_hand",
+        [("up", t, k, 1000) for t, k in zip(range(1, 6), ks)]
+        + [("down", t, k, 1000) for t, k in zip(range(1, 6), reversed(ks))]
+        + [("years", 2018 + t, k, 1000) for t, k in zip(range(1, 6), ks)],
+    )
     rows = {r[0]: r[1:] for r in con.execute(TREND.format(table="by_hand")).fetchall()}
     points, chi2, chi2_rate, slope, verdict = rows["up"]
     assert points == 5
@@ -282,24 +326,34 @@ def test_trend_by_hand_increasing_and_decreasing(con):
 
 def test_trend_over_the_last_five_of_a_longer_series(con):
     """The documented pattern: the five most recent points per series, then GROUP BY."""
-    k = [500, 400, 100, 100, 100, 100, 100]   # flat over the last five, falling over all seven
+    k = [500, 400, 100, 100, 100, 100, 100]  # flat over the last five, falling over all seven
     series(con, "long", [("x", 2015 + i, ki, 1000) for i, ki in enumerate(k)])
     verdict = "trend_verdict(trend_chi2(k, n, t), sign(trend_slope(k, n, t)), trend_points(k, n, t))"
-    last_five = (f"SELECT g, trend_chi2(k, n, t), {verdict} FROM "
-                 "(FROM long QUALIFY row_number() OVER (PARTITION BY g ORDER BY t DESC) <= 5) GROUP BY g")
+    last_five = (
+        f"SELECT g, trend_chi2(k, n, t), {verdict} FROM "
+        "(FROM long QUALIFY row_number() OVER (PARTITION BY g ORDER BY t DESC) <= 5) GROUP BY g"
+    )
     assert con.execute(last_five).fetchall() == [("x", 0.0, "no significant change")]
     assert con.execute(f"SELECT {verdict} FROM long").fetchall() == [("decreasing",)]
 
 
 def test_trend_verdict_edges(con):
-    assert one(con, "SELECT trend_verdict(9.549536, 1, 5), trend_verdict(9.56, 1, 5), trend_verdict(9.56, -1, 5)") \
-        == ("no significant change", "increasing", "decreasing")
-    assert one(con, "SELECT trend_verdict(100, 1, 4), trend_verdict(NULL, 1, 5), trend_verdict(100, NULL, 5)") \
+    assert one(con, "SELECT trend_verdict(9.549536, 1, 5), trend_verdict(9.56, 1, 5), trend_verdict(9.56, -1, 5)") == (
+        "no significant change",
+        "increasing",
+        "decreasing",
+    )
+    assert (
+        one(con, "SELECT trend_verdict(100, 1, 4), trend_verdict(NULL, 1, 5), trend_verdict(100, NULL, 5)")
         == ("could not be calculated",) * 3
-    series(con, "edges", [("gap", t, None if t == 3 else 10 * t, 100) for t in range(1, 6)]
-           + [("zero", t, 0, 100) for t in range(1, 6)])
+    )
+    series(
+        con,
+        "edges",
+        [("gap", t, None if t == 3 else 10 * t, 100) for t in range(1, 6)] + [("zero", t, 0, 100) for t in range(1, 6)],
+    )
     rows = {r[0]: r[1:] for r in con.execute(TREND.format(table="edges")).fetchall()}
-    assert rows["gap"][0] == 4 and rows["gap"][4] == "could not be calculated"   # a missing point
+    assert rows["gap"][0] == 4 and rows["gap"][4] == "could not be calculated"  # a missing point
     assert rows["zero"][1] is None and rows["zero"][4] == "could not be calculated"  # p = 0: no variance
     series(con, "broken", [("x", t, 200, 100) for t in range(1, 6)])
     with pytest.raises(duckdb.InvalidInputException, match="k outside 0..n"):
@@ -308,27 +362,33 @@ def test_trend_verdict_edges(con):
 
 # --- Registration --------------------------------------------------------------------------------
 
+
 def test_register_statistics_is_idempotent_and_persists(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as first:
         register_statistics(first)
         register_statistics(first)
     with duckdb.connect(str(path)) as again:
-        assert again.execute("SELECT round(poisson_upper(3), 3), count(*) FROM core.poisson_exact_limits"
-                             ).fetchall() == [(8.767, 40)]
+        assert again.execute(
+            "SELECT round(poisson_upper(3), 3), count(*) FROM core.poisson_exact_limits"
+        ).fetchall() == [(8.767, 40)]
     assert ESP2013.is_file()
 
 
 # --- Comparison with a benchmark, quintiles, trend assessment (Fingertips) -----------------------------------
 
+
 # fingertips-open SingleOverlappingCIsComparatorTest: (value, lower, upper, benchmark) -> for RAG low is good
 # (polarity 0) and RAG high is good (polarity 1)
-@pytest.mark.parametrize("value, lower, upper, benchmark, low_is_good, high_is_good", [
-    (11, 10, 12, 11, "similar", "similar"),           # TestSameExactly
-    (3.05, 2.7, 3.1, 3.0, "similar", "similar"),      # TestSame
-    (3.3, 3.2, 3.5, 3.0, "worse", "better"),          # TestHigher
-    (2.5, 2.2, 2.8, 3.0, "better", "worse"),          # TestLower
-])
+@pytest.mark.parametrize(
+    "value, lower, upper, benchmark, low_is_good, high_is_good",
+    [
+        (11, 10, 12, 11, "similar", "similar"),  # TestSameExactly
+        (3.05, 2.7, 3.1, 3.0, "similar", "similar"),  # TestSame
+        (3.3, 3.2, 3.5, 3.0, "worse", "better"),  # TestHigher
+        (2.5, 2.2, 2.8, 3.0, "better", "worse"),  # TestLower
+    ],
+)
 def test_benchmark_compare_matches_fingertips(con, value, lower, upper, benchmark, low_is_good, high_is_good):
     sql = "SELECT benchmark_compare($v, $l, $u, $b, $p)"
     args = {"v": value, "l": lower, "u": upper, "b": benchmark}
@@ -338,23 +398,37 @@ def test_benchmark_compare_matches_fingertips(con, value, lower, upper, benchmar
 
 def test_benchmark_compare_edges(con):
     # a benchmark on a limit is inside it (Fingertips: val <= upper and val >= lower)
-    assert one(con, "SELECT benchmark_compare(5, 4, 6, 6, 'lower_is_better'), "
-                    "benchmark_compare(5, 4, 6, 4, 'higher_is_better')") == ("similar", "similar")
+    assert one(
+        con,
+        "SELECT benchmark_compare(5, 4, 6, 6, 'lower_is_better'), benchmark_compare(5, 4, 6, 4, 'higher_is_better')",
+    ) == ("similar", "similar")
     # no judgement: higher or lower, never better or worse
-    assert one(con, "SELECT benchmark_compare(3.3, 3.2, 3.5, 3.0, 'no_judgement'), "
-                    "benchmark_compare(2.5, 2.2, 2.8, 3.0, 'no_judgement')") == ("higher", "lower")
+    assert one(
+        con,
+        "SELECT benchmark_compare(3.3, 3.2, 3.5, 3.0, 'no_judgement'), "
+        "benchmark_compare(2.5, 2.2, 2.8, 3.0, 'no_judgement')",
+    ) == ("higher", "lower")
     # nothing to compare (Fingertips' TestMinusOne... and TestNoCIsOnLocalData...): NULL
-    assert one(con, "SELECT benchmark_compare(NULL, 2.2, 2.8, 3.0, 'lower_is_better'), "
-                    "benchmark_compare(2.5, 2.2, 2.8, NULL, 'lower_is_better'), "
-                    "benchmark_compare(4.0, NULL, 4.1, 3.0, 'lower_is_better'), "
-                    "benchmark_compare(4.0, 4.0, NULL, 3.0, 'lower_is_better')") == (None,) * 4
+    assert (
+        one(
+            con,
+            "SELECT benchmark_compare(NULL, 2.2, 2.8, 3.0, 'lower_is_better'), "
+            "benchmark_compare(2.5, 2.2, 2.8, NULL, 'lower_is_better'), "
+            "benchmark_compare(4.0, NULL, 4.1, 3.0, 'lower_is_better'), "
+            "benchmark_compare(4.0, 4.0, NULL, 3.0, 'lower_is_better')",
+        )
+        == (None,) * 4
+    )
     # the 99.8 % interval is wider: worse at 95 %, similar at 99.8 % (81/263 = 30.8 % against 25 %)
     lower95, upper95 = one(con, "SELECT wilson_lower(81, 263), wilson_upper(81, 263)")
     lower998, upper998 = one(con, "SELECT wilson_lower(81, 263, 3.090232), wilson_upper(81, 263, 3.090232)")
     assert lower998 < 0.25 < lower95
-    assert one(con, "SELECT benchmark_compare(81 / 263, $l95, $u95, 0.25, 'lower_is_better'), "
-                    "benchmark_compare(81 / 263, $l998, $u998, 0.25, 'lower_is_better')",
-               {"l95": lower95, "u95": upper95, "l998": lower998, "u998": upper998}) == ("worse", "similar")
+    assert one(
+        con,
+        "SELECT benchmark_compare(81 / 263, $l95, $u95, 0.25, 'lower_is_better'), "
+        "benchmark_compare(81 / 263, $l998, $u998, 0.25, 'lower_is_better')",
+        {"l95": lower95, "u95": upper95, "l998": lower998, "u998": upper998},
+    ) == ("worse", "similar")
 
 
 def test_fingertips_quintiles(con):
@@ -362,48 +436,72 @@ def test_fingertips_quintiles(con):
     bounds = one(con, "SELECT quantile_cont(x, [0.2, 0.4, 0.6, 0.8]) FROM range(1, 51) t(x)")[0]
     assert bounds == pytest.approx([10.8, 20.6, 30.4, 40.2])
     # QuintilesComparerTest: 1..10 -> 1 is in the first quintile, 10 in the fifth
-    rows = con.execute("SELECT x, fingertips_quintile(x, quantile_cont(x, [0.2, 0.4, 0.6, 0.8]) OVER (), "
-                       "count(x) OVER ()) FROM range(1, 11) t(x) ORDER BY x").fetchall()
+    rows = con.execute(
+        "SELECT x, fingertips_quintile(x, quantile_cont(x, [0.2, 0.4, 0.6, 0.8]) OVER (), "
+        "count(x) OVER ()) FROM range(1, 11) t(x) ORDER BY x"
+    ).fetchall()
     assert rows[0] == (1, 1) and rows[-1] == (10, 5)
     # by hand, 21 regions valued 1..21: bounds 5, 9, 13, 17; quintile 1 holds 1..5 (a bound is inside its
     # quintile), 2 holds 6..9, 3 10..13, 4 14..17, 5 18..21
-    rows = dict(con.execute("SELECT x, fingertips_quintile(x, quantile_cont(x, [0.2, 0.4, 0.6, 0.8]) OVER (), "
-                            "count(x) OVER ()) FROM range(1, 22) t(x)").fetchall())
+    rows = dict(
+        con.execute(
+            "SELECT x, fingertips_quintile(x, quantile_cont(x, [0.2, 0.4, 0.6, 0.8]) OVER (), "
+            "count(x) OVER ()) FROM range(1, 22) t(x)"
+        ).fetchall()
+    )
     assert [rows[x] for x in (1, 5, 6, 9, 10, 13, 14, 17, 18, 21)] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
     # fewer than five values: no quintile (Test_Category0IfValueCountLessThan5)
     assert one(con, "SELECT fingertips_quintile(1, [1.6, 2.2, 2.8, 3.4], 4)")[0] is None
-    assert one(con, "SELECT quintile_assessment(1, 'higher_is_better'), quintile_assessment(1, 'lower_is_better'), "
-                    "quintile_assessment(5, 'no_judgement'), quintile_assessment(3, 'higher_is_better')") == \
-        ("worst", "best", "highest", "middle")
+    assert one(
+        con,
+        "SELECT quintile_assessment(1, 'higher_is_better'), quintile_assessment(1, 'lower_is_better'), "
+        "quintile_assessment(5, 'no_judgement'), quintile_assessment(3, 'higher_is_better')",
+    ) == ("worst", "best", "highest", "middle")
 
 
 def test_trend_assessment_by_polarity(con):
-    got = con.execute("SELECT trend_assessment(v, p) FROM (VALUES ('increasing', 'higher_is_better'), "
-                      "('decreasing', 'higher_is_better'), ('increasing', 'lower_is_better'), "
-                      "('decreasing', 'lower_is_better'), ('increasing', 'no_judgement'), "
-                      "('no significant change', 'lower_is_better'), ('could not be calculated', 'higher_is_better')"
-                      ") t(v, p)").fetchall()
-    assert [g[0] for g in got] == ["increasing and getting better", "decreasing and getting worse",
-                                   "increasing and getting worse", "decreasing and getting better", "increasing",
-                                   "no significant change", "could not be calculated"]
+    got = con.execute(
+        "SELECT trend_assessment(v, p) FROM (VALUES ('increasing', 'higher_is_better'), "
+        "('decreasing', 'higher_is_better'), ('increasing', 'lower_is_better'), "
+        "('decreasing', 'lower_is_better'), ('increasing', 'no_judgement'), "
+        "('no significant change', 'lower_is_better'), ('could not be calculated', 'higher_is_better')"
+        ") t(v, p)"
+    ).fetchall()
+    assert [g[0] for g in got] == [
+        "increasing and getting better",
+        "decreasing and getting worse",
+        "increasing and getting worse",
+        "decreasing and getting better",
+        "increasing",
+        "no significant change",
+        "could not be calculated",
+    ]
 
 
 # --- Funnel plot limits -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("population, lower95, upper95, lower998, upper998", [
-    (1, 3.204264, 100, 0, 100),
-    (2, 25.885383, 100, 0, 100),
-    (3, 35.933491, 100, 10.150815, 100),
-    (20, 63.326743, 97.958152, 53.341156, 100),
-    (24, 64.835445, 96.449451, 55.719892, 100),
-])
+
+@pytest.mark.parametrize(
+    "population, lower95, upper95, lower998, upper998",
+    [
+        (1, 3.204264, 100, 0, 100),
+        (2, 25.885383, 100, 0, 100),
+        (3, 35.933491, 100, 10.150815, 100),
+        (20, 63.326743, 97.958152, 53.341156, 100),
+        (24, 64.835445, 96.449451, 55.719892, 100),
+    ],
+)
 def test_funnel_proportion_limits_match_phe_indicator_methods(con, population, lower95, upper95, lower998, upper998):
     """testdata_funnel_prop_outputs.csv: the baseline 80.642448 % (PHE computes z = qnorm(p) in full; z = 3.090232
     here moves the 99.8 % limits by about 1e-5, so those are compared to 4 decimals)."""
-    got = one(con, "SELECT 100 * funnel_proportion_limit(0.80642448, $n, 1.959964, 'lower'), "
-                   "100 * funnel_proportion_limit(0.80642448, $n, 1.959964, 'upper'), "
-                   "100 * funnel_proportion_limit(0.80642448, $n, 3.090232, 'lower'), "
-                   "100 * funnel_proportion_limit(0.80642448, $n, 3.090232, 'upper')", {"n": population})
+    got = one(
+        con,
+        "SELECT 100 * funnel_proportion_limit(0.80642448, $n, 1.959964, 'lower'), "
+        "100 * funnel_proportion_limit(0.80642448, $n, 1.959964, 'upper'), "
+        "100 * funnel_proportion_limit(0.80642448, $n, 3.090232, 'lower'), "
+        "100 * funnel_proportion_limit(0.80642448, $n, 3.090232, 'upper')",
+        {"n": population},
+    )
     assert got[0] == pytest.approx(lower95, abs=2e-6) and got[1] == pytest.approx(upper95, abs=2e-6)
     assert got[2] == pytest.approx(lower998, abs=1e-4) and got[3] == pytest.approx(upper998, abs=1e-4)
 
@@ -416,19 +514,24 @@ def test_a_funnel_limit_is_where_the_wilson_interval_reaches_the_target(con):
         assert one(con, "SELECT wilson_upper($k, $n)", {"k": limit * n, "n": n})[0] == pytest.approx(0.3, abs=1e-9)
         upper = one(con, "SELECT funnel_proportion_limit(0.3, $n, 1.959964, 'upper')", {"n": n})[0]
         assert one(con, "SELECT wilson_lower($k, $n)", {"k": upper * n, "n": n})[0] == pytest.approx(0.3, abs=1e-9)
-    assert one(con, "SELECT funnel_proportion_limit(NULL, 10, 1.959964, 'lower'), "
-                    "funnel_proportion_limit(0.3, 0, 1.959964, 'lower'), "
-                    "funnel_proportion_limit(1.2, 10, 1.959964, 'upper')") == (None, None, None)
+    assert one(
+        con,
+        "SELECT funnel_proportion_limit(NULL, 10, 1.959964, 'lower'), "
+        "funnel_proportion_limit(0.3, 0, 1.959964, 'lower'), "
+        "funnel_proportion_limit(1.2, 10, 1.959964, 'upper')",
+    ) == (None, None, None)
     with pytest.raises(duckdb.InvalidInputException, match="side must be"):
         con.execute("SELECT funnel_proportion_limit(0.3, 10, 1.959964, 'middle')").fetchall()
 
 
 def test_funnel_position(con):
     # the target 5 against a unit's intervals: 95 % 6..8 and 99.8 % 5.5..8.5 -> above 99.8 %; 99.8 % 4..9 -> above 95 %
-    assert one(con, "SELECT funnel_position(5, 6, 8, 5.5, 8.5), funnel_position(5, 6, 8, 4, 9), "
-                    "funnel_position(5, 4, 6, 3, 7), funnel_position(5, 2, 4, 1, 4.5), funnel_position(5, 2, 4, 1, 6), "
-                    "funnel_position(NULL, 2, 4, 1, 6)") == \
-        ("above 99.8 %", "above 95 %", "within", "below 99.8 %", "below 95 %", None)
+    assert one(
+        con,
+        "SELECT funnel_position(5, 6, 8, 5.5, 8.5), funnel_position(5, 6, 8, 4, 9), "
+        "funnel_position(5, 4, 6, 3, 7), funnel_position(5, 2, 4, 1, 4.5), funnel_position(5, 2, 4, 1, 6), "
+        "funnel_position(NULL, 2, 4, 1, 6)",
+    ) == ("above 99.8 %", "above 95 %", "within", "below 99.8 %", "below 95 %", None)
 
 
 # --- Seeded random numbers for the rank simulation ----------------------------------------------------------
@@ -438,10 +541,12 @@ NORMALS = "SELECT seeded_normal(2024, 'key', d) AS z FROM range(200000) t(d)"
 
 def test_seeded_normals_are_standard_normal(con):
     mean, sd, below_1_96, below_0, corr = one(
-        con, "SELECT avg(z), stddev(z), avg(CASE WHEN z < 1.959964 THEN 1.0 ELSE 0.0 END), "
-             "avg(CASE WHEN z < 0 THEN 1.0 ELSE 0.0 END), "
-             "(SELECT corr(seeded_uniform(2024, 'key', d, 1), seeded_uniform(2024, 'key', d, 2)) FROM range(200000) t(d)) "
-             f"FROM ({NORMALS})")
+        con,
+        "SELECT avg(z), stddev(z), avg(CASE WHEN z < 1.959964 THEN 1.0 ELSE 0.0 END), "
+        "avg(CASE WHEN z < 0 THEN 1.0 ELSE 0.0 END), "
+        "(SELECT corr(seeded_uniform(2024, 'key', d, 1), seeded_uniform(2024, 'key', d, 2)) FROM range(200000) t(d)) "
+        f"FROM ({NORMALS})",
+    )
     # 200,000 draws: the standard errors are 0.0022 (mean), 0.0016 (sd), 0.00035 (share below 1.96), 0.0011
     assert abs(mean) < 0.01 and abs(sd - 1) < 0.008
     assert abs(below_1_96 - 0.975) < 0.0015 and abs(below_0 - 0.5) < 0.005
@@ -454,16 +559,20 @@ def test_seeded_normals_are_the_same_with_any_number_of_threads(tmp_path):
     for threads in (1, 4):
         con = duckdb.connect(config={"threads": threads})
         register_statistics(con)
-        results.append(con.execute(f"SELECT sum(z * d), count(*) FROM ({NORMALS.replace('AS z', 'AS z, d')})"
-                                   ).fetchall())
+        results.append(
+            con.execute(f"SELECT sum(z * d), count(*) FROM ({NORMALS.replace('AS z', 'AS z, d')})").fetchall()
+        )
         con.close()
     assert results[0] == results[1]
 
 
 def test_a_value_drawn_within_its_interval(con):
     # the two-piece normal: median at the value, 2.5th and 97.5th percentiles at the asymmetric limits 8 and 15
-    p025, median, p975 = one(con, "SELECT quantile_cont(x, 0.025), median(x), quantile_cont(x, 0.975) FROM "
-                                  "(SELECT draw_within_interval(10, 8, 15, seeded_normal(7, 'v', d)) AS x "
-                                  "FROM range(200000) t(d))")
+    p025, median, p975 = one(
+        con,
+        "SELECT quantile_cont(x, 0.025), median(x), quantile_cont(x, 0.975) FROM "
+        "(SELECT draw_within_interval(10, 8, 15, seeded_normal(7, 'v', d)) AS x "
+        "FROM range(200000) t(d))",
+    )
     assert p025 == pytest.approx(8, abs=0.03) and median == pytest.approx(10, abs=0.03)
     assert p975 == pytest.approx(15, abs=0.06)

@@ -33,13 +33,20 @@ def trends():
         con.execute(f"CREATE SCHEMA {schema}").fetchall()
     forget_connection(con)  # a new connection may reuse a closed one's id: create every macro on it
     register_macros(con)
-    con.execute("CREATE TABLE core.indicators AS SELECT 'share' AS indicator_id, 'wilson' AS statistic, "
-                "'higher_is_better' AS polarity").fetchall()
-    con.execute("CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, "
-                "period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, numerator DOUBLE, "
-                "denominator DOUBLE, complete BOOLEAN, synthetic BOOLEAN)").fetchall()
-    rows = [("share", area, None, str(year), "T", "all", "all", k, None if k is None else 1000, k is not None, False)
-            for area, values in SERIES.items() for year, k in values.items()]
+    con.execute(
+        "CREATE TABLE core.indicators AS SELECT 'share' AS indicator_id, 'wilson' AS statistic, "
+        "'higher_is_better' AS polarity"
+    ).fetchall()
+    con.execute(
+        "CREATE TABLE indicators.indicator_values (indicator_id VARCHAR, area_code VARCHAR, unit_id VARCHAR, "
+        "period VARCHAR, sex VARCHAR, age_group VARCHAR, category VARCHAR, numerator DOUBLE, "
+        "denominator DOUBLE, complete BOOLEAN, synthetic BOOLEAN)"
+    ).fetchall()
+    rows = [
+        ("share", area, None, str(year), "T", "all", "all", k, None if k is None else 1000, k is not None, False)
+        for area, values in SERIES.items()
+        for year, k in values.items()
+    ]
     con.executemany("INSERT INTO indicators.indicator_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     cursor = con.execute(relation_files("indicators")["indicator_trends"].select)
     names = [d[0] for d in cursor.description]
@@ -68,8 +75,9 @@ def test_a_missing_year_inside_the_window_gives_no_verdict_and_says_why(trends):
 def test_an_incomplete_year_is_a_gap_and_is_named_as_incomplete(trends):
     row = trends["incomplete"]
     assert row["verdict"] == "could not be calculated"
-    assert row["verdict_reason"] == ("a gap in the series: no value for 2023 (deliveries incomplete: 2023); the test "
-                                     "needs five consecutive years")
+    assert row["verdict_reason"] == (
+        "a gap in the series: no value for 2023 (deliveries incomplete: 2023); the test needs five consecutive years"
+    )
 
 
 def test_a_series_shorter_than_five_years(trends):

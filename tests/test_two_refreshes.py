@@ -34,15 +34,31 @@ FIXTURES = Path(__file__).parent / "fixtures" / "population"
 EXIT_BUSY = 75
 SAMPLED = 2  # checkpoints per direction in a normal run, one of them a step of switching the release
 SEED = int(os.environ.get("VARDPULS_INTERLEAVING_SEED", random.SystemRandom().randrange(10_000)))
-B_LEDGER = {"cost": ("huvudbok_2024-02.csv", gate.COST_HEADER,
-                     ["2024-02;19-KS-1002;5010;1;1300000", "2024-02;19-KS-1002;3110;1;-90000"])}
+B_LEDGER = {
+    "cost": (
+        "huvudbok_2024-02.csv",
+        gate.COST_HEADER,
+        ["2024-02;19-KS-1002;5010;1;1300000", "2024-02;19-KS-1002;3110;1;-90000"],
+    )
+}
 
 
 def start(landing: Path, warehouse: Path, **env: str) -> subprocess.Popen:
     environment = os.environ | {"DAGSTER_HOME": str(warehouse / "dagster"), **env}
-    return subprocess.Popen([str(Path(sys.executable).parent / "vardpuls"), "refresh", "--landing", str(landing),
-                             "--warehouse", str(warehouse)], env=environment, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "vardpuls"),
+            "refresh",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def finish(process: subprocess.Popen) -> tuple[int, str]:
@@ -76,8 +92,12 @@ def nights(tmp_path_factory):
         references[name] = table_checksums(alone)
         checkpoints[name] = [line.split("\t", 1) for line in log.read_text(encoding="utf-8").splitlines()]
     assert references["A"] != references["B"] != table_checksums(night_1)
-    return {"night_1": night_1, "landings": {"A": landing_a, "B": landing_b}, "references": references,
-            "checkpoints": checkpoints}
+    return {
+        "night_1": night_1,
+        "landings": {"A": landing_a, "B": landing_b},
+        "references": references,
+        "checkpoints": checkpoints,
+    }
 
 
 def pause_points(checkpoints: list[list[str]], rng: random.Random) -> list[tuple[int, str]]:
@@ -98,8 +118,9 @@ def test_a_refresh_started_while_another_runs_is_refused_and_the_release_is_whol
         warehouse = tmp_path / f"{first}_{point}"
         shutil.copytree(nights["night_1"], warehouse, symlinks=True)
         marker = tmp_path / f"paused_{first}_{point}"
-        running = start(nights["landings"][first], warehouse, VARDPULS_PAUSE_AT=str(point),
-                        VARDPULS_PAUSE_FILE=str(marker))
+        running = start(
+            nights["landings"][first], warehouse, VARDPULS_PAUSE_AT=str(point), VARDPULS_PAUSE_FILE=str(marker)
+        )
         deadline = time.monotonic() + 600
         while not marker.exists() and running.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)

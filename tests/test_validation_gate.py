@@ -22,8 +22,10 @@ from pipelines.quality.runner import validate_table
 from pipelines.quality.suites import load_suites
 from tests.conftest import Site
 
-ORG_HEADER = ("enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;"
-              "giltig_från;giltig_till\n")
+ORG_HEADER = (
+    "enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;"
+    "giltig_från;giltig_till\n"
+)
 ORG_CLEAN = [
     "19-VC-002;Vårdcentral Bäckby;vårdcentral;primärvård;;;1980;19-KS-1002;1;2015-01-01;",
     "19-AVD-01;Avdelning 41;vårdavdelning;specialiserad somatisk vård;Västmanlands sjukhus Västerås;Internmedicin;"
@@ -42,14 +44,24 @@ ORG_BREAKS = [
     ("activity_known", "19-VC-909;Fel verksamhet;vårdcentral;primärvård;;;1980;19-KS-9009;99;2020-01-01;"),
     ("valid_from_is_a_date", "19-VC-910;Fel datum;vårdcentral;primärvård;;;1980;19-KS-9010;1;2020-13-01;"),
     ("valid_to_is_a_date", "19-VC-911;Fel slut;vårdcentral;primärvård;;;1980;19-KS-9011;1;2020-01-01;31/12/2024"),
-    ("valid_to_not_before_valid_from",
-     "19-VC-912;Baklänges;vårdcentral;primärvård;;;1980;19-KS-9012;1;2020-01-01;2019-12-31"),
+    (
+        "valid_to_not_before_valid_from",
+        "19-VC-912;Baklänges;vårdcentral;primärvård;;;1980;19-KS-9012;1;2020-01-01;2019-12-31",
+    ),
     ("one_row_per_unit_version", ORG_CLEAN[0]),
-    ("versions_do_not_overlap", "19-AVD-01;Avdelning 41 ny;vårdavdelning;specialiserad somatisk vård;"
-                                "Västmanlands sjukhus Västerås;Internmedicin;1980;19-KS-2001;2;2020-06-01;"),
+    (
+        "versions_do_not_overlap",
+        "19-AVD-01;Avdelning 41 ny;vårdavdelning;specialiserad somatisk vård;"
+        "Västmanlands sjukhus Västerås;Internmedicin;1980;19-KS-2001;2;2020-06-01;",
+    ),
 ]
-ORG_WARNINGS = [("ward_has_hospital", "19-AVD-03;Avdelning utan sjukhus;vårdavdelning;specialiserad somatisk vård;;"
-                                      "Geriatrik;1983;19-KS-2003;2;2015-01-01;")]
+ORG_WARNINGS = [
+    (
+        "ward_has_hospital",
+        "19-AVD-03;Avdelning utan sjukhus;vårdavdelning;specialiserad somatisk vård;;"
+        "Geriatrik;1983;19-KS-2003;2;2015-01-01;",
+    )
+]
 
 LISTINGS_HEADER = "period;vårdcentral_id;åldersgrupp;kön;antal_listade\n"
 LISTINGS_CLEAN = ["2024-01;19-VC-002;80-84;K;120", "2024-01;19-VC-002;80-84;M;95"]
@@ -69,10 +81,13 @@ LISTINGS_BREAKS = [
     ("one_row_per_key", LISTINGS_CLEAN[0]),
 ]
 
-STAFFING_HEADER = ("period;anställningsnummer;enhets_id;yrke;anställningsform;sysselsättningsgrad;arbetade_timmar;"
-                   "sjuktimmar;inhyrd\n")
-STAFFING_CLEAN = ["2024-01;1000001;19-VC-002;Specialistläkare allmänmedicin;tillsvidare;1,0;150,5;8,0;N",
-                  "2024-01;1000002;19-VC-002;Distriktssköterska;visstid;0,75;110;0;N"]
+STAFFING_HEADER = (
+    "period;anställningsnummer;enhets_id;yrke;anställningsform;sysselsättningsgrad;arbetade_timmar;sjuktimmar;inhyrd\n"
+)
+STAFFING_CLEAN = [
+    "2024-01;1000001;19-VC-002;Specialistläkare allmänmedicin;tillsvidare;1,0;150,5;8,0;N",
+    "2024-01;1000002;19-VC-002;Distriktssköterska;visstid;0,75;110;0;N",
+]
 STAFFING_BREAKS = [
     ("period_is_a_month", "jan-24;1000101;19-VC-002;Distriktssköterska;visstid;0,5;80;0;N"),
     ("employee_id_given", "2024-01;;19-VC-002;Distriktssköterska;visstid;0,5;80;0;N"),
@@ -112,17 +127,31 @@ COST_BREAKS = [
     ("amount_within_range", "2024-01;19-KS-1002;5010;1;2000000000000000"),
 ]
 
-BEDS_HEADER = ("datum;avdelnings_id;disponibla_vårdplatser;belagda;överbelagda;utlokaliserade;utskrivningsklara;"
-               "utskrivningar\n")
+BEDS_HEADER = (
+    "datum;avdelnings_id;disponibla_vårdplatser;belagda;överbelagda;utlokaliserade;utskrivningsklara;utskrivningar\n"
+)
 BEDS_CLEAN = ["2024-03-01;19-AVD-01;24;20;0;0;1;4", "2024-03-02;19-AVD-01;24;22;0;0;1;4"]
 COUNTS = ["disponibla_vårdplatser", "belagda", "överbelagda", "utlokaliserade", "utskrivningsklara", "utskrivningar"]
-RULE_OF_COUNT = {"disponibla_vårdplatser": "beds_available", "belagda": "beds_occupied", "överbelagda": "overcrowded",
-                 "utlokaliserade": "outlying", "utskrivningsklara": "discharge_ready", "utskrivningar": "discharges"}
+RULE_OF_COUNT = {
+    "disponibla_vårdplatser": "beds_available",
+    "belagda": "beds_occupied",
+    "överbelagda": "overcrowded",
+    "utlokaliserade": "outlying",
+    "utskrivningsklara": "discharge_ready",
+    "utskrivningar": "discharges",
+}
 
 
 def bed_line(day: int, ward: str = "19-AVD-01", **values: str) -> str:
-    cells = {"disponibla_vårdplatser": "24", "belagda": "20", "överbelagda": "0", "utlokaliserade": "0",
-             "utskrivningsklara": "1", "utskrivningar": "4", **values}
+    cells = {
+        "disponibla_vårdplatser": "24",
+        "belagda": "20",
+        "överbelagda": "0",
+        "utlokaliserade": "0",
+        "utskrivningsklara": "1",
+        "utskrivningar": "4",
+        **values,
+    }
     return f"2024-03-{day:02d};{ward};" + ";".join(cells[c] for c in COUNTS)
 
 
@@ -188,8 +217,10 @@ def delivery(header: str, clean: list[str], breaks: list[tuple[str, str]], warni
 FILES = {
     "organisation": ("enheter.csv", *delivery(ORG_HEADER, ORG_CLEAN, ORG_BREAKS, ORG_WARNINGS)),
     "listings": ("listning_2024-01.csv", *delivery(LISTINGS_HEADER, LISTINGS_CLEAN, LISTINGS_BREAKS)),
-    "staffing": ("personal_2024-01.csv", *delivery(STAFFING_HEADER, STAFFING_CLEAN, STAFFING_BREAKS,
-                                                   STAFFING_WARNINGS)),
+    "staffing": (
+        "personal_2024-01.csv",
+        *delivery(STAFFING_HEADER, STAFFING_CLEAN, STAFFING_BREAKS, STAFFING_WARNINGS),
+    ),
     "cost": ("huvudbok_2024-01.csv", *delivery(COST_HEADER, COST_CLEAN, COST_BREAKS)),
     "beds": ("vardplatslage_2024-03.csv", *delivery(BEDS_HEADER, BEDS_CLEAN, BEDS_BREAKS, BEDS_WARNINGS)),
     "deflators": ("index.csv", *delivery(DEFLATORS_HEADER, DEFLATORS_CLEAN, DEFLATORS_BREAKS)),
@@ -226,27 +257,46 @@ def published(site: Site, sql: str) -> list[tuple]:
 
 
 def expected_quarantine() -> set[tuple[str, str, int, str]]:
-    rows = {(source, name, row, rule) for source, (name, _, expected) in FILES.items()
-            for row, (rule, severity) in expected.items() if severity == "blocking"}
+    rows = {
+        (source, name, row, rule)
+        for source, (name, _, expected) in FILES.items()
+        for row, (rule, severity) in expected.items()
+        if severity == "blocking"
+    }
     # population: the 150-year-old (line 6, both years) and the county's 2023 cells (lines 2 and 3)
-    rows |= {("population", "folkmangd_gotland.csv", 6, "age_in_range"),
-             ("population", "folkmangd_gotland.csv", 2, "equals_sum_of_parts"),
-             ("population", "folkmangd_gotland.csv", 3, "equals_sum_of_parts"),
-             ("population", "folkmangd_gotland_2099.csv", 2, "year_not_after_delivery"),
-             ("population_projections", "framskrivning_gotland.csv", 4, "age_in_range")}
+    rows |= {
+        ("population", "folkmangd_gotland.csv", 6, "age_in_range"),
+        ("population", "folkmangd_gotland.csv", 2, "equals_sum_of_parts"),
+        ("population", "folkmangd_gotland.csv", 3, "equals_sum_of_parts"),
+        ("population", "folkmangd_gotland_2099.csv", 2, "year_not_after_delivery"),
+        ("population_projections", "framskrivning_gotland.csv", 4, "age_in_range"),
+    }
     return rows
 
 
 def test_every_blocking_rule_a_file_can_break_is_fed_one(gate):
-    fed = {(source, rule) for source, (_, _, expected) in FILES.items() for rule, severity in expected.values()
-           if severity == "blocking"} | {("population", "age_in_range"), ("population", "equals_sum_of_parts"),
-                                         ("population", "year_not_after_delivery"),
-                                         ("population_projections", "age_in_range")}
+    fed = {
+        (source, rule)
+        for source, (_, _, expected) in FILES.items()
+        for rule, severity in expected.values()
+        if severity == "blocking"
+    } | {
+        ("population", "age_in_range"),
+        ("population", "equals_sum_of_parts"),
+        ("population", "year_not_after_delivery"),
+        ("population_projections", "age_in_range"),
+    }
     refused_as_whole_files = {  # the SCB reader refuses these files before staging
-        (source, rule) for source in ("population", "population_projections")
-        for rule in ("area_registered", "year_given", "sex_known", "persons_not_negative", "one_row_per_key")}
-    blocking = {(name, rule.rule) for name, suite in SUITES.items() for rule in suite.rules
-                if rule.severity == "blocking" and rule.row_level}
+        (source, rule)
+        for source in ("population", "population_projections")
+        for rule in ("area_registered", "year_given", "sex_known", "persons_not_negative", "one_row_per_key")
+    }
+    blocking = {
+        (name, rule.rule)
+        for name, suite in SUITES.items()
+        for rule in suite.rules
+        if rule.severity == "blocking" and rule.row_level
+    }
     # the deliveries the organisation register expects (staging.coverage) have warnings only
     assert not {rule for suite, rule in blocking if suite == "coverage"}
     assert fed | refused_as_whole_files == blocking
@@ -260,8 +310,10 @@ def test_quarantine_names_exactly_the_broken_rows_with_their_rule(gate):
     assert len(quarantined) == len(expected_quarantine()) + 1
     analyst = duckdb.connect(str(site.warehouse_root / "analyst.duckdb"), read_only=True)
     try:
-        published = analyst.execute("SELECT source, source_file, source_row, column_name, rule, rule_title, value "
-                                    "FROM quarantine WHERE source = 'staffing' AND rule = 'fte_in_range'").fetchall()
+        published = analyst.execute(
+            "SELECT source, source_file, source_row, column_name, rule, rule_title, value "
+            "FROM quarantine WHERE source = 'staffing' AND rule = 'fte_in_range'"
+        ).fetchall()
     finally:
         analyst.close()
     title = SUITES["staffing"].rule("fte_in_range").title
@@ -275,8 +327,11 @@ def test_great_expectations_finds_the_same_rows_failing_blocking_rules(gate):
         quarantined = con.execute("SELECT source, source_file, source_row, rule FROM core.quarantine").fetchall()
         for name, suite in SUITES.items():
             outcome = validate_table(con, suite.table, suite)
-            by_rule = {r.rule: {(row.source_file, row.source_row) for row in r.failing_rows}
-                       for r in outcome.rules if r.severity == "blocking"}
+            by_rule = {
+                r.rule: {(row.source_file, row.source_row) for row in r.failing_rows}
+                for r in outcome.rules
+                if r.severity == "blocking"
+            }
             gx_rows = set().union(*by_rule.values())
             mine = {(file, row) for source, file, row, _ in quarantined if source == name}
             assert gx_rows == mine, name
@@ -290,21 +345,31 @@ def test_great_expectations_finds_the_same_rows_failing_blocking_rules(gate):
 
 def test_rows_breaking_only_a_warning_stay_in_the_facts_and_are_reported(gate):
     site, code, out, err = gate
-    assert site.query("SELECT count(*) FROM staging.staffing WHERE employee_id IN ('1000201', '1000202') "
-                      "AND finding IS NULL") == [(2,)]
+    assert site.query(
+        "SELECT count(*) FROM staging.staffing WHERE employee_id IN ('1000201', '1000202') AND finding IS NULL"
+    ) == [(2,)]
     assert site.query("SELECT count(*) FROM core.bed_days WHERE census_date = DATE '2024-03-17'") == [(1,)]
     assert site.query("SELECT count(*) FROM core.units WHERE unit_id = '19-AVD-03'") == [(1,)]
-    warned = {row[:2] for row in published(site, "SELECT suite, rule FROM quality_results "
-                                                 "WHERE severity = 'warning' AND NOT success")}
-    assert warned == {("organisation", "ward_has_hospital"), ("staffing", "fte_at_most_full_time"),
-                      ("staffing", "sick_hours_within_hours_worked"), ("beds", "discharge_ready_within_occupied"),
-                      ("beds", "no_missing_day_before"), ("listings", "no_missing_month_before"),
-                      ("population", "no_missing_year_before"),
-                      # the rows beyond a blocking range break the warning below it too (the rows of 2099 and
-                      # February are not months the files deliver, their names say January: no gap follows)
-                      ("cost", "amount_plausible"), ("listings", "listed_plausible"), ("beds", "beds_available_typical"),
-                      # the ward 19-AVD-01 delivers no payroll rows, and its cost centre no ledger rows
-                      ("coverage", "unit_delivered")}
+    warned = {
+        row[:2]
+        for row in published(site, "SELECT suite, rule FROM quality_results WHERE severity = 'warning' AND NOT success")
+    }
+    assert warned == {
+        ("organisation", "ward_has_hospital"),
+        ("staffing", "fte_at_most_full_time"),
+        ("staffing", "sick_hours_within_hours_worked"),
+        ("beds", "discharge_ready_within_occupied"),
+        ("beds", "no_missing_day_before"),
+        ("listings", "no_missing_month_before"),
+        ("population", "no_missing_year_before"),
+        # the rows beyond a blocking range break the warning below it too (the rows of 2099 and
+        # February are not months the files deliver, their names say January: no gap follows)
+        ("cost", "amount_plausible"),
+        ("listings", "listed_plausible"),
+        ("beds", "beds_available_typical"),
+        # the ward 19-AVD-01 delivers no payroll rows, and its cost centre no ledger rows
+        ("coverage", "unit_delivered"),
+    }
     # fte 2,5 breaks the blocking range and the full-time warning; hours -1 makes sick hours exceed them
     assert published(site, "SELECT unexpected FROM quality_results WHERE rule = 'fte_at_most_full_time'") == [(2,)]
     for suite, rule in warned:
@@ -319,10 +384,12 @@ def test_quarantined_rows_stay_out_of_the_facts(gate):
     assert site.query("SELECT sum(amount_sek)::DOUBLE FROM core.cost") == [(1_120_000.50,)]
     assert site.query("SELECT count(*) FROM core.bed_days") == [(3,)]  # days 1, 2 and 17
     # Gotland 2023: the county's own figures contradicted the municipality: summed from it instead
-    assert site.query("SELECT sex, persons, derivation FROM core.population WHERE area_code = '09' AND year = 2023 "
-                      "ORDER BY sex") == [("K", 295, "sum of municipalities"), ("M", 310, "sum of municipalities")]
-    assert site.query("SELECT sex, persons, derivation FROM core.population WHERE area_code = '09' AND year = 2022 "
-                      "ORDER BY sex") == [("K", 290, "delivered"), ("M", 300, "delivered")]
+    assert site.query(
+        "SELECT sex, persons, derivation FROM core.population WHERE area_code = '09' AND year = 2023 ORDER BY sex"
+    ) == [("K", 295, "sum of municipalities"), ("M", 310, "sum of municipalities")]
+    assert site.query(
+        "SELECT sex, persons, derivation FROM core.population WHERE area_code = '09' AND year = 2022 ORDER BY sex"
+    ) == [("K", 290, "delivered"), ("M", 300, "delivered")]
     assert site.query("SELECT count(*) FROM core.population WHERE age > 110") == [(0,)]
 
 

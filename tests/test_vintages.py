@@ -94,10 +94,12 @@ def nights(tmp_path_factory, webhook):
         code, out = run("refresh", "--landing", str(landing), "--warehouse", str(warehouse))
         assert code == 0, out
         releases.append(Path(os.path.realpath(warehouse / "current")).name)
-        delivered = {"listing": deliveries.redeliver_listing_month(landing),
-                     "month": deliveries.new_listing_month(landing),
-                     "scb": deliveries.revised_scb_year(landing),
-                     "kolada": deliveries.kolada_revision(landing)}
+        delivered = {
+            "listing": deliveries.redeliver_listing_month(landing),
+            "month": deliveries.new_listing_month(landing),
+            "scb": deliveries.revised_scb_year(landing),
+            "kolada": deliveries.kolada_revision(landing),
+        }
         time.sleep(1.1)  # releases are named by the second
         code, out = run("refresh", "--landing", str(landing), "--warehouse", str(warehouse))
         assert code == 0, out
@@ -112,13 +114,23 @@ def nights(tmp_path_factory, webhook):
         time.sleep(1.1)
         # the code location loaded again with the bumped catalogue, as after a deployment (the asset graph is made
         # from the catalogue when it is imported): a process of its own
-        night = subprocess.run([sys.executable, "-c", BUMPED_NIGHT, str(bumped), str(delivered["version"]),
-                                str(landing), str(warehouse)], capture_output=True, text=True, cwd=PROJECT_ROOT)
+        night = subprocess.run(
+            [sys.executable, "-c", BUMPED_NIGHT, str(bumped), str(delivered["version"]), str(landing), str(warehouse)],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+        )
         assert night.returncode == 0, night.stdout + night.stderr
         releases.append(Path(os.path.realpath(warehouse / "current")).name)
     assert len(set(releases)) == 3
-    return {"root": root, "landing": landing, "warehouse": warehouse, "releases": releases,
-            "delivered": delivered, "received": received}
+    return {
+        "root": root,
+        "landing": landing,
+        "warehouse": warehouse,
+        "releases": releases,
+        "delivered": delivered,
+        "received": received,
+    }
 
 
 @pytest.fixture
@@ -134,9 +146,13 @@ def rows(con, sql, params=None) -> list[dict]:
 
 
 def change(con, release, measure, indicator, area, period, unit=None, sex="T", age="all", category="all") -> dict:
-    found = rows(con, "SELECT * FROM release_changes WHERE release = ? AND measure = ? AND indicator_id = ? AND "
-                      "area_code = ? AND period = ? AND unit_id IS NOT DISTINCT FROM ? AND sex = ? AND age_group = ? "
-                      "AND category = ?", [release, measure, indicator, area, period, unit, sex, age, category])
+    found = rows(
+        con,
+        "SELECT * FROM release_changes WHERE release = ? AND measure = ? AND indicator_id = ? AND "
+        "area_code = ? AND period = ? AND unit_id IS NOT DISTINCT FROM ? AND sex = ? AND age_group = ? "
+        "AND category = ?",
+        [release, measure, indicator, area, period, unit, sex, age, category],
+    )
     assert len(found) == 1, (indicator, area, period, unit, found)
     return found[0]
 
@@ -144,38 +160,55 @@ def change(con, release, measure, indicator, area, period, unit=None, sex="T", a
 def test_every_release_is_in_the_history_and_each_value_with_the_releases_it_was_part_of(nights, con):
     r1, r2, r3 = nights["releases"]
     assert rows(con, "SELECT release, previous_release FROM releases ORDER BY published_at") == [
-        {"release": r1, "previous_release": None}, {"release": r2, "previous_release": r1},
-        {"release": r3, "previous_release": r2}]
+        {"release": r1, "previous_release": None},
+        {"release": r2, "previous_release": r1},
+        {"release": r3, "previous_release": r2},
+    ]
     assert con.execute("SELECT count(*) FROM release_changes WHERE release = ?", [r1]).fetchall() == [(0,)]
     # what the release publishes is exactly the versions still open
     published = con.execute("SELECT count(*) FROM indicator_values").fetchall()[0][0]
-    assert con.execute("SELECT count(*) FROM indicator_value_history WHERE ended_release IS NULL").fetchall() == \
-        [(published,)]
-    assert con.execute("SELECT count(*) FROM (SELECT indicator_id, area_code, unit_id, period, sex, age_group, category,"
-                       " value, numerator, denominator, suppressed FROM indicator_values EXCEPT SELECT indicator_id, "
-                       "area_code, unit_id, period, sex, age_group, category, value, numerator, denominator, suppressed "
-                       "FROM indicator_value_history WHERE ended_release IS NULL)").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM indicator_value_history WHERE ended_release IS NULL").fetchall() == [
+        (published,)
+    ]
+    assert con.execute(
+        "SELECT count(*) FROM (SELECT indicator_id, area_code, unit_id, period, sex, age_group, category,"
+        " value, numerator, denominator, suppressed FROM indicator_values EXCEPT SELECT indicator_id, "
+        "area_code, unit_id, period, sex, age_group, category, value, numerator, denominator, suppressed "
+        "FROM indicator_value_history WHERE ended_release IS NULL)"
+    ).fetchall() == [(0,)]
     # the health centre's value: first published in 1, revised in 2, back in 3 (a new version, the old value)
-    history = rows(con, "SELECT value, first_release, last_release, ended_release, end_reason FROM "
-                        "indicator_value_history WHERE (indicator_id, area_code, unit_id, period, sex, age_group, "
-                        "category) = (?, ?, ?, ?, ?, ?, ?) ORDER BY first_published_at", list(VC_KEY))
+    history = rows(
+        con,
+        "SELECT value, first_release, last_release, ended_release, end_reason FROM "
+        "indicator_value_history WHERE (indicator_id, area_code, unit_id, period, sex, age_group, "
+        "category) = (?, ?, ?, ?, ?, ?, ?) ORDER BY first_published_at",
+        list(VC_KEY),
+    )
     assert history == [
         {"value": 1045.0, "first_release": r1, "last_release": r1, "ended_release": r2, "end_reason": "revised"},
         {"value": 2548.0, "first_release": r2, "last_release": r2, "ended_release": r3, "end_reason": "revised"},
-        {"value": 1045.0, "first_release": r3, "last_release": None, "ended_release": None, "end_reason": None}]
+        {"value": 1045.0, "first_release": r3, "last_release": None, "ended_release": None, "end_reason": None},
+    ]
 
 
 def test_a_night_that_changed_some_periods_adds_versions_for_those_only(con, nights):
     r1, r2, _ = nights["releases"]
     # release 2 touched 2023 (SCB), 2024 (a month of listings) and 2025 (a new month, Kolada); nothing of 2015-2022
-    untouched = con.execute("SELECT count(*) FROM indicator_value_history WHERE period < '2023' AND first_release <> ? "
-                            "AND indicator_id <> 'population_share_80plus'", [r1]).fetchall()[0][0]
+    untouched = con.execute(
+        "SELECT count(*) FROM indicator_value_history WHERE period < '2023' AND first_release <> ? "
+        "AND indicator_id <> 'population_share_80plus'",
+        [r1],
+    ).fetchall()[0][0]
     assert untouched == 0
-    new_versions = con.execute("SELECT count(*) FROM indicator_value_history WHERE first_release = ?",
-                               [r2]).fetchall()[0][0]
+    new_versions = con.execute("SELECT count(*) FROM indicator_value_history WHERE first_release = ?", [r2]).fetchall()[
+        0
+    ][0]
     # every change but a withdrawal is a new version (a new period whose deliveries are incomplete too: no value)
-    changed = con.execute("SELECT count(*) FROM release_changes WHERE release = ? AND measure = 'indicator' AND "
-                          "change <> 'withdrawn value'", [r2]).fetchall()[0][0]
+    changed = con.execute(
+        "SELECT count(*) FROM release_changes WHERE release = ? AND measure = 'indicator' AND "
+        "change <> 'withdrawn value'",
+        [r2],
+    ).fetchall()[0][0]
     assert new_versions == changed > 0
 
 
@@ -188,19 +221,29 @@ def test_a_redelivered_month_is_a_revision_caused_by_the_file_version_that_repla
     assert file["source"] == "listings" and file["file"] == file["replaced_file"] == "listning_2024-03.csv"
     assert file["replaced_version_id"] < file["file_version_id"] and file["periods"] == ["2024-03"]
     assert c["anomaly_rule"] == "revision_within_share"
-    assert "revised from 1045 to 2548 (+143.8 %, more than 30 %)" in c["anomaly"] and "listning_2024-03.csv" in c["anomaly"]
+    assert (
+        "revised from 1045 to 2548 (+143.8 %, more than 30 %)" in c["anomaly"]
+        and "listning_2024-03.csv" in c["anomaly"]
+    )
     region = change(con, r2, "indicator", "listed_inhabitants", "19", "2024-03")
     assert region["move"] == 1503 and region["anomaly"] is None  # half a per cent of the region
 
 
 def test_a_new_month_is_a_new_period_and_a_tripled_centre_a_warning(con, nights):
     _, r2, _ = nights["releases"]
-    new = rows(con, "SELECT DISTINCT change, cause, source_files[1].file AS file FROM release_changes WHERE release = ? "
-                    "AND period = '2025-01'", [r2])
+    new = rows(
+        con,
+        "SELECT DISTINCT change, cause, source_files[1].file AS file FROM release_changes WHERE release = ? "
+        "AND period = '2025-01'",
+        [r2],
+    )
     assert new == [{"change": "new period", "cause": "new source file", "file": "listning_2025-01.csv"}]
     tripled = change(con, r2, "indicator", "listed_inhabitants", "19", "2025-01", unit="19-VC-002")
     assert tripled["anomaly_rule"] == "new_value_within_series_variation"
-    assert tripled["anomaly_baseline_period"] == "2024-12" and tripled["value_after"] == 3 * tripled["anomaly_baseline_value"]
+    assert (
+        tripled["anomaly_baseline_period"] == "2024-12"
+        and tripled["value_after"] == 3 * tripled["anomaly_baseline_value"]
+    )
     same = change(con, r2, "indicator", "listed_inhabitants", "19", "2025-01", unit="19-VC-003")
     assert same["anomaly"] is None  # December again: no move
 
@@ -208,9 +251,13 @@ def test_a_new_month_is_a_new_period_and_a_tripled_centre_a_warning(con, nights)
 def test_a_revised_scb_year_moves_numerator_and_denominator_split_as_computed_by_hand(con, nights):
     r1, r2, _ = nights["releases"]
     extra = nights["delivered"]["scb"]["extra"]
-    before = rows(con, "SELECT numerator, denominator, value FROM indicator_value_history WHERE indicator_id = "
-                       "'population_share_80plus' AND area_code = '1980' AND period = '2023' AND sex = 'T' AND "
-                       "first_release = ?", [r1])[0]
+    before = rows(
+        con,
+        "SELECT numerator, denominator, value FROM indicator_value_history WHERE indicator_id = "
+        "'population_share_80plus' AND area_code = '1980' AND period = '2023' AND sex = 'T' AND "
+        "first_release = ?",
+        [r1],
+    )[0]
     n0, d0 = before["numerator"], before["denominator"]
     c = change(con, r2, "indicator", "population_share_80plus", "1980", "2023")
     assert (c["numerator_after"], c["denominator_after"]) == (n0 + extra, d0 + extra)
@@ -240,18 +287,29 @@ def test_kolada_revisions_and_deletions_are_seen_with_their_page_and_date(con, n
     kolada = nights["delivered"]["kolada"]
     revised = change(con, r2, "kolada", "N70845", "19", "2025")
     assert (revised["change"], revised["value_before"], revised["value_after"]) == ("revised value", 1.9, 2.6)
-    assert (revised["cause"], revised["kolada_page"], str(revised["kolada_seen_on"])) == \
-        ("kolada revision", kolada["page"], kolada["seen_on"])
+    assert (revised["cause"], revised["kolada_page"], str(revised["kolada_seen_on"])) == (
+        "kolada revision",
+        kolada["page"],
+        kolada["seen_on"],
+    )
     assert revised["anomaly_rule"] == "revision_within_share"  # +36.8 %
     deleted = change(con, r2, "kolada", "N70845", "01", "2023")
     assert (deleted["change"], deleted["cause"], deleted["value_before"]) == ("withdrawn value", "kolada deletion", 2.0)
-    seen = rows(con, "SELECT revision, kind, value, previous_value, page, CAST(seen_on AS VARCHAR) AS seen_on, "
-                     "seen_from FROM benchmark_revisions WHERE kpi_id = 'N70845' AND area_code IN ('19', '01') "
-                     "AND period = CASE area_code WHEN '19' THEN '2025' ELSE '2023' END ORDER BY area_code, revision")
+    seen = rows(
+        con,
+        "SELECT revision, kind, value, previous_value, page, CAST(seen_on AS VARCHAR) AS seen_on, "
+        "seen_from FROM benchmark_revisions WHERE kpi_id = 'N70845' AND area_code IN ('19', '01') "
+        "AND period = CASE area_code WHEN '19' THEN '2025' ELSE '2023' END ORDER BY area_code, revision",
+    )
     assert [(s["revision"], s["kind"], s["value"], s["previous_value"]) for s in seen] == [
-        (1, "first seen", 2.0, None), (2, "deleted", None, 2.0), (1, "first seen", 1.9, None), (2, "revised", 2.6, 1.9)]
-    assert {(s["page"], s["seen_on"], s["seen_from"]) for s in seen if s["revision"] == 2} == \
-        {(kolada["page"], kolada["seen_on"], "fetch folder")}
+        (1, "first seen", 2.0, None),
+        (2, "deleted", None, 2.0),
+        (1, "first seen", 1.9, None),
+        (2, "revised", 2.6, 1.9),
+    ]
+    assert {(s["page"], s["seen_on"], s["seen_from"]) for s in seen if s["revision"] == 2} == {
+        (kolada["page"], kolada["seen_on"], "fetch folder")
+    }
 
 
 def test_the_warnings_are_rows_of_the_quality_results(con, nights):
@@ -260,8 +318,9 @@ def test_the_warnings_are_rows_of_the_quality_results(con, nights):
     assert set(results) == {"revision_within_share", "new_value_within_series_variation"}
     assert all(r["severity"] == "warning" for r in results.values())
     # the release read is the third: its revert moves the health centre's value back by more than 30 %
-    flagged = con.execute("SELECT count(*) FROM release_changes WHERE release = ? AND anomaly_rule = "
-                          "'revision_within_share'", [r3]).fetchall()[0][0]
+    flagged = con.execute(
+        "SELECT count(*) FROM release_changes WHERE release = ? AND anomaly_rule = 'revision_within_share'", [r3]
+    ).fetchall()[0][0]
     assert results["revision_within_share"]["unexpected"] == flagged > 0
     assert results["revision_within_share"]["success"] is False
     assert "30 %" in results["revision_within_share"]["title"]
@@ -270,14 +329,25 @@ def test_the_warnings_are_rows_of_the_quality_results(con, nights):
 def test_a_new_definition_version_is_a_change_of_every_value_it_computes(con, nights):
     _, _, r3 = nights["releases"]
     version = nights["delivered"]["version"]
-    counted = rows(con, "SELECT change, cause, definition_version_before, definition_version_after, count(*) AS n "
-                        "FROM release_changes WHERE release = ? AND indicator_id = 'population_share_80plus' "
-                        "GROUP BY ALL", [r3])
-    published = con.execute("SELECT count(*) FROM indicator_values WHERE indicator_id = 'population_share_80plus'"
-                            ).fetchall()[0][0]
-    assert counted == [{"change": "definition version changed", "cause": "definition version",
-                        "definition_version_before": version - 1, "definition_version_after": version,
-                        "n": published}]
+    counted = rows(
+        con,
+        "SELECT change, cause, definition_version_before, definition_version_after, count(*) AS n "
+        "FROM release_changes WHERE release = ? AND indicator_id = 'population_share_80plus' "
+        "GROUP BY ALL",
+        [r3],
+    )
+    published = con.execute(
+        "SELECT count(*) FROM indicator_values WHERE indicator_id = 'population_share_80plus'"
+    ).fetchall()[0][0]
+    assert counted == [
+        {
+            "change": "definition version changed",
+            "cause": "definition version",
+            "definition_version_before": version - 1,
+            "definition_version_after": version,
+            "n": published,
+        }
+    ]
     back = change(con, r3, "indicator", "listed_inhabitants", "19", "2024-03", unit="19-VC-001", age="0-17")
     assert (back["value_before"], back["value_after"]) == (2548, 1045)
 
@@ -288,24 +358,34 @@ def test_what_was_published_on_a_date_even_after_the_release_is_pruned(con, nigh
     shutil.rmtree(nights["warehouse"] / "releases" / r1)  # pruned, as the fourth release would
     value = lambda moment: con.execute(  # noqa: E731
         "SELECT value FROM indicator_values_as_of(?::VARCHAR) WHERE (indicator_id, area_code, unit_id, period, sex, "
-        "age_group, category) = (?, ?, ?, ?, ?, ?, ?)", [moment, *VC_KEY]).fetchall()
+        "age_group, category) = (?, ?, ?, ?, ?, ?, ?)",
+        [moment, *VC_KEY],
+    ).fetchall()
     assert value(times[r1].isoformat()) == [(1045.0,)]
     assert value(times[r2].isoformat()) == [(2548.0,)]
     assert value(times[r3].isoformat()) == [(1045.0,)]
     assert con.execute("SELECT count(*) FROM indicator_values_as_of('2020-01-01')").fetchall() == [(0,)]
     assert con.execute("SELECT release_as_of(?::VARCHAR)", [times[r2].isoformat()]).fetchall() == [(r2,)]
-    goals = dict(con.execute("SELECT goal_id, status FROM goal_progress_as_of(?::VARCHAR) WHERE area_code = '19'",
-                             [times[r1].isoformat()]).fetchall())
+    goals = dict(
+        con.execute(
+            "SELECT goal_id, status FROM goal_progress_as_of(?::VARCHAR) WHERE area_code = '19'",
+            [times[r1].isoformat()],
+        ).fetchall()
+    )
     assert goals["vastmanland_beds"] == "on track"
-    assert con.execute("SELECT value FROM benchmark_values_as_of(?::VARCHAR) WHERE kpi_id = 'N70845' AND area_code = "
-                       "'19' AND period = '2025'", [times[r1].isoformat()]).fetchall() == [(1.9,)]
+    assert con.execute(
+        "SELECT value FROM benchmark_values_as_of(?::VARCHAR) WHERE kpi_id = 'N70845' AND area_code = "
+        "'19' AND period = '2025'",
+        [times[r1].isoformat()],
+    ).fetchall() == [(1.9,)]
 
 
 def test_vardpuls_diff_prints_the_changes_and_their_causes(nights):
     r1, r2, r3 = nights["releases"]
     warehouse = str(nights["warehouse"])
-    code, out = run("diff", r1, r2, "--warehouse", warehouse, "--indicator", "listed_inhabitants", "--area", "19",
-                    "--limit", "3")
+    code, out = run(
+        "diff", r1, r2, "--warehouse", warehouse, "--indicator", "listed_inhabitants", "--area", "19", "--limit", "3"
+    )
     assert code == 0, out
     assert f"vardpuls diff: {r1}" in out and f"-> {r2}" in out
     assert "indicator  new period" in out and "revised value" in out
@@ -332,10 +412,10 @@ def test_vardpuls_goals_as_of_prints_the_goal_table_as_it_stood_then(nights, con
     code, out = run("goals", "--region", "19", "--as-of", made.isoformat(), "--warehouse", str(nights["warehouse"]))
     assert code == 0, out
     assert out.startswith(f"As published in release {r1}")
-    line = next(l for l in out.splitlines() if l.strip().startswith("vastmanland_beds"))
+    line = next(x for x in out.splitlines() if x.strip().startswith("vastmanland_beds"))
     assert line.rstrip().endswith("on track")
     code, now = run("goals", "--region", "19", "--warehouse", str(nights["warehouse"]))
-    assert next(l for l in now.splitlines() if l.strip().startswith("vastmanland_beds")).rstrip().endswith("off track")
+    assert next(x for x in now.splitlines() if x.strip().startswith("vastmanland_beds")).rstrip().endswith("off track")
     code, out = run("goals", "--as-of", "1999-01-01", "--warehouse", str(nights["warehouse"]))
     assert code == 1 and "no release was published by 1999-01-01" in out
 
@@ -346,17 +426,24 @@ def test_the_digest_in_swedish_as_markdown_a_report_page_and_a_message(nights, c
     _, r2, _ = nights["releases"]
     digest = to_markdown(read_digest(con, r2))
     assert digest.startswith("# Vad har ändrats sedan förra publiceringen\n")
-    assert "- Målet ”Länsbehovet av vårdplatser ska minska” för Region Västmanland: i fas → ej i fas (syntetiska " \
-           "data). Orsak: reviderade värden bakom målet." in digest
-    assert "- Kolada har reviderat Disponibla vårdplatser slutenvård totalt i regionen, antal/1000 inv (N70845) för " \
-           "Region Västmanland 2025 från 1,9 till 2,6 (+36,8 %) (reviderad 2026-05-14)." in digest
+    assert (
+        "- Målet ”Länsbehovet av vårdplatser ska minska” för Region Västmanland: i fas → ej i fas (syntetiska "
+        "data). Orsak: reviderade värden bakom målet." in digest
+    )
+    assert (
+        "- Kolada har reviderat Disponibla vårdplatser slutenvård totalt i regionen, antal/1000 inv (N70845) för "
+        "Region Västmanland 2025 från 1,9 till 2,6 (+36,8 %) (reviderad 2026-05-14)." in digest
+    )
     assert "- Listade invånare: nya värden för januari 2025 (" in digest
     # no staffing is delivered for January 2025: the staffing ratios' new periods have no values, said after the
     # periods with values
-    assert digest.index("- Listade invånare: nya värden för januari 2025 (") < \
-        digest.index(" värden, alla utan värde eftersom leveranserna är ofullständiga)")
-    assert ("Folkmängd för Region Västmanland 2023 har reviderats från 280\u00a0813 till 282\u00a0813 (+0,7 %) "
-            "(syntetiska data). Orsak: SCB:s befolkningsfil folkmangd_vastmanland_2023_reviderad.csv") in digest
+    assert digest.index("- Listade invånare: nya värden för januari 2025 (") < digest.index(
+        " värden, alla utan värde eftersom leveranserna är ofullständiga)"
+    )
+    assert (
+        "Folkmängd för Region Västmanland 2023 har reviderats från 280\u00a0813 till 282\u00a0813 (+0,7 %) "
+        "(syntetiska data). Orsak: SCB:s befolkningsfil folkmangd_vastmanland_2023_reviderad.csv"
+    ) in digest
     assert "## Nya varningar" in digest and "mer än varningsgränsen 30 %" in digest
     report = Path(os.path.realpath(nights["warehouse"] / "report"))
     page = (report / "digest.html").read_text(encoding="utf-8")
@@ -377,14 +464,25 @@ def test_the_history_is_taken_back_from_the_current_release_when_the_live_wareho
     shutil.copyfile(nights["warehouse"] / ".live" / "vardpuls.duckdb", live)
     release = Path(os.path.realpath(nights["warehouse"] / "current"))
     with duckdb.connect(str(live)) as con:
-        before = {t: con.execute(f"SELECT count(*) FROM meta.{t}").fetchall()[0][0]
-                  for t in ("vintage_releases", "vintage_changes", "vintage_indicator_values",
-                            "vintage_kolada_revisions", "vintage_goal_progress")}
+        before = {
+            t: con.execute(f"SELECT count(*) FROM meta.{t}").fetchall()[0][0]
+            for t in (
+                "vintage_releases",
+                "vintage_changes",
+                "vintage_indicator_values",
+                "vintage_kolada_revisions",
+                "vintage_goal_progress",
+            )
+        }
         con.execute("DELETE FROM meta.vintage_releases WHERE release = ?", [release.name]).fetchall()
         con.execute("DELETE FROM meta.vintage_indicator_values").fetchall()
         con.execute("DELETE FROM meta.vintage_changes").fetchall()
         _recover(con, release)
         after = {t: con.execute(f"SELECT count(*) FROM meta.{t}").fetchall()[0][0] for t in before}
         assert after == before
-        assert con.execute("SELECT count(*) FROM meta.vintage_indicator_values WHERE ended_release IS NULL"
-                           ).fetchall()[0][0] > 0
+        assert (
+            con.execute("SELECT count(*) FROM meta.vintage_indicator_values WHERE ended_release IS NULL").fetchall()[0][
+                0
+            ]
+            > 0
+        )

@@ -37,8 +37,11 @@ def redeliver_listing_month(landing: Path) -> dict:
     lines = path.read_text(encoding=LISTING_ENCODING).splitlines(keepends=True)
     target = "2024-03;19-VC-001;0-5;K;167;"
     assert sum(line.startswith(target) for line in lines) == 1, "the sample's March 2024 listing changed"
-    path.write_text("".join(line.replace(target, "2024-03;19-VC-001;0-5;K;1670;") for line in lines),
-                    encoding=LISTING_ENCODING, newline="")
+    path.write_text(
+        "".join(line.replace(target, "2024-03;19-VC-001;0-5;K;1670;") for line in lines),
+        encoding=LISTING_ENCODING,
+        newline="",
+    )
     _newer(path)
     return {"unit_id": "19-VC-001", "before": 167, "after": 1670}
 
@@ -52,7 +55,7 @@ def new_listing_month(landing: Path) -> dict:
         fields[0] = "2025-01"
         if fields[1] == "19-VC-002":
             fields[4] = str(int(fields[4]) * 3)
-        out.append(";".join(fields) + line[len(line.rstrip("\r\n")):])
+        out.append(";".join(fields) + line[len(line.rstrip("\r\n")) :])
     path = landing / "listings" / "listning_2025-01.csv"
     path.write_text("".join(out), encoding=LISTING_ENCODING, newline="")
     _newer(path)
@@ -84,18 +87,31 @@ def revised_scb_year(landing: Path) -> dict:
 def kolada_revision(landing: Path) -> dict:
     """A page as `vardpuls fetch kolada` writes it (<landing>/kolada/<fetch time>/), asked with from_date."""
     values = [
-        {"kpi": KOLADA_KPI, "municipality": "0019", "period": 2025,
-         "values": [{"gender": "T", "count": 1, "status": "", "value": 2.6}]},
-        {"kpi": KOLADA_KPI, "municipality": "0001", "period": 2023,
-         "values": [{"gender": "T", "count": 1, "status": "", "value": None, "isdeleted": True}]},
+        {
+            "kpi": KOLADA_KPI,
+            "municipality": "0019",
+            "period": 2025,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": 2.6}],
+        },
+        {
+            "kpi": KOLADA_KPI,
+            "municipality": "0001",
+            "period": 2023,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": None, "isdeleted": True}],
+        },
     ]
     folder = landing / "kolada" / KOLADA_FETCH
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{KOLADA_KPI}.json"
     path.write_text(json.dumps({"count": len(values), "values": values, "next_url": None}), encoding="utf-8")
     _newer(path)
-    return {"kpi_id": KOLADA_KPI, "revised": ("19", "2025", 1.9, 2.6), "deleted": ("01", "2023", 2.0),
-            "seen_on": "2026-05-14", "page": f"{KOLADA_FETCH}/{KOLADA_KPI}.json"}
+    return {
+        "kpi_id": KOLADA_KPI,
+        "revised": ("19", "2025", 1.9, 2.6),
+        "deleted": ("01", "2023", 2.0),
+        "seen_on": "2026-05-14",
+        "page": f"{KOLADA_FETCH}/{KOLADA_KPI}.json",
+    }
 
 
 def bump_catalogue_version(catalogue: Path, indicator_id: str) -> int:

@@ -27,18 +27,32 @@ class KoladaPageError(ValueError):
         # a page's content may be shown here: never an identity number (pipelines/privacy.py)
         self.file, self.item, self.reason = scrub(file), item, scrub(message)
         self.field = scrub(field) if field else field
-        where = [self.file] + ([f"item {item}"] if item is not None else []) + \
-            ([f"field '{self.field}'"] if self.field else [])
+        where = (
+            [self.file]
+            + ([f"item {item}"] if item is not None else [])
+            + ([f"field '{self.field}'"] if self.field else [])
+        )
         super().__init__(f"{', '.join(where)}: {self.reason}")
 
 
-def ingest_kolada(con: duckdb.DuckDBPyConnection, landing: Path, load_run: str,
-                  progress: Callable[[str], None] = print, rehash: bool = False) -> LoadReport:
+def ingest_kolada(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    load_run: str,
+    progress: Callable[[str], None] = print,
+    rehash: bool = False,
+) -> LoadReport:
     """Load every new or changed page under ``<landing>/kolada/`` (see lineage.load_changed_files)."""
     run_sql(con, "raw/kolada.sql")
-    return load_changed_files(con, FOLDER, landing / FOLDER,
-                              lambda path, relative, sha: _load_page(con, path, relative, sha, load_run),
-                              progress, load_run, rehash)
+    return load_changed_files(
+        con,
+        FOLDER,
+        landing / FOLDER,
+        lambda path, relative, sha: _load_page(con, path, relative, sha, load_run),
+        progress,
+        load_run,
+        rehash,
+    )
 
 
 def missing_pages(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -52,8 +66,9 @@ def _load_page(con: duckdb.DuckDBPyConnection, path: Path, relative: str, sha: s
         run_sql(con, "raw/kolada_read.sql", path=str(path))
     except duckdb.Error as error:
         reason = str(error).strip().splitlines()[0].replace(f' in file "{path}"', "")
-        raise KoladaPageError(display, f"is not JSON ({reason}): expected a Kolada API page "
-                                       '{"count", "values", "next_url"}') from None
+        raise KoladaPageError(
+            display, f'is not JSON ({reason}): expected a Kolada API page {{"count", "values", "next_url"}}'
+        ) from None
     problems = run_sql(con, "raw/kolada_page.sql")
     if problems:
         item, field, found, expected, count = problems[0]
@@ -62,14 +77,37 @@ def _load_page(con: duckdb.DuckDBPyConnection, path: Path, relative: str, sha: s
         raise KoladaPageError(display, f"{what}: expected {expected}{more}", item=item, field=field)
     version = con.execute("SELECT nextval('raw.kolada_file_version_seq')").fetchall()[0][0]
     page_format, kind, stated, items, rows, next_page, previous_page = run_sql(
-        con, "raw/kolada_load.sql", version=version, file=relative, sha=sha, run=load_run)[0]
+        con, "raw/kolada_load.sql", version=version, file=relative, sha=sha, run=load_run
+    )[0]
     stat = path.stat()
     con.execute(
         "INSERT INTO raw.kolada_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [version, relative, sha, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime), page_format, kind,
-         stated, items, rows, next_page, previous_page, load_run, dt.datetime.now()],
+        [
+            version,
+            relative,
+            sha,
+            stat.st_size,
+            dt.datetime.fromtimestamp(stat.st_mtime),
+            page_format,
+            kind,
+            stated,
+            items,
+            rows,
+            next_page,
+            previous_page,
+            load_run,
+            dt.datetime.now(),
+        ],
     ).fetchall()
     for table in ("kolada_entries", "kolada_items", "kolada_page"):
         con.execute(f"DROP TABLE IF EXISTS {table}").fetchall()
-    return {"file": relative, "sha256": sha, "format": f"{page_format} {kind} page", "rows": rows,
-            "synthetic": False, "next_page": next_page, "file_version_id": version, "partitions": ["*"]}
+    return {
+        "file": relative,
+        "sha256": sha,
+        "format": f"{page_format} {kind} page",
+        "rows": rows,
+        "synthetic": False,
+        "next_page": next_page,
+        "file_version_id": version,
+        "partitions": ["*"],
+    }

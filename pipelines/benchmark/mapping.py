@@ -53,15 +53,20 @@ def load_benchmarks(path: Path | None = None) -> list[Benchmark]:
                 raise BenchmarkMappingError(f"{at}, field '{field}': missing or empty (expected text)")
         benchmark = Benchmark(**{field: entry[field].strip() for field in FIELDS})
         if not re.fullmatch(r"[a-z][a-z0-9_]*", benchmark.indicator_id):
-            raise BenchmarkMappingError(f"{at}, field 'indicator_id': '{benchmark.indicator_id}' is not an "
-                                        "indicator id (lower case letters, digits and _, as in indicators/*.yaml)")
+            raise BenchmarkMappingError(
+                f"{at}, field 'indicator_id': '{benchmark.indicator_id}' is not an "
+                "indicator id (lower case letters, digits and _, as in indicators/*.yaml)"
+            )
         if benchmark.comparable not in COMPARABLE:
-            raise BenchmarkMappingError(f"{at}, field 'comparable': '{benchmark.comparable}' is not understood: "
-                                        f"expected {' or '.join(COMPARABLE)}")
+            raise BenchmarkMappingError(
+                f"{at}, field 'comparable': '{benchmark.comparable}' is not understood: "
+                f"expected {' or '.join(COMPARABLE)}"
+            )
         key = (benchmark.indicator_id, benchmark.kpi_id)
         if key in seen:
-            raise BenchmarkMappingError(f"{at}: {benchmark.indicator_id} -> {benchmark.kpi_id} is already "
-                                        f"entry {seen[key]}")
+            raise BenchmarkMappingError(
+                f"{at}: {benchmark.indicator_id} -> {benchmark.kpi_id} is already entry {seen[key]}"
+            )
         seen[key] = number
         pairs.append(benchmark)
     return pairs
@@ -69,19 +74,22 @@ def load_benchmarks(path: Path | None = None) -> list[Benchmark]:
 
 def unknown_kpis(benchmarks: list[Benchmark], known: set[str], path: Path | None = None) -> str | None:
     """A clear message for the first entry whose KPI is not a known Kolada KPI, else None."""
-    where = (path or MAPPING_FILE)
+    where = path or MAPPING_FILE
     where = where.relative_to(PROJECT_ROOT).as_posix() if where.is_relative_to(PROJECT_ROOT) else str(where)
     for number, benchmark in enumerate(benchmarks, start=1):
         if benchmark.kpi_id not in known:
-            return (f"{where}, entry {number}, field 'kpi_id': '{benchmark.kpi_id}' is not a known Kolada KPI "
-                    f"(the loaded pages describe {len(known)} KPIs, e.g. {', '.join(sorted(known)[:3])}); "
-                    "expected the id of a KPI in <landing>/kolada/ (a KPI that is simply not fetched needs its "
-                    "metadata page landed, as vardpuls fetch kolada writes it)")
+            return (
+                f"{where}, entry {number}, field 'kpi_id': '{benchmark.kpi_id}' is not a known Kolada KPI "
+                f"(the loaded pages describe {len(known)} KPIs, e.g. {', '.join(sorted(known)[:3])}); "
+                "expected the id of a KPI in <landing>/kolada/ (a KPI that is simply not fetched needs its "
+                "metadata page landed, as vardpuls fetch kolada writes it)"
+            )
     return None
 
 
-def pairs_to_compare(benchmarks: list[Benchmark], described: set[str], with_values: set[str],
-                     path: Path | None = None) -> tuple[list[Benchmark], list[Benchmark]]:
+def pairs_to_compare(
+    benchmarks: list[Benchmark], described: set[str], with_values: set[str], path: Path | None = None
+) -> tuple[list[Benchmark], list[Benchmark]]:
     """(pairs to compare, pairs skipped because no value of their KPI is loaded).
 
     A landing area may hold any subset of Kolada's KPIs: a pair whose KPI has no loaded value is skipped, not
@@ -91,5 +99,4 @@ def pairs_to_compare(benchmarks: list[Benchmark], described: set[str], with_valu
     """
     if described and (message := unknown_kpis(benchmarks, described | with_values, path)):
         raise BenchmarkMappingError(message)
-    return ([b for b in benchmarks if b.kpi_id in with_values],
-            [b for b in benchmarks if b.kpi_id not in with_values])
+    return ([b for b in benchmarks if b.kpi_id in with_values], [b for b in benchmarks if b.kpi_id not in with_values])

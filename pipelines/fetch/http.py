@@ -29,8 +29,13 @@ from typing import Any, Callable
 log = logging.getLogger("vardpuls")
 
 USER_AGENT = "vardpuls-fetch/0.1 (indicator warehouse for Swedish regions; polite client: backoff on 429)"
-RETRIED_STATUSES = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-                    503: "Service Unavailable", 504: "Gateway Timeout"}
+RETRIED_STATUSES = {
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 # A machine without a network should hear so quickly, not after a minute of backoff.
 CONNECT_ATTEMPTS = 2
 
@@ -50,10 +55,10 @@ class Attempt:
     method: str
     url: str
     status: int | None
-    outcome: str          # ok, retried, failed
+    outcome: str  # ok, retried, failed
     note: str = ""
-    waited: float = 0.0   # seconds waited before the next attempt
-    size: int = 0         # bytes received
+    waited: float = 0.0  # seconds waited before the next attempt
+    size: int = 0  # bytes received
 
 
 @dataclass
@@ -63,16 +68,25 @@ class Response:
     body: bytes
     headers: dict[str, str]
     attempts: int
-    data: Any = None      # the parsed JSON where JSON was expected
+    data: Any = None  # the parsed JSON where JSON was expected
 
 
 class PoliteClient:
     """Sends GET and POST requests to one service, politely; see the module docstring."""
 
-    def __init__(self, service: str, *, timeout: float = 60.0, attempts: int = 5, backoff: float = 1.0,
-                 max_wait: float = 60.0, min_interval: float = 0.0,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 jitter: Callable[[], float] = random.random):
+    def __init__(
+        self,
+        service: str,
+        *,
+        timeout: float = 60.0,
+        attempts: int = 5,
+        backoff: float = 1.0,
+        max_wait: float = 60.0,
+        min_interval: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ):
         if attempts < 1:
             raise ValueError("attempts must be 1 or more")
         self.service, self.timeout, self.max_attempts = service, timeout, attempts
@@ -101,33 +115,57 @@ class PoliteClient:
                 try:
                     parsed = json.loads(body.decode("utf-8-sig"))
                 except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                    problem = (f"the body is not valid JSON ({_json_reason(error)}; {len(body):,} bytes received): "
-                               "cut short or garbled")
+                    problem = (
+                        f"the body is not valid JSON ({_json_reason(error)}; {len(body):,} bytes received): "
+                        "cut short or garbled"
+                    )
             if problem is None and status is not None and status < 300:
                 self.attempts.append(Attempt(method, url, status, "ok", size=len(body)))
                 return Response(url, status, body, headers, attempt, parsed)
             if problem is None and status not in RETRIED_STATUSES:
                 detail = _detail(body)
                 self.attempts.append(Attempt(method, url, status, "failed", detail, size=len(body)))
-                raise FetchError(f"{self.service} answered HTTP {status}{': ' + detail if detail else ''} "
-                                 f"for {method} {url}", url, status)
+                raise FetchError(
+                    f"{self.service} answered HTTP {status}{': ' + detail if detail else ''} for {method} {url}",
+                    url,
+                    status,
+                )
             reason = problem or f"HTTP {status} {RETRIED_STATUSES[status]}"
             limit = min(self.max_attempts, CONNECT_ATTEMPTS) if connect_failure else self.max_attempts
             if attempt >= limit:
                 self.attempts.append(Attempt(method, url, status, "failed", reason, size=len(body)))
-                raise FetchError(f"{self.service}: {method} {url} failed after {attempt} attempt"
-                                 f"{'s' if attempt > 1 else ''}: {reason}", url, status)
+                raise FetchError(
+                    f"{self.service}: {method} {url} failed after {attempt} attempt"
+                    f"{'s' if attempt > 1 else ''}: {reason}",
+                    url,
+                    status,
+                )
             wait, why = self._wait(attempt, status, headers)
             self.attempts.append(Attempt(method, url, status, "retried", reason, wait, len(body)))
-            log.warning("%s: %s (%s); waiting %.1f s%s before attempt %d of %d", self.service, reason, url, wait,
-                        why, attempt + 1, limit)
+            log.warning(
+                "%s: %s (%s); waiting %.1f s%s before attempt %d of %d",
+                self.service,
+                reason,
+                url,
+                wait,
+                why,
+                attempt + 1,
+                limit,
+            )
             self._sleep(wait)
 
     def _send(self, method: str, url: str, data: bytes | None):
         """(status, headers, body, problem, connect_failure): problem is a transient failure to retry."""
-        request = urllib.request.Request(url, data=data, method=method, headers={
-            "User-Agent": USER_AGENT, "Accept": "application/json, text/csv;q=0.9, */*;q=0.5",
-            **({"Content-Type": "application/json"} if data is not None else {})})
+        request = urllib.request.Request(
+            url,
+            data=data,
+            method=method,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json, text/csv;q=0.9, */*;q=0.5",
+                **({"Content-Type": "application/json"} if data is not None else {}),
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:
                 return answer.status, dict(answer.headers.items()), answer.read(), None, False
@@ -138,12 +176,21 @@ class PoliteClient:
                 body = b""
             return error.code, dict(error.headers.items()) if error.headers else {}, body, None, False
         except http.client.IncompleteRead as error:
-            return None, {}, bytes(error.partial), (f"the body was cut short ({len(error.partial):,} bytes of "
-                                                    f"{len(error.partial) + (error.expected or 0):,})"), False
+            return (
+                None,
+                {},
+                bytes(error.partial),
+                (
+                    f"the body was cut short ({len(error.partial):,} bytes of "
+                    f"{len(error.partial) + (error.expected or 0):,})"
+                ),
+                False,
+            )
         except urllib.error.URLError as error:
             reason = error.reason
             connect = isinstance(reason, (socket.gaierror, ConnectionRefusedError, OSError)) and not isinstance(
-                reason, (TimeoutError, socket.timeout))
+                reason, (TimeoutError, socket.timeout)
+            )
             return None, {}, b"", f"cannot connect ({_reason(reason)})", connect
         except (TimeoutError, socket.timeout):
             return None, {}, b"", f"no answer within {self.timeout:g} s", False
@@ -161,8 +208,9 @@ class PoliteClient:
         if status == 429:
             after = _retry_after({k.lower(): v for k, v in headers.items()}.get("retry-after"))
             if after is not None:
-                return min(after, self.max_wait), " (Retry-After)" if after <= self.max_wait else \
-                    f" (Retry-After said {after:g} s; capped)"
+                return min(
+                    after, self.max_wait
+                ), " (Retry-After)" if after <= self.max_wait else f" (Retry-After said {after:g} s; capped)"
         ceiling = min(self.max_wait, self.backoff * 2 ** (attempt - 1))
         return ceiling / 2 + self._jitter() * ceiling / 2, ""
 

@@ -31,12 +31,12 @@ FOLDER = "kolada"
 # KPI group G2KPI138906: the KPIs of SKR's yearly report on health care (Öppna jämförelser, the
 # 76 KPIs bundled in data/sample/kolada/), for Riket and the 21 regions.
 DEFAULT_GROUP = "G2KPI138906"
-MAX_IDS = 25          # ids per path segment that Kolada v3 accepts
-PER_PAGE = 5000       # values per page, Kolada's maximum
-MAX_PAGES = 500       # pages per query: 2.5 million values; more means the links are wrong
+MAX_IDS = 25  # ids per path segment that Kolada v3 accepts
+PER_PAGE = 5000  # values per page, Kolada's maximum
+MAX_PAGES = 500  # pages per query: 2.5 million values; more means the links are wrong
 KPI_ID = re.compile(r"^[A-Z]\d{5}$")
 GROUP_ID = re.compile(r"^G\d*KPI\d+$")
-MIN_INTERVAL = 0.2    # seconds between requests: Kolada publishes no rate, so stay well below 5 a second
+MIN_INTERVAL = 0.2  # seconds between requests: Kolada publishes no rate, so stay well below 5 a second
 
 
 def api_base(explicit: str | None = None) -> str:
@@ -76,11 +76,20 @@ class QueryFailed(Exception):
     """One query's pages could not all be fetched or do not add up; its pages are not written."""
 
 
-def fetch_kolada(landing: Path, *, kpis: list[str] | None = None, group: str | None = None, areas: str = "regions",
-                 years: list[int] | None = None, since: dt.date | None = None, full: bool = False,
-                 api: str | None = None, client: PoliteClient | None = None,
-                 mapping_kpis: list[str] | None = None,
-                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> FetchReport:
+def fetch_kolada(
+    landing: Path,
+    *,
+    kpis: list[str] | None = None,
+    group: str | None = None,
+    areas: str = "regions",
+    years: list[int] | None = None,
+    since: dt.date | None = None,
+    full: bool = False,
+    api: str | None = None,
+    client: PoliteClient | None = None,
+    mapping_kpis: list[str] | None = None,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+) -> FetchReport:
     """Fetch Kolada's KPI metadata and values into ``<landing>/kolada/<fetch>/``; see the module docstring.
 
     ``kpis`` and ``group`` name what to fetch (both: their union; neither: ``DEFAULT_GROUP``); ``areas`` is
@@ -111,16 +120,23 @@ def fetch_kolada(landing: Path, *, kpis: list[str] | None = None, group: str | N
         known = _fetch_metadata(client, base, wanted + extra, output, report)
         for kpi in wanted:
             if kpi not in known:
-                report.warnings.append(f"Kolada does not know KPI {kpi} (its KPI metadata has no such id): nothing "
-                                       "fetched for it; check the id (Kolada removes retired KPIs without notice)")
+                report.warnings.append(
+                    f"Kolada does not know KPI {kpi} (its KPI metadata has no such id): nothing "
+                    "fetched for it; check the id (Kolada removes retired KPIs without notice)"
+                )
         for kpi in extra:
             if kpi not in known:
-                report.warnings.append(f"indicators/benchmarks.yaml compares with KPI {kpi}, which Kolada does not "
-                                       "know: the comparison will refuse it until the pair is corrected")
+                report.warnings.append(
+                    f"indicators/benchmarks.yaml compares with KPI {kpi}, which Kolada does not "
+                    "know: the comparison will refuse it until the pair is corrected"
+                )
         fetchable = [k for k in wanted if k in known]
         if not fetchable:
-            raise FetchError(f"none of the KPIs asked is known to Kolada ({', '.join(wanted[:10])}"
-                             f"{' ...' if len(wanted) > 10 else ''}): nothing to fetch", base)
+            raise FetchError(
+                f"none of the KPIs asked is known to Kolada ({', '.join(wanted[:10])}"
+                f"{' ...' if len(wanted) > 10 else ''}): nothing to fetch",
+                base,
+            )
         queries = _plan(fetchable, area_ids, years, state.get("kpis") or {}, since, full)
         failed: set[str] = set()
         for query in queries:
@@ -143,21 +159,25 @@ def fetch_kolada(landing: Path, *, kpis: list[str] | None = None, group: str | N
     for kpi in (k for k in fetchable if k not in failed):
         # the values of these areas and years are now as Kolada had them when this fetch started
         kpi_state[kpi] = {"areas": area_ids, "years": years, "fetched_at": started.isoformat(timespec="seconds")}
-    state["last_fetch"] = fetch_log | {"started_at": started.isoformat(timespec="seconds"),
-                                       "folder": output.final.name if report.files else None}
+    state["last_fetch"] = fetch_log | {
+        "started_at": started.isoformat(timespec="seconds"),
+        "folder": output.final.name if report.files else None,
+    }
     write_state(folder, state, report)
     return report
 
 
 # -- the KPIs -----------------------------------------------------------------------------------------------
 
+
 def _kpi_ids(ids: list[str]) -> list[str]:
     out = []
     for raw in ids:
         for kpi in (part.strip().upper() for part in raw.split(",")):
             if not KPI_ID.match(kpi):
-                raise SelectionError(f"--kpi {raw}: '{kpi}' is not a Kolada KPI id (a letter and five digits, "
-                                     "such as N70845 or U70425)")
+                raise SelectionError(
+                    f"--kpi {raw}: '{kpi}' is not a Kolada KPI id (a letter and five digits, such as N70845 or U70425)"
+                )
             out.append(kpi)
     return list(dict.fromkeys(out))
 
@@ -169,7 +189,7 @@ def _group_members(client: PoliteClient, base: str, group: str) -> tuple[list[st
     page = client.get(url).data
     values = page.get("values") if isinstance(page, dict) else None
     if not isinstance(values, list):
-        raise FetchError(f"{url}: not a Kolada answer (expected {{\"values\": [...]}})", url)
+        raise FetchError(f'{url}: not a Kolada answer (expected {{"values": [...]}})', url)
     found = [g for g in values if isinstance(g, dict) and g.get("id") == group]
     if not found:
         raise FetchError(f"Kolada has no KPI group {group} ({url} answered with no such group): check the id", url)
@@ -193,8 +213,9 @@ def _mapping_kpis(report: FetchReport) -> list[str]:
         return []
 
 
-def _fetch_metadata(client: PoliteClient, base: str, ids: list[str], output: FetchFolder,
-                    report: FetchReport) -> set[str]:
+def _fetch_metadata(
+    client: PoliteClient, base: str, ids: list[str], output: FetchFolder, report: FetchReport
+) -> set[str]:
     """Write the KPI metadata pages of ``ids`` (25 a request); returns the ids Kolada described."""
     known: set[str] = set()
     for number, chunk in enumerate(chunks(ids, MAX_IDS), start=1):
@@ -211,17 +232,20 @@ def _fetch_metadata(client: PoliteClient, base: str, ids: list[str], output: Fet
 
 # -- planning: what to ask each KPI for ------------------------------------------------------------------------
 
+
 def _covers(previous: dict | None, areas: list[str], years: list[int] | None) -> bool:
     """Whether a KPI's last complete fetch asked for at least these areas and years."""
     if not previous or not previous.get("fetched_at"):
         return False
     earlier_years = previous.get("years")
     return set(areas) <= set(previous.get("areas") or []) and (
-        earlier_years is None or (years is not None and set(years) <= set(earlier_years)))
+        earlier_years is None or (years is not None and set(years) <= set(earlier_years))
+    )
 
 
-def _plan(kpis: list[str], areas: list[str], years: list[int] | None, previous: dict, since: dt.date | None,
-          full: bool) -> list[Query]:
+def _plan(
+    kpis: list[str], areas: list[str], years: list[int] | None, previous: dict, since: dt.date | None, full: bool
+) -> list[Query]:
     """Queries of at most 25 KPIs, areas and years each; KPIs grouped by the date they ask changes from.
 
     A KPI fetched completely before, for these areas and years, asks from the day before that fetch (a
@@ -241,13 +265,14 @@ def _plan(kpis: list[str], areas: list[str], years: list[int] | None, previous: 
     for start in sorted(by_date, key=lambda d: (d is not None, d or dt.date.min)):
         for kpi_chunk in chunks(by_date[start], MAX_IDS):
             for area_chunk in chunks(areas, MAX_IDS):
-                for year_chunk in (chunks(years, MAX_IDS) if years else [None]):
+                for year_chunk in chunks(years, MAX_IDS) if years else [None]:
                     number += 1
                     queries.append(Query(number, kpi_chunk, area_chunk, year_chunk, start))
     return queries
 
 
 # -- fetching ------------------------------------------------------------------------------------------------
+
 
 def _run_query(client: PoliteClient, base: str, query: Query, output: FetchFolder, report: FetchReport) -> None:
     """Fetch every page of one query and check them against Kolada's count; write them, or nothing."""
@@ -257,11 +282,19 @@ def _run_query(client: PoliteClient, base: str, query: Query, output: FetchFolde
     total = sum(items)
     said = [c for c in stated if c is not None]
     if not all(isinstance(c, int) and (c == total or c == n) for c, n in zip(stated, items) if c is not None):
-        raise QueryFailed(f"Kolada's count says {said[0]} values but {total:,} came in {len(pages)} page"
-                          f"{'s' if len(pages) > 1 else ''} (per page: {', '.join(f'{n:,}' for n in items)}): the "
-                          "pages are not written; fetch again later")
-    entries = [entry for _, page in pages for item in page["values"] if isinstance(item, dict)
-               for entry in (item.get("values") or []) if isinstance(entry, dict)]
+        raise QueryFailed(
+            f"Kolada's count says {said[0]} values but {total:,} came in {len(pages)} page"
+            f"{'s' if len(pages) > 1 else ''} (per page: {', '.join(f'{n:,}' for n in items)}): the "
+            "pages are not written; fetch again later"
+        )
+    entries = [
+        entry
+        for _, page in pages
+        for item in page["values"]
+        if isinstance(item, dict)
+        for entry in (item.get("values") or [])
+        if isinstance(entry, dict)
+    ]
     deleted = sum(1 for e in entries if _truthy(e.get("isdeleted", e.get("is_deleted"))))
     names = [output.write(f"data-{query.number:02d}-p{n:03d}.json", body) for n, (body, _) in enumerate(pages, 1)]
     kpis_with_values = {item.get("kpi") for _, page in pages for item in page["values"] if isinstance(item, dict)}
@@ -270,7 +303,8 @@ def _run_query(client: PoliteClient, base: str, query: Query, output: FetchFolde
         f"{query.describe()}: {len(pages)} page{'s' if len(pages) > 1 else ''}, {total:,} area-years "
         f"({len(entries):,} values by gender{f', {deleted:,} marked deleted' if deleted else ''}) -> {names[0]}"
         + (f" .. {names[-1]}" if len(names) > 1 else "")
-        + (f"; no values for {', '.join(silent)}" if silent and not query.from_date else ""))
+        + (f"; no values for {', '.join(silent)}" if silent and not query.from_date else "")
+    )
 
 
 def _follow(client: PoliteClient, url: str, base: str) -> list[tuple[bytes, dict]]:
@@ -279,16 +313,20 @@ def _follow(client: PoliteClient, url: str, base: str) -> list[tuple[bytes, dict
     while current:
         key = _page_key(current)
         if key in seen:
-            raise QueryFailed(f"next_url of page {len(pages)} ({current}) leads back to page {seen[key]}: "
-                              "the links loop; the pages are not written")
+            raise QueryFailed(
+                f"next_url of page {len(pages)} ({current}) leads back to page {seen[key]}: "
+                "the links loop; the pages are not written"
+            )
         if len(pages) >= MAX_PAGES:
             raise QueryFailed(f"more than {MAX_PAGES} pages: the links do not end; the pages are not written")
         seen[key] = len(pages) + 1
         response = client.get(current)
         page = response.data
         if not isinstance(page, dict) or not isinstance(page.get("values"), list):
-            raise QueryFailed(f"{current} did not answer with a Kolada page ({{\"count\", \"values\", \"next_url\"}}): "
-                              f"{response.body[:120].decode('utf-8', errors='replace')!r}")
+            raise QueryFailed(
+                f'{current} did not answer with a Kolada page ({{"count", "values", "next_url"}}): '
+                f"{response.body[:120].decode('utf-8', errors='replace')!r}"
+            )
         pages.append((response.body, page))
         following = page.get("next_url") or page.get("next_page")
         current = _same_origin(url, urllib.parse.urljoin(current, following), base) if following else None
@@ -306,7 +344,7 @@ def _page_key(url: str) -> tuple:
 def _same_origin(asked: str, link: str, base: str) -> str:
     """Follow a link where we asked: a mirror or proxy may answer with the public service's addresses."""
     if base != DEFAULT_API and link.startswith(DEFAULT_API + "/"):
-        return base + link[len(DEFAULT_API):]
+        return base + link[len(DEFAULT_API) :]
     here, there = urllib.parse.urlsplit(asked), urllib.parse.urlsplit(link)
     if (there.scheme, there.netloc) != (here.scheme, here.netloc):
         return urllib.parse.urlunsplit((here.scheme, here.netloc, there.path, there.query, there.fragment))

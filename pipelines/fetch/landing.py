@@ -56,10 +56,16 @@ class FetchReport:
     def as_metadata(self) -> dict:
         """The report as plain data (for a Dagster materialisation or the state file's log)."""
         return {
-            "source": self.source, "folder": str(self.folder), "api": self.api,
-            "started_at": self.started_at.isoformat(timespec="seconds"), "files": self.files,
-            "notes": self.notes, "warnings": self.warnings, "errors": self.errors,
-            "requests": len(self.requests), "retried": sum(a.outcome == "retried" for a in self.requests),
+            "source": self.source,
+            "folder": str(self.folder),
+            "api": self.api,
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "files": self.files,
+            "notes": self.notes,
+            "warnings": self.warnings,
+            "errors": self.errors,
+            "requests": len(self.requests),
+            "retried": sum(a.outcome == "retried" for a in self.requests),
         }
 
 
@@ -107,11 +113,15 @@ def read_state(folder: Path) -> dict:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise FetchStateError(f"{path}: the fetch state cannot be read ({error}); fix or remove it (the next fetch "
-                              "then asks for everything again)") from None
+        raise FetchStateError(
+            f"{path}: the fetch state cannot be read ({error}); fix or remove it (the next fetch "
+            "then asks for everything again)"
+        ) from None
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-        raise FetchStateError(f"{path}: not a fetch state of version {STATE_VERSION}; remove it (the next fetch then "
-                              "asks for everything again)")
+        raise FetchStateError(
+            f"{path}: not a fetch state of version {STATE_VERSION}; remove it (the next fetch then "
+            "asks for everything again)"
+        )
     state.setdefault("fetches", [])
     return state
 
@@ -119,9 +129,11 @@ def read_state(folder: Path) -> dict:
 def write_state(folder: Path, state: dict, report: FetchReport) -> None:
     """Record the fetch in the state file, written whole to a temporary file and then renamed into place."""
     state["version"] = STATE_VERSION
-    state["note"] = ("Written by vardpuls fetch: what was fetched and when, so the next fetch asks only for what "
-                     "changed. Not data: the loaders skip hidden files.")
-    state["fetches"] = (state.get("fetches") or [])[-(HISTORY - 1):] + [report.as_metadata()]
+    state["note"] = (
+        "Written by vardpuls fetch: what was fetched and when, so the next fetch asks only for what "
+        "changed. Not data: the loaders skip hidden files."
+    )
+    state["fetches"] = (state.get("fetches") or [])[-(HISTORY - 1) :] + [report.as_metadata()]
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f"{STATE_FILE}.tmp"
     temporary.write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

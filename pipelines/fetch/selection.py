@@ -39,8 +39,10 @@ def scb_region_codes(region: str) -> list[str]:
         return [code, *(m for m, county in municipality_counties.items() if county == code)]
     if code in municipality_counties:
         return [code]
-    raise SelectionError(f"--region {region}: not an area of the register (data/reference/): expected 'all', '00' "
-                         "(Riket and the counties), a county code such as 19 or a municipality code such as 1980")
+    raise SelectionError(
+        f"--region {region}: not an area of the register (data/reference/): expected 'all', '00' "
+        "(Riket and the counties), a county code such as 19 or a municipality code such as 1980"
+    )
 
 
 def kolada_area_ids(scope: str) -> list[str]:
@@ -51,8 +53,9 @@ def kolada_area_ids(scope: str) -> list[str]:
         return regions
     if scope == "all":
         return regions + list(municipalities())
-    raise SelectionError(f"--areas {scope}: expected 'regions' (Riket and the 21 regions) or 'all' "
-                         "(and the 290 municipalities)")
+    raise SelectionError(
+        f"--areas {scope}: expected 'regions' (Riket and the 21 regions) or 'all' (and the 290 municipalities)"
+    )
 
 
 YEAR_PART = re.compile(r"^(\d{4})?(?:\s*(-)\s*(\d{4})?)?$")
@@ -65,8 +68,10 @@ def parse_years(text: str, today: dt.date | None = None) -> list[int]:
     for part in (p.strip() for p in text.split(",")):
         match = YEAR_PART.match(part) if part else None
         if not match or not (match.group(1) or match.group(3)) or (match.group(3) and not match.group(2)):
-            raise SelectionError(f"--years {text}: '{part}' is not understood: expected a year (2023), a range "
-                                 "(2016-2025, or 2016- for up to this year) or a comma-separated list of them")
+            raise SelectionError(
+                f"--years {text}: '{part}' is not understood: expected a year (2023), a range "
+                "(2016-2025, or 2016- for up to this year) or a comma-separated list of them"
+            )
         first = int(match.group(1)) if match.group(1) else None
         last = int(match.group(3)) if match.group(3) else (this_year if match.group(2) else first)
         first = first if first is not None else last
@@ -79,4 +84,4 @@ def parse_years(text: str, today: dt.date | None = None) -> list[int]:
 
 
 def chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]

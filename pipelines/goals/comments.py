@@ -21,10 +21,17 @@ from pipelines.settings import PROJECT_ROOT
 
 COMMENTS_DIR = GOALS_DIR / "comments"
 # The columns of core.goal_comments (one row per comment, Comment.as_row).
-COMMENT_SCHEMA = pa.schema([
-    ("goal_id", pa.string()), ("region_code", pa.string()), ("area_code", pa.string()),
-    ("comment_date", pa.date32()), ("author", pa.string()), ("text", pa.string()), ("comments_file", pa.string()),
-])
+COMMENT_SCHEMA = pa.schema(
+    [
+        ("goal_id", pa.string()),
+        ("region_code", pa.string()),
+        ("area_code", pa.string()),
+        ("comment_date", pa.date32()),
+        ("author", pa.string()),
+        ("text", pa.string()),
+        ("comments_file", pa.string()),
+    ]
+)
 COMMENT_FIELDS = {"goal", "area", "date", "author", "text"}
 MAX_TEXT = 2000
 
@@ -63,8 +70,10 @@ def load_comments(goals: list[Goal], folder: Path | None = None) -> list[Comment
         for comment in _load_file(path, by_id):
             key = (comment.goal_id, comment.area_code)
             if key in seen:
-                raise CommentError(f"{comment.comments_file}: goal '{comment.goal_id}' (area {comment.area_code}) "
-                                   f"has a comment already in {seen[key]}: one comment per goal and area")
+                raise CommentError(
+                    f"{comment.comments_file}: goal '{comment.goal_id}' (area {comment.area_code}) "
+                    f"has a comment already in {seen[key]}: one comment per goal and area"
+                )
             seen[key] = comment.comments_file
             comments.append(comment)
     return comments
@@ -80,8 +89,10 @@ def _load_file(path: Path, goals: dict[str, Goal]) -> list[Comment]:
         raise CommentError(f"{where}: expected a mapping with region and comments (a list)")
     region = _text(doc.get("region"))
     if region not in {goal.region_code for goal in goals.values()}:
-        raise CommentError(f"{where}: field 'region': '{region}' has no goals in the registry (goals/*.yaml); "
-                           "quote the code so the leading zero stays")
+        raise CommentError(
+            f"{where}: field 'region': '{region}' has no goals in the registry (goals/*.yaml); "
+            "quote the code so the leading zero stays"
+        )
     return [_comment(where, number, entry, region, goals) for number, entry in enumerate(doc["comments"], start=1)]
 
 
@@ -117,5 +128,12 @@ def _comment(where: str, number: int, entry, region: str, goals: dict[str, Goal]
         raise fail("text", "missing: the comment itself")
     if len(text) > MAX_TEXT:
         raise fail("text", f"{len(text)} characters; a comment is at most {MAX_TEXT}")
-    return Comment(goal_id=goal.id, region_code=region, area_code=area, comment_date=date, author=author,
-                   text=text, comments_file=where)
+    return Comment(
+        goal_id=goal.id,
+        region_code=region,
+        area_code=area,
+        comment_date=date,
+        author=author,
+        text=text,
+        comments_file=where,
+    )

@@ -25,21 +25,57 @@ DECISION_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 GOAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 AGE_GROUPS = ("all", "0-17", "18-64", "65-79", "80+")
 SEXES = ("T", "K", "M")
-GOAL_FIELDS = {"id", "title", "quote", "decision", "indicator", "not_measurable", "sex", "age_group", "category",
-               "areas", "direction", "target", "target_change", "target_unit", "baseline", "deadline", "note"}
+GOAL_FIELDS = {
+    "id",
+    "title",
+    "quote",
+    "decision",
+    "indicator",
+    "not_measurable",
+    "sex",
+    "age_group",
+    "category",
+    "areas",
+    "direction",
+    "target",
+    "target_change",
+    "target_unit",
+    "baseline",
+    "deadline",
+    "note",
+}
 
 
 # The columns of core.goals (one row per goal, Goal.as_row).
-GOAL_SCHEMA = pa.schema([
-    ("goal_id", pa.string()), ("region_code", pa.string()), ("region_name", pa.string()),
-    ("title_sv", pa.string()), ("title_en", pa.string()), ("quote_sv", pa.string()), ("quote_source", pa.string()),
-    ("indicator_id", pa.string()), ("not_measurable", pa.string()), ("sex", pa.string()),
-    ("age_group", pa.string()), ("category", pa.string()), ("areas", pa.list_(pa.string())),
-    ("direction", pa.string()), ("target_value", pa.float64()), ("target_change", pa.float64()),
-    ("target_unit", pa.string()), ("baseline_year", pa.int32()), ("deadline_year", pa.int32()),
-    ("decision_document", pa.string()), ("decision_body", pa.string()), ("decision_date", pa.string()),
-    ("decision_source", pa.string()), ("note", pa.string()), ("registry_file", pa.string()),
-])
+GOAL_SCHEMA = pa.schema(
+    [
+        ("goal_id", pa.string()),
+        ("region_code", pa.string()),
+        ("region_name", pa.string()),
+        ("title_sv", pa.string()),
+        ("title_en", pa.string()),
+        ("quote_sv", pa.string()),
+        ("quote_source", pa.string()),
+        ("indicator_id", pa.string()),
+        ("not_measurable", pa.string()),
+        ("sex", pa.string()),
+        ("age_group", pa.string()),
+        ("category", pa.string()),
+        ("areas", pa.list_(pa.string())),
+        ("direction", pa.string()),
+        ("target_value", pa.float64()),
+        ("target_change", pa.float64()),
+        ("target_unit", pa.string()),
+        ("baseline_year", pa.int32()),
+        ("deadline_year", pa.int32()),
+        ("decision_document", pa.string()),
+        ("decision_body", pa.string()),
+        ("decision_date", pa.string()),
+        ("decision_source", pa.string()),
+        ("note", pa.string()),
+        ("registry_file", pa.string()),
+    ]
+)
 
 
 class GoalRegistryError(ValueError):
@@ -92,8 +128,10 @@ def load_goals(folder: Path = GOALS_DIR, indicator_ids: set[str] | None = None) 
     for path in files:
         for goal in _load_file(path, counties, indicator_ids):
             if goal.id in seen:
-                raise GoalRegistryError(f"{goal.registry_file}: goal '{goal.id}' is also in {seen[goal.id]}: "
-                                        "goal ids must be unique across the registry")
+                raise GoalRegistryError(
+                    f"{goal.registry_file}: goal '{goal.id}' is also in {seen[goal.id]}: "
+                    "goal ids must be unique across the registry"
+                )
             seen[goal.id] = goal.registry_file
             goals.append(goal)
     return goals
@@ -123,8 +161,10 @@ def _load_file(path: Path, counties: dict, indicator_ids: set[str] | None) -> li
         raise GoalRegistryError(f"{where}: expected a mapping with region, region_name, decisions and goals")
     region = _text(doc.get("region"))
     if region not in counties:
-        raise GoalRegistryError(f"{where}: field 'region': '{region}' is not a county (region) code such as "
-                                "\"19\" (data/reference/counties.csv); quote it so the leading zero stays")
+        raise GoalRegistryError(
+            f"{where}: field 'region': '{region}' is not a county (region) code such as "
+            '"19" (data/reference/counties.csv); quote it so the leading zero stays'
+        )
     region_name = _text(doc.get("region_name"))
     if not region_name:
         raise GoalRegistryError(f"{where}: field 'region_name' is missing")
@@ -138,17 +178,22 @@ def _load_file(path: Path, counties: dict, indicator_ids: set[str] | None) -> li
             if not _text(decision.get(field)):
                 raise GoalRegistryError(f"{where}: decision '{key}': field '{field}' is missing")
         if not DECISION_DATE.match(_text(decision["date"])):
-            raise GoalRegistryError(f"{where}: decision '{key}': field 'date': '{_text(decision['date'])}' is not "
-                                    "a date such as 2024-02-13, 2017-05 or 2017")
+            raise GoalRegistryError(
+                f"{where}: decision '{key}': field 'date': '{_text(decision['date'])}' is not "
+                "a date such as 2024-02-13, 2017-05 or 2017"
+            )
     goals = doc.get("goals")
     if not isinstance(goals, list) or not goals:
         raise GoalRegistryError(f"{where}: field 'goals' must be a list of goals")
-    return [_goal(where, number, entry, region, region_name, decisions, indicator_ids)
-            for number, entry in enumerate(goals, start=1)]
+    return [
+        _goal(where, number, entry, region, region_name, decisions, indicator_ids)
+        for number, entry in enumerate(goals, start=1)
+    ]
 
 
-def _goal(where: str, number: int, entry, region: str, region_name: str, decisions: dict,
-          indicator_ids: set[str] | None) -> Goal:
+def _goal(
+    where: str, number: int, entry, region: str, region_name: str, decisions: dict, indicator_ids: set[str] | None
+) -> Goal:
     if not isinstance(entry, dict):
         raise GoalRegistryError(f"{where}: goal {number}: expected a mapping of fields")
     name = f"goal '{entry.get('id')}'" if entry.get("id") else f"goal {number}"
@@ -171,8 +216,10 @@ def _goal(where: str, number: int, entry, region: str, region_name: str, decisio
     indicator = _text(entry.get("indicator")) or None
     not_measurable = _text(entry.get("not_measurable")) or None
     if bool(indicator) == bool(not_measurable):
-        raise fail("indicator", "give either an indicator or 'not_measurable' (why none can measure the goal), "
-                               "exactly one of them")
+        raise fail(
+            "indicator",
+            "give either an indicator or 'not_measurable' (why none can measure the goal), exactly one of them",
+        )
     if indicator and indicator_ids is not None and indicator not in indicator_ids:
         raise fail("indicator", f"'{indicator}' is not in the indicator catalogue (indicators/*.yaml)")
     direction = _text(entry.get("direction"))
@@ -204,16 +251,32 @@ def _goal(where: str, number: int, entry, region: str, region_name: str, decisio
         raise fail("age_group", f"'{age_group}' is not one of {', '.join(AGE_GROUPS)}")
     areas = entry.get("areas") or [region]
     if not isinstance(areas, list) or not all(re.fullmatch(r"\d{2}|\d{4}", _text(a)) for a in areas):
-        raise fail("areas", "must be a list of area codes (\"19\", \"1980\"); quote them")
+        raise fail("areas", 'must be a list of area codes ("19", "1980"); quote them')
     chosen = decisions[decision]
     return Goal(
-        id=goal_id, region_code=region, region_name=region_name, title_sv=_text(title["sv"]),
-        title_en=_text(title["en"]), quote_sv=_text(quote["text"]), quote_source=_text(quote["source"]),
-        indicator_id=indicator, not_measurable=not_measurable, sex=sex, age_group=age_group,
-        category=_text(entry.get("category")) or "all", areas=tuple(_text(a) for a in areas), direction=direction,
-        target_value=None if target is None else float(target), target_change=None if change is None else float(change),
-        target_unit=_text(entry.get("target_unit")) or None, baseline_year=years["baseline"],
-        deadline_year=years["deadline"], decision_document=_text(chosen["document"]),
-        decision_body=_text(chosen["body"]), decision_date=_text(chosen["date"]),
-        decision_source=_text(chosen["source"]), note=_text(entry.get("note")) or None, registry_file=where,
+        id=goal_id,
+        region_code=region,
+        region_name=region_name,
+        title_sv=_text(title["sv"]),
+        title_en=_text(title["en"]),
+        quote_sv=_text(quote["text"]),
+        quote_source=_text(quote["source"]),
+        indicator_id=indicator,
+        not_measurable=not_measurable,
+        sex=sex,
+        age_group=age_group,
+        category=_text(entry.get("category")) or "all",
+        areas=tuple(_text(a) for a in areas),
+        direction=direction,
+        target_value=None if target is None else float(target),
+        target_change=None if change is None else float(change),
+        target_unit=_text(entry.get("target_unit")) or None,
+        baseline_year=years["baseline"],
+        deadline_year=years["deadline"],
+        decision_document=_text(chosen["document"]),
+        decision_body=_text(chosen["body"]),
+        decision_date=_text(chosen["date"]),
+        decision_source=_text(chosen["source"]),
+        note=_text(entry.get("note")) or None,
+        registry_file=where,
     )

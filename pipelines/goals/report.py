@@ -4,8 +4,19 @@ from pathlib import Path
 
 import duckdb
 
-COLUMNS = ("goal", "indicator", "baseline", "latest", "target", "deadline", "needed/yr", "observed/yr",
-           "at deadline (95 %)", "attained (95 %)", "status")
+COLUMNS = (
+    "goal",
+    "indicator",
+    "baseline",
+    "latest",
+    "target",
+    "deadline",
+    "needed/yr",
+    "observed/yr",
+    "at deadline (95 %)",
+    "attained (95 %)",
+    "status",
+)
 QUERY = """
 SELECT p.region_code, g.region_name, p.goal_id, p.area_code, p.indicator_id, p.baseline_year, p.baseline_value,
        p.latest_year, p.latest_value, p.target_value, p.deadline_year, p.required_yearly_change,
@@ -72,21 +83,26 @@ def format_progress(rows: list[dict]) -> str:
         for r in block:
             d = r["decimals"]
             goal = r["goal_id"] + ("" if r["area_code"] == code else f" ({r['area_code']})")
-            lines.append((
-                goal + ("*" if r["synthetic"] else ""),
-                r["indicator_id"] or "(none)",
-                "-" if r["baseline_value"] is None else f"{r['baseline_year']}: {_number(r['baseline_value'], d)}",
-                "-" if r["latest_value"] is None else f"{r['latest_year']}: {_number(r['latest_value'], d)}",
-                _number(r["target_value"], d) + (f" {r['target_unit']}" if r["target_unit"] and not r["indicator_id"]
-                                                 else ""),
-                str(r["deadline_year"]),
-                _number(r["required_yearly_change"], d + 1, signed=True),
-                _number(r["observed_yearly_change"], d + 1, signed=True),
-                _interval(_number(r["projected_value"], d), _number(r["projected_lower"], d),
-                          _number(r["projected_upper"], d)),
-                _attained(r),
-                r["status"],
-            ))
+            lines.append(
+                (
+                    goal + ("*" if r["synthetic"] else ""),
+                    r["indicator_id"] or "(none)",
+                    "-" if r["baseline_value"] is None else f"{r['baseline_year']}: {_number(r['baseline_value'], d)}",
+                    "-" if r["latest_value"] is None else f"{r['latest_year']}: {_number(r['latest_value'], d)}",
+                    _number(r["target_value"], d)
+                    + (f" {r['target_unit']}" if r["target_unit"] and not r["indicator_id"] else ""),
+                    str(r["deadline_year"]),
+                    _number(r["required_yearly_change"], d + 1, signed=True),
+                    _number(r["observed_yearly_change"], d + 1, signed=True),
+                    _interval(
+                        _number(r["projected_value"], d),
+                        _number(r["projected_lower"], d),
+                        _number(r["projected_upper"], d),
+                    ),
+                    _attained(r),
+                    r["status"],
+                )
+            )
         widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS))]
         out.append(f"{code} {name}")
         for number, line in enumerate(lines):
@@ -99,6 +115,8 @@ def format_progress(rows: list[dict]) -> str:
         out.append("")
     if any(r["synthetic"] for r in rows):
         out.append("* built on SYNTHETIC data: never report these values as real.")
-    out.append("Status rules: README, \"Goal status\". Attained: the first year the least-squares line meets the "
-               "target; 'never': the slower end of the slope's 95 % interval does not reach it.")
+    out.append(
+        'Status rules: README, "Goal status". Attained: the first year the least-squares line meets the '
+        "target; 'never': the slower end of the slope's 95 % interval does not reach it."
+    )
     return "\n".join(out)

@@ -28,8 +28,13 @@ from pipelines.graph.data_assets import DATA_RELATIONS, data_assets
 from pipelines.graph.fetch import fetch_assets
 from pipelines.graph.indicators import LONG_TABLE, indicator_assets
 from pipelines.graph.keys import DERIVE, PUBLISH, REFRESH, STAGE_TAG, STAGES, relation_key
-from pipelines.graph.publish import (data_docs_asset, disclosure_asset, registry_relation_assets, release_asset,
-                                     report_asset)
+from pipelines.graph.publish import (
+    data_docs_asset,
+    disclosure_asset,
+    registry_relation_assets,
+    release_asset,
+    report_asset,
+)
 from pipelines.graph.raw import raw_assets
 from pipelines.graph.relation_assets import relation_asset
 from pipelines.quality.suites import load_suites
@@ -58,8 +63,14 @@ def graph() -> tuple[list, list]:
             if suite is not None:
                 checks.append(suite_checks(relation, suite))
                 staged.append((relation.relation, suite))
-    assets += [*indicator_assets(), *registry_relation_assets(), disclosure_asset(), release_asset(),
-               data_docs_asset(staged), report_asset()]
+    assets += [
+        *indicator_assets(),
+        *registry_relation_assets(),
+        disclosure_asset(),
+        release_asset(),
+        data_docs_asset(staged),
+        report_asset(),
+    ]
     check_graph(assets)
     return assets, checks
 
@@ -70,13 +81,24 @@ def check_graph(assets: list[dg.AssetsDefinition]) -> None:
         for key in asset.keys:
             for dep in asset.asset_deps[key]:
                 if dep not in produced:
-                    raise GraphError(f"{key.to_user_string()} reads {dep.to_user_string()}, which no asset writes "
-                                     "(a relation file sql/<layer>/<name>.sql, a source or a catalogue entry)")
+                    raise GraphError(
+                        f"{key.to_user_string()} reads {dep.to_user_string()}, which no asset writes "
+                        "(a relation file sql/<layer>/<name>.sql, a source or a catalogue entry)"
+                    )
 
 
 def stage_selection(stage: str) -> dg.AssetSelection:
     return dg.AssetSelection.tag(STAGE_TAG, stage)
 
 
-__all__ = ["graph", "stage_selection", "relation_key", "LONG_TABLE", "DATA_RELATIONS", "DERIVE", "PUBLISH", "REFRESH",
-           "STAGES"]
+__all__ = [
+    "graph",
+    "stage_selection",
+    "relation_key",
+    "LONG_TABLE",
+    "DATA_RELATIONS",
+    "DERIVE",
+    "PUBLISH",
+    "REFRESH",
+    "STAGES",
+]

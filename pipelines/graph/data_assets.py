@@ -3,7 +3,6 @@ the rules of every suite and the disclosure rule. Each is read and checked in Py
 used is refused with the file and field), then kept like any other relation: rebuilt when its files change.
 """
 
-
 import hashlib
 import json
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from pipelines.benchmark.mapping import MAPPING_FILE, BenchmarkMappingError, loa
 from pipelines.disclosure import CONFIG as DISCLOSURE_CONFIG
 from pipelines.disclosure import MIN_COUNT_ENV, DisclosureError, load_rule
 from pipelines.goals.comments import COMMENT_SCHEMA, comments_dir, load_comments
-from pipelines.goals.registry import GOALS_DIR, GOAL_SCHEMA, GoalRegistryError, load_goals
+from pipelines.goals.registry import GOAL_SCHEMA, GOALS_DIR, GoalRegistryError, load_goals
 from pipelines.graph.keys import REFRESH, stage_tags
 from pipelines.graph.relation_assets import describe, metadata
 from pipelines.incremental import Spec, build
@@ -34,8 +33,8 @@ ERRORS = (CatalogueError, GoalRegistryError, BenchmarkMappingError, DisclosureEr
 class DataRelation:
     relation: str
     description: str
-    files: Callable[[], list[Path]]        # the files it is made from (their bytes are its definition)
-    rows: Callable[[], pa.Table]           # read and check them
+    files: Callable[[], list[Path]]  # the files it is made from (their bytes are its definition)
+    rows: Callable[[], pa.Table]  # read and check them
     extra: Callable[[], str] = lambda: ""  # anything else that decides its content (a setting)
 
 
@@ -54,17 +53,31 @@ def _comment_rows() -> pa.Table:
 
 
 def _mapping_rows() -> pa.Table:
-    return pa.Table.from_pylist([{"entry": number, **b.as_row()} for number, b in enumerate(load_benchmarks(), 1)],
-                                schema=pa.schema([("entry", pa.int32())] + [
-                                    (n, pa.string()) for n in ("indicator_id", "kpi_id", "comparable", "note")]))
+    return pa.Table.from_pylist(
+        [{"entry": number, **b.as_row()} for number, b in enumerate(load_benchmarks(), 1)],
+        schema=pa.schema(
+            [("entry", pa.int32())] + [(n, pa.string()) for n in ("indicator_id", "kpi_id", "comparable", "note")]
+        ),
+    )
 
 
 def _rule_rows() -> pa.Table:
-    return pa.Table.from_pylist([
-        {"suite": name, "rule": r.rule, "title": r.title, "severity": r.severity, "row_level": r.row_level,
-         "expectation": r.type, "arguments": json.dumps(r.kwargs, ensure_ascii=False, default=str),
-         "shown_column": r.shown_column}
-        for name, suite in load_suites().items() for r in suite.rules])
+    return pa.Table.from_pylist(
+        [
+            {
+                "suite": name,
+                "rule": r.rule,
+                "title": r.title,
+                "severity": r.severity,
+                "row_level": r.row_level,
+                "expectation": r.type,
+                "arguments": json.dumps(r.kwargs, ensure_ascii=False, default=str),
+                "shown_column": r.shown_column,
+            }
+            for name, suite in load_suites().items()
+            for r in suite.rules
+        ]
+    )
 
 
 def _disclosure_rows() -> pa.Table:
@@ -72,23 +85,47 @@ def _disclosure_rows() -> pa.Table:
 
 
 DATA_RELATIONS = [
-    DataRelation("core.indicators", "The indicator catalogue (indicators/*.yaml): titles in Swedish and English, "
-                 "definition, unit, polarity, statistic and what the counts are for disclosure control.",
-                 lambda: sorted(CATALOGUE_DIR.glob("*.yaml")), _catalogue_rows),
-    DataRelation("core.goals", "The goal registry (goals/*.yaml): each goal's region, indicator, direction, "
-                 "target, baseline, deadline and the decision behind it.",
-                 lambda: sorted(GOALS_DIR.glob("*.yaml")) + sorted(CATALOGUE_DIR.glob("*.yaml")), _goal_rows),
-    DataRelation("core.goal_comments", "The regions' comments on their goals (goals/comments/*.yaml, or the folder "
-                 "VARDPULS_COMMENTS names): goal, area, date, author and text, shown under the goal in the report.",
-                 lambda: sorted(comments_dir().glob("*.yaml")) + sorted(GOALS_DIR.glob("*.yaml")), _comment_rows,
-                 lambda: str(comments_dir())),
-    DataRelation("core.benchmark_mapping", "Own indicators and their Kolada counterparts (indicators/benchmarks.yaml).",
-                 lambda: [MAPPING_FILE], _mapping_rows),
-    DataRelation("core.quality_rules", "Every rule of every suite (pipelines/quality/suites/*.yaml).",
-                 lambda: sorted(SUITES_DIR.glob("*.yaml")), _rule_rows),
-    DataRelation("core.disclosure_rule", "The disclosure rule in force (indicators/disclosure.yaml, "
-                 f"{MIN_COUNT_ENV}).", lambda: [DISCLOSURE_CONFIG], _disclosure_rows,
-                 lambda: load_rule().min_count.__str__()),
+    DataRelation(
+        "core.indicators",
+        "The indicator catalogue (indicators/*.yaml): titles in Swedish and English, "
+        "definition, unit, polarity, statistic and what the counts are for disclosure control.",
+        lambda: sorted(CATALOGUE_DIR.glob("*.yaml")),
+        _catalogue_rows,
+    ),
+    DataRelation(
+        "core.goals",
+        "The goal registry (goals/*.yaml): each goal's region, indicator, direction, "
+        "target, baseline, deadline and the decision behind it.",
+        lambda: sorted(GOALS_DIR.glob("*.yaml")) + sorted(CATALOGUE_DIR.glob("*.yaml")),
+        _goal_rows,
+    ),
+    DataRelation(
+        "core.goal_comments",
+        "The regions' comments on their goals (goals/comments/*.yaml, or the folder "
+        "VARDPULS_COMMENTS names): goal, area, date, author and text, shown under the goal in the report.",
+        lambda: sorted(comments_dir().glob("*.yaml")) + sorted(GOALS_DIR.glob("*.yaml")),
+        _comment_rows,
+        lambda: str(comments_dir()),
+    ),
+    DataRelation(
+        "core.benchmark_mapping",
+        "Own indicators and their Kolada counterparts (indicators/benchmarks.yaml).",
+        lambda: [MAPPING_FILE],
+        _mapping_rows,
+    ),
+    DataRelation(
+        "core.quality_rules",
+        "Every rule of every suite (pipelines/quality/suites/*.yaml).",
+        lambda: sorted(SUITES_DIR.glob("*.yaml")),
+        _rule_rows,
+    ),
+    DataRelation(
+        "core.disclosure_rule",
+        f"The disclosure rule in force (indicators/disclosure.yaml, {MIN_COUNT_ENV}).",
+        lambda: [DISCLOSURE_CONFIG],
+        _disclosure_rows,
+        lambda: load_rule().min_count.__str__(),
+    ),
 ]
 
 
@@ -103,8 +140,13 @@ def data_definition(data: DataRelation) -> str:
 def data_asset(data: DataRelation) -> dg.AssetsDefinition:
     schema, name = data.relation.split(".")
 
-    @dg.asset(key=[schema, name], group_name=schema, kinds={"duckdb", "yaml"}, description=data.description,
-              tags=stage_tags(REFRESH))
+    @dg.asset(
+        key=[schema, name],
+        group_name=schema,
+        kinds={"duckdb", "yaml"},
+        description=data.description,
+        tags=stage_tags(REFRESH),
+    )
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         try:
             rows, definition = data.rows(), data_definition(data)
@@ -114,8 +156,7 @@ def data_asset(data: DataRelation) -> dg.AssetsDefinition:
         with warehouse.connect() as con:
             con.register(view, rows)
             try:
-                built = build(con, Spec(data.relation, f"SELECT * FROM {view}", None, (), definition),
-                              context.run_id)
+                built = build(con, Spec(data.relation, f"SELECT * FROM {view}", None, (), definition), context.run_id)
             finally:
                 con.unregister(view)
         report(context, describe(built), detail=True)

@@ -25,8 +25,8 @@ from pipelines.sources import Source, sources
 # the stage tag of the fetches: in none of the refresh, derive and publish jobs
 FETCH = "fetch"
 TIMEZONE = "Europe/Stockholm"
-KOLADA_CRON = "0 5 * * 1"     # Mondays 05:00: Kolada publishes and revises during the week
-SCB_CRON = "0 5 2 * *"        # the 2nd of each month 05:00: SCB updates its tables a few times a year
+KOLADA_CRON = "0 5 * * 1"  # Mondays 05:00: Kolada publishes and revises during the week
+SCB_CRON = "0 5 2 * *"  # the 2nd of each month 05:00: SCB updates its tables a few times a year
 
 
 class LandingArea(dg.ConfigurableResource):
@@ -64,8 +64,11 @@ class ScbFetchConfig(dg.Config):
 def fetched_sources() -> dict[str, Source]:
     """The sources that have a fetcher: Kolada, and the SCB sources whose statistic the SCB fetcher knows."""
     served = scb.statistics()
-    return {name: source for name, source in sources().items()
-            if source.kind == "kolada" or (source.kind == "scb" and source.table_id in served)}
+    return {
+        name: source
+        for name, source in sources().items()
+        if source.kind == "kolada" or (source.kind == "scb" and source.table_id in served)
+    }
 
 
 def fetch_key(source: str) -> dg.AssetKey:
@@ -77,18 +80,30 @@ def _finish(context, fetched: FetchReport) -> dg.MaterializeResult:
         report(context, f"fetch {fetched.source}: {warning}", warning=True)
     if fetched.errors:
         raise dg.Failure(
-            description=f"fetch {fetched.source}: " + "; ".join(fetched.errors)
+            description=f"fetch {fetched.source}: "
+            + "; ".join(fetched.errors)
             + " (what was fetched completely is written and remembered; the rest is asked again next time)",
-            metadata={"written": dg.MetadataValue.json(fetched.files), **_metadata(fetched)}, allow_retries=False)
-    report(context, f"fetch {fetched.source}: {len(fetched.requests)} requests to {fetched.api}, "
-                    f"{len(fetched.files)} files written to {fetched.folder}")
+            metadata={"written": dg.MetadataValue.json(fetched.files), **_metadata(fetched)},
+            allow_retries=False,
+        )
+    report(
+        context,
+        f"fetch {fetched.source}: {len(fetched.requests)} requests to {fetched.api}, "
+        f"{len(fetched.files)} files written to {fetched.folder}",
+    )
     return dg.MaterializeResult(metadata={"written": dg.MetadataValue.json(fetched.files), **_metadata(fetched)})
 
 
 def _metadata(fetched: FetchReport) -> dict:
-    return {"folder": str(fetched.folder), "api": dg.MetadataValue.url(fetched.api), "files_written": len(fetched.files),
-            "requests": len(fetched.requests), "retried": sum(a.outcome == "retried" for a in fetched.requests),
-            "notes": dg.MetadataValue.json(fetched.notes), "warnings": dg.MetadataValue.json(fetched.warnings)}
+    return {
+        "folder": str(fetched.folder),
+        "api": dg.MetadataValue.url(fetched.api),
+        "files_written": len(fetched.files),
+        "requests": len(fetched.requests),
+        "retried": sum(a.outcome == "retried" for a in fetched.requests),
+        "notes": dg.MetadataValue.json(fetched.notes),
+        "warnings": dg.MetadataValue.json(fetched.warnings),
+    }
 
 
 def _years(text: str) -> list[int] | None:
@@ -99,28 +114,56 @@ def _years(text: str) -> list[int] | None:
 
 
 def _kolada_asset(source: Source) -> dg.AssetsDefinition:
-    @dg.asset(key=fetch_key(source.name), group_name="fetch", kinds={"api"}, tags=stage_tags(FETCH),
-              description="Kolada's API v3 (Källa: Kolada): the KPIs' values and metadata fetched into "
-                          "<landing>/kolada/, only what changed since the last fetch, every page followed to the "
-                          "end; new files beside the old, so the warehouse's lineage keeps every version.")
+    @dg.asset(
+        key=fetch_key(source.name),
+        group_name="fetch",
+        kinds={"api"},
+        tags=stage_tags(FETCH),
+        description="Kolada's API v3 (Källa: Kolada): the KPIs' values and metadata fetched into "
+        "<landing>/kolada/, only what changed since the last fetch, every page followed to the "
+        "end; new files beside the old, so the warehouse's lineage keeps every version.",
+    )
     def _fetch(context: dg.AssetExecutionContext, config: KoladaFetchConfig, landing: LandingArea):
         since = dt.date.fromisoformat(config.since) if config.since else None
-        return _finish(context, kolada.fetch_kolada(
-            landing.landing, kpis=config.kpis or None, group=config.group or None, areas=config.areas,
-            years=_years(config.years), since=since, full=config.full, api=config.api_url or None))
+        return _finish(
+            context,
+            kolada.fetch_kolada(
+                landing.landing,
+                kpis=config.kpis or None,
+                group=config.group or None,
+                areas=config.areas,
+                years=_years(config.years),
+                since=since,
+                full=config.full,
+                api=config.api_url or None,
+            ),
+        )
 
     return _fetch
 
 
 def _scb_asset(source: Source) -> dg.AssetsDefinition:
-    @dg.asset(key=fetch_key(source.name), group_name="fetch", kinds={"api"}, tags=stage_tags(FETCH),
-              description=f"SCB's PxWebApi 2.0, {source.table_id} ({source.title}): fetched into "
-                          f"<landing>/{source.name}/ when SCB has updated the table since the last fetch, chunked "
-                          "under SCB's cell limit, with the table's metadata beside the files.")
+    @dg.asset(
+        key=fetch_key(source.name),
+        group_name="fetch",
+        kinds={"api"},
+        tags=stage_tags(FETCH),
+        description=f"SCB's PxWebApi 2.0, {source.table_id} ({source.title}): fetched into "
+        f"<landing>/{source.name}/ when SCB has updated the table since the last fetch, chunked "
+        "under SCB's cell limit, with the table's metadata beside the files.",
+    )
     def _fetch(context: dg.AssetExecutionContext, config: ScbFetchConfig, landing: LandingArea):
-        return _finish(context, scb.fetch_scb(
-            landing.landing, statistic=source.table_id, region=config.region, years=_years(config.years),
-            full=config.full, api=config.api_url or None))
+        return _finish(
+            context,
+            scb.fetch_scb(
+                landing.landing,
+                statistic=source.table_id,
+                region=config.region,
+                years=_years(config.years),
+                full=config.full,
+                api=config.api_url or None,
+            ),
+        )
 
     return _fetch
 
@@ -135,16 +178,27 @@ def fetch_jobs_and_schedules() -> tuple[list, list]:
     kolada_keys = [fetch_key(n) for n, s in fetched.items() if s.kind == "kolada"]
     scb_keys = [fetch_key(n) for n, s in fetched.items() if s.kind == "scb"]
     jobs, schedules = [], []
-    for name, keys, cron, what in (("fetch_kolada", kolada_keys, KOLADA_CRON, "weekly, Mondays 05:00"),
-                                   ("fetch_scb", scb_keys, SCB_CRON, "monthly, the 2nd at 05:00")):
+    for name, keys, cron, what in (
+        ("fetch_kolada", kolada_keys, KOLADA_CRON, "weekly, Mondays 05:00"),
+        ("fetch_scb", scb_keys, SCB_CRON, "monthly, the 2nd at 05:00"),
+    ):
         if not keys:
             continue
-        job = dg.define_asset_job(name, selection=dg.AssetSelection.assets(*keys),
-                                  description="Fetch from the API into the landing area; the landing sensor starts a "
-                                              "refresh when new files are written.")
+        job = dg.define_asset_job(
+            name,
+            selection=dg.AssetSelection.assets(*keys),
+            description="Fetch from the API into the landing area; the landing sensor starts a "
+            "refresh when new files are written.",
+        )
         jobs.append(job)
-        schedules.append(dg.ScheduleDefinition(
-            name=f"{name}_schedule", job=job, cron_schedule=cron, execution_timezone=TIMEZONE,
-            default_status=dg.DefaultScheduleStatus.STOPPED,
-            description=f"{what} Europe/Stockholm; off by default (start it where the machine reaches the API)."))
+        schedules.append(
+            dg.ScheduleDefinition(
+                name=f"{name}_schedule",
+                job=job,
+                cron_schedule=cron,
+                execution_timezone=TIMEZONE,
+                default_status=dg.DefaultScheduleStatus.STOPPED,
+                description=f"{what} Europe/Stockholm; off by default (start it where the machine reaches the API).",
+            )
+        )
     return jobs, schedules

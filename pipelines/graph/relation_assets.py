@@ -9,7 +9,6 @@ was there stays. A relation with notes (``sql/notes/<layer>/<name>.sql``: rows o
 them after every build, on the asset and in the refresh's summary.
 """
 
-
 import datetime as dt
 import hashlib
 import re
@@ -44,10 +43,13 @@ def missing_inputs(con: duckdb.DuckDBPyConnection, references) -> list[str]:
     wanted = sorted(set(references))
     if not wanted:
         return []
-    found = {f"{schema}.{name}" for schema, name in con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database()"
-    ).fetchall()}
+    found = {
+        f"{schema}.{name}"
+        for schema, name in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database()"
+        ).fetchall()
+    }
     return [relation for relation in wanted if relation not in found]
 
 
@@ -83,13 +85,19 @@ def relation_spec(relation: RelationFile, suite: Suite | None = None) -> Spec:
         select = f"SELECT typed.*, {finding_sql(suite)} AS finding FROM ({select}) typed"
         texts.append(suite.path.read_text(encoding="utf-8") if suite.path else repr(suite))
     texts += [text for text in (refusal_check(relation), notes_query(relation)) if text]
-    return Spec(relation=relation.relation, select=select, partitioning=relation.partitioning,
-                upstreams=change_relations(relation.references), definition=definition_hash(*texts),
-                lookback=relation.lookback)
+    return Spec(
+        relation=relation.relation,
+        select=select,
+        partitioning=relation.partitioning,
+        upstreams=change_relations(relation.references),
+        definition=definition_hash(*texts),
+        lookback=relation.lookback,
+    )
 
 
-def materialize(context, warehouse: Warehouse, spec: Spec, refuse=None, notes: str | None = None,
-                reads: tuple[str, ...] = ()) -> tuple[Built, dict]:
+def materialize(
+    context, warehouse: Warehouse, spec: Spec, refuse=None, notes: str | None = None, reads: tuple[str, ...] = ()
+) -> tuple[Built, dict]:
     """Build a relation in this run's connection and describe it for Dagster and the terminal: the standard
     metadata (rows, columns with the published descriptions, a preview), what the build did and its notes.
     Raises InputsMissing, building nothing, when a relation it ``reads`` does not exist."""
@@ -109,17 +117,24 @@ def materialize(context, warehouse: Warehouse, spec: Spec, refuse=None, notes: s
 def describe(built: Built) -> str:
     if built.scope == "nothing":
         return f"{built.relation}: nothing upstream changed ({built.rows:,} rows)"
-    changed = ("unchanged" if built.unchanged else
-               f"{len(built.changed)} partition{'s' if len(built.changed) != 1 else ''} changed"
-               if built.changed != ["*"] else "changed")
-    return (f"{built.relation}: {built.scope} rebuilt, {changed}; {built.rows:,} rows "
-            f"({built.seconds:.1f} s)")
+    changed = (
+        "unchanged"
+        if built.unchanged
+        else f"{len(built.changed)} partition{'s' if len(built.changed) != 1 else ''} changed"
+        if built.changed != ["*"]
+        else "changed"
+    )
+    return f"{built.relation}: {built.scope} rebuilt, {changed}; {built.rows:,} rows ({built.seconds:.1f} s)"
 
 
 def metadata(built: Built) -> dict:
-    return {"dagster/row_count": built.rows, "scope": built.scope, "partitions_rebuilt": built.partitions_rebuilt,
-            "partitions_changed": dg.MetadataValue.json(built.changed[:200]),
-            "seconds": round(built.seconds, 2)}
+    return {
+        "dagster/row_count": built.rows,
+        "scope": built.scope,
+        "partitions_rebuilt": built.partitions_rebuilt,
+        "partitions_changed": dg.MetadataValue.json(built.changed[:200]),
+        "seconds": round(built.seconds, 2),
+    }
 
 
 def _refusals(con: duckdb.DuckDBPyConnection, check: str) -> None:
@@ -128,28 +143,45 @@ def _refusals(con: duckdb.DuckDBPyConnection, check: str) -> None:
         raise RelationRefused(problems[0])
 
 
-def relation_asset(relation: RelationFile, *, stage: str = REFRESH, suite: Suite | None = None,
-                   group: str | None = None) -> dg.AssetsDefinition:
+def relation_asset(
+    relation: RelationFile, *, stage: str = REFRESH, suite: Suite | None = None, group: str | None = None
+) -> dg.AssetsDefinition:
     spec = relation_spec(relation, suite)
     check, notes = refusal_check(relation), notes_query(relation)
 
-    @dg.asset(key=[relation.layer, relation.name], deps=deps_of(relation.references, relation.relation),
-              group_name=group or relation.layer, kinds={"duckdb"}, description=relation.description,
-              tags=stage_tags(stage), code_version=spec.definition,
-              metadata={"sql": dg.MetadataValue.path(str(relation.path)),
-                        "partitioned_by": relation.partitioning.column if relation.partitioning else "(whole)"})
+    @dg.asset(
+        key=[relation.layer, relation.name],
+        deps=deps_of(relation.references, relation.relation),
+        group_name=group or relation.layer,
+        kinds={"duckdb"},
+        description=relation.description,
+        tags=stage_tags(stage),
+        code_version=spec.definition,
+        metadata={
+            "sql": dg.MetadataValue.path(str(relation.path)),
+            "partitioned_by": relation.partitioning.column if relation.partitioning else "(whole)",
+        },
+    )
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         try:
-            _, meta = materialize(context, warehouse, spec,
-                                  refuse=(lambda con: _refusals(con, check)) if check else None, notes=notes,
-                                  reads=relation.references)
+            _, meta = materialize(
+                context,
+                warehouse,
+                spec,
+                refuse=(lambda con: _refusals(con, check)) if check else None,
+                notes=notes,
+                reads=relation.references,
+            )
         except RelationRefused as error:
-            raise dg.Failure(description=f"{relation.relation} refused, what it held stays: {error}",
-                             allow_retries=False) from None
+            raise dg.Failure(
+                description=f"{relation.relation} refused, what it held stays: {error}", allow_retries=False
+            ) from None
         except InputsMissing as error:
-            raise dg.Failure(description=f"{relation.relation} not built: it reads {error}, which no refresh has "
-                             "built yet (its source was refused or has never been delivered)",
-                             allow_retries=False) from None
+            raise dg.Failure(
+                description=f"{relation.relation} not built: it reads {error}, which no refresh has "
+                "built yet (its source was refused or has never been delivered)",
+                allow_retries=False,
+            ) from None
         return dg.MaterializeResult(metadata=meta)
 
     return _asset

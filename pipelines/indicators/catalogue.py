@@ -32,8 +32,15 @@ FUNNEL_COUNTS = ("numerator", "denominator")
 LEVER_PARTS = ("numerator", "denominator", "value")
 LEVER_OTHER_PARTS = ("population", "held")
 # What a value can be broken down by, and the column of indicators.indicator_values that carries it.
-BREAKDOWNS = {"area": "area_code", "sex": "sex", "age_group": "age_group", "health_centre": "unit_id",
-              "hospital": "unit_id", "profession_group": "category", "specialty": "category"}
+BREAKDOWNS = {
+    "area": "area_code",
+    "sex": "sex",
+    "age_group": "age_group",
+    "health_centre": "unit_id",
+    "hospital": "unit_id",
+    "profession_group": "category",
+    "specialty": "category",
+}
 
 
 # Data beside the indicators that is not an indicator: the own indicator <-> Kolada KPI pairs.
@@ -96,20 +103,38 @@ class Indicator:
         for name in BILINGUAL:
             row[f"{name}_sv"] = getattr(self, name)["sv"]
             row[f"{name}_en"] = getattr(self, name)["en"]
-        row.update(polarity=self.polarity, kind=self.kind, scale=float(self.scale), decimals=self.decimals,
-                   source=self.source, frequency=self.frequency, breakdowns=list(self.breakdowns),
-                   statistic=self.statistic, statistic_reason=self.statistic_reason or None,
-                   sql_file=self.sql, catalogue_file=self.catalogue_file,
-                   disclosure_numerator=self.disclosure_numerator,
-                   disclosure_denominator=self.disclosure_denominator, disclosure_reason=self.disclosure_reason,
-                   disclosure_persons=self.disclosure_persons, theme=self.theme, funnel_count=self.funnel_count, funnel_reason=self.funnel_reason or None)
+        row.update(
+            polarity=self.polarity,
+            kind=self.kind,
+            scale=float(self.scale),
+            decimals=self.decimals,
+            source=self.source,
+            frequency=self.frequency,
+            breakdowns=list(self.breakdowns),
+            statistic=self.statistic,
+            statistic_reason=self.statistic_reason or None,
+            sql_file=self.sql,
+            catalogue_file=self.catalogue_file,
+            disclosure_numerator=self.disclosure_numerator,
+            disclosure_denominator=self.disclosure_denominator,
+            disclosure_reason=self.disclosure_reason,
+            disclosure_persons=self.disclosure_persons,
+            theme=self.theme,
+            funnel_count=self.funnel_count,
+            funnel_reason=self.funnel_reason or None,
+        )
         lever = self.lever or {}
-        row.update(lever_part=lever.get("part"), lever_unit_sv=(lever.get("unit") or {}).get("sv"),
-                   lever_unit_en=(lever.get("unit") or {}).get("en"),
-                   lever_multiplier=float(lever["multiplier"]) if lever else None,
-                   lever_decimals=lever.get("decimals"), lever_other_part=lever.get("other_part"),
-                   lever_age_from=lever.get("ages", [None, None])[0], lever_age_to=lever.get("ages", [None, None])[1],
-                   lever_note=lever.get("note"))
+        row.update(
+            lever_part=lever.get("part"),
+            lever_unit_sv=(lever.get("unit") or {}).get("sv"),
+            lever_unit_en=(lever.get("unit") or {}).get("en"),
+            lever_multiplier=float(lever["multiplier"]) if lever else None,
+            lever_decimals=lever.get("decimals"),
+            lever_other_part=lever.get("other_part"),
+            lever_age_from=lever.get("ages", [None, None])[0],
+            lever_age_to=lever.get("ages", [None, None])[1],
+            lever_note=lever.get("note"),
+        )
         return row
 
 
@@ -144,16 +169,22 @@ def _load(path: Path) -> Indicator:
         for lang in ("sv", "en"):
             if not str(texts.get(lang) or "").strip():
                 raise CatalogueError(f"{where}: field '{field}' needs a '{lang}' text")
-    for field, allowed in (("polarity", POLARITIES), ("kind", KINDS), ("frequency", FREQUENCIES),
-                           ("statistic", STATISTICS)):
+    for field, allowed in (
+        ("polarity", POLARITIES),
+        ("kind", KINDS),
+        ("frequency", FREQUENCIES),
+        ("statistic", STATISTICS),
+    ):
         if need(field) not in allowed:
             raise CatalogueError(f"{where}: {field} '{doc[field]}' is not one of {', '.join(allowed)}")
     if doc["statistic"] == "none" and not str(doc.get("statistic_reason") or "").strip():
-        raise CatalogueError(f"{where}: statistic 'none' needs a 'statistic_reason' saying why the value "
-                             "gets no confidence interval")
+        raise CatalogueError(
+            f"{where}: statistic 'none' needs a 'statistic_reason' saying why the value gets no confidence interval"
+        )
     if doc["statistic"] != "none" and doc["kind"] != "ratio":
-        raise CatalogueError(f"{where}: statistic '{doc['statistic']}' needs kind 'ratio' (a numerator and a "
-                             "denominator)")
+        raise CatalogueError(
+            f"{where}: statistic '{doc['statistic']}' needs kind 'ratio' (a numerator and a denominator)"
+        )
     breakdowns = need("breakdowns", list)
     if unknown := [b for b in breakdowns if b not in BREAKDOWNS]:
         raise CatalogueError(f"{where}: breakdowns {unknown} are not among {', '.join(BREAKDOWNS)}")
@@ -167,34 +198,56 @@ def _load(path: Path) -> Indicator:
     disclosure = need("disclosure", dict)
     for part in ("numerator", "denominator"):
         if disclosure.get(part) not in DISCLOSURE:
-            raise CatalogueError(f"{where}: disclosure {part} '{disclosure.get(part)}' is not one of "
-                                 f"{', '.join(DISCLOSURE)} (what the {part} counts)")
+            raise CatalogueError(
+                f"{where}: disclosure {part} '{disclosure.get(part)}' is not one of "
+                f"{', '.join(DISCLOSURE)} (what the {part} counts)"
+            )
     if disclosure.get("persons", "none") not in DISCLOSURE_PERSONS:
-        raise CatalogueError(f"{where}: disclosure persons '{disclosure.get('persons')}' is not one of "
-                             f"{', '.join(DISCLOSURE_PERSONS)} (whether the SQL's column persons counts the persons "
-                             "the value rests on)")
+        raise CatalogueError(
+            f"{where}: disclosure persons '{disclosure.get('persons')}' is not one of "
+            f"{', '.join(DISCLOSURE_PERSONS)} (whether the SQL's column persons counts the persons "
+            "the value rests on)"
+        )
     if not str(disclosure.get("reason") or "").strip():
         raise CatalogueError(f"{where}: disclosure needs a 'reason' saying why its counts are or are not protected")
     lookback = doc.get("lookback", 0)
     if not isinstance(lookback, int) or isinstance(lookback, bool) or lookback < 0:
-        raise CatalogueError(f"{where}: lookback should be a whole number of years from 0 (the years before a "
-                             "value its SQL reads)")
+        raise CatalogueError(
+            f"{where}: lookback should be a whole number of years from 0 (the years before a value its SQL reads)"
+        )
     theme = need("theme")
     if theme not in THEMES:
         raise CatalogueError(f"{where}: theme '{theme}' is not one of {', '.join(THEMES)}")
     funnel_count, funnel_reason = _funnel(doc, where)
     lever = _lever(doc, where)
     return Indicator(
-        id=doc["id"], version=need("version", int), title=doc["title"], definition=doc["definition"],
-        numerator=doc["numerator"], denominator=doc["denominator"], unit=doc["unit"],
-        polarity=doc["polarity"], kind=doc["kind"], scale=float(need("scale", (int, float))),
-        decimals=need("decimals", int), source=need("source"), frequency=doc["frequency"],
-        breakdowns=tuple(breakdowns), statistic=doc["statistic"],
-        statistic_reason=str(doc.get("statistic_reason") or "").strip(), sql=sql, catalogue_file=where,
-        disclosure_numerator=disclosure["numerator"], disclosure_denominator=disclosure["denominator"],
+        id=doc["id"],
+        version=need("version", int),
+        title=doc["title"],
+        definition=doc["definition"],
+        numerator=doc["numerator"],
+        denominator=doc["denominator"],
+        unit=doc["unit"],
+        polarity=doc["polarity"],
+        kind=doc["kind"],
+        scale=float(need("scale", (int, float))),
+        decimals=need("decimals", int),
+        source=need("source"),
+        frequency=doc["frequency"],
+        breakdowns=tuple(breakdowns),
+        statistic=doc["statistic"],
+        statistic_reason=str(doc.get("statistic_reason") or "").strip(),
+        sql=sql,
+        catalogue_file=where,
+        disclosure_numerator=disclosure["numerator"],
+        disclosure_denominator=disclosure["denominator"],
         disclosure_reason=" ".join(str(disclosure["reason"]).split()),
         disclosure_persons=disclosure.get("persons", "none"),
-        theme=theme, funnel_count=funnel_count, funnel_reason=funnel_reason, lever=lever, lookback=lookback,
+        theme=theme,
+        funnel_count=funnel_count,
+        funnel_reason=funnel_reason,
+        lever=lever,
+        lookback=lookback,
     )
 
 
@@ -204,15 +257,21 @@ def _funnel(doc: dict, where: str) -> tuple[str | None, str]:
     block = doc.get("funnel")
     if block is None:
         if doc["statistic"] in ("wilson", "poisson"):
-            return "numerator", f"the numerator is the {'binomial' if doc['statistic'] == 'wilson' else 'Poisson'} " \
-                                "count of the indicator's own interval"
+            return (
+                "numerator",
+                f"the numerator is the {'binomial' if doc['statistic'] == 'wilson' else 'Poisson'} "
+                "count of the indicator's own interval",
+            )
         return None, ""
     if doc["statistic"] != "none":
-        raise CatalogueError(f"{where}: funnel is for indicators with statistic none; statistic "
-                             f"'{doc['statistic']}' already says how values are compared")
+        raise CatalogueError(
+            f"{where}: funnel is for indicators with statistic none; statistic "
+            f"'{doc['statistic']}' already says how values are compared"
+        )
     if not isinstance(block, dict) or block.get("count") not in FUNNEL_COUNTS:
-        raise CatalogueError(f"{where}: funnel needs count: {' or '.join(FUNNEL_COUNTS)} (the part treated as a "
-                             "Poisson count)")
+        raise CatalogueError(
+            f"{where}: funnel needs count: {' or '.join(FUNNEL_COUNTS)} (the part treated as a Poisson count)"
+        )
     if not str(block.get("reason") or "").strip():
         raise CatalogueError(f"{where}: funnel needs a 'reason' saying why that part can be treated as a count")
     return block["count"], " ".join(str(block["reason"]).split())
@@ -228,8 +287,9 @@ def _lever(doc: dict, where: str) -> dict | None:
     if block.get("part") not in LEVER_PARTS:
         raise CatalogueError(f"{where}: lever part '{block.get('part')}' is not one of {', '.join(LEVER_PARTS)}")
     if (block["part"] == "value") != (doc["kind"] == "count"):
-        raise CatalogueError(f"{where}: lever part 'value' is for counts, numerator or denominator for ratios "
-                             f"(kind is '{doc['kind']}')")
+        raise CatalogueError(
+            f"{where}: lever part 'value' is for counts, numerator or denominator for ratios (kind is '{doc['kind']}')"
+        )
     unit = block.get("unit")
     if not isinstance(unit, dict) or not all(str(unit.get(lang) or "").strip() for lang in ("sv", "en")):
         raise CatalogueError(f"{where}: lever needs a unit with an 'sv' and an 'en' text")
@@ -237,16 +297,27 @@ def _lever(doc: dict, where: str) -> dict | None:
     if other not in LEVER_OTHER_PARTS:
         raise CatalogueError(f"{where}: lever other_part '{other}' is not one of {', '.join(LEVER_OTHER_PARTS)}")
     ages = block.get("ages", [0, 100])
-    if not (isinstance(ages, list) and len(ages) == 2 and all(isinstance(a, int) for a in ages)
-            and 0 <= ages[0] <= ages[1] <= 100):
+    if not (
+        isinstance(ages, list)
+        and len(ages) == 2
+        and all(isinstance(a, int) for a in ages)
+        and 0 <= ages[0] <= ages[1] <= 100
+    ):
         raise CatalogueError(f"{where}: lever ages should be [from, to], whole years 0..100")
     multiplier = block.get("multiplier", 1)
     if not isinstance(multiplier, (int, float)) or multiplier <= 0:
-        raise CatalogueError(f"{where}: lever multiplier should be a number above 0 (units of work per unit "
-                             "of the part)")
+        raise CatalogueError(
+            f"{where}: lever multiplier should be a number above 0 (units of work per unit of the part)"
+        )
     decimals = block.get("decimals", 0)
     if not isinstance(decimals, int) or decimals < 0:
         raise CatalogueError(f"{where}: lever decimals should be a whole number from 0")
-    return {"part": block["part"], "unit": {"sv": str(unit["sv"]).strip(), "en": str(unit["en"]).strip()},
-            "multiplier": multiplier, "decimals": decimals, "other_part": other, "ages": ages,
-            "note": " ".join(str(block.get("note") or "").split()) or None}
+    return {
+        "part": block["part"],
+        "unit": {"sv": str(unit["sv"]).strip(), "en": str(unit["en"]).strip()},
+        "multiplier": multiplier,
+        "decimals": decimals,
+        "other_part": other,
+        "ages": ages,
+        "note": " ".join(str(block.get("note") or "").split()) or None,
+    }

@@ -37,7 +37,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.file_kinds import nul_byte_problem, not_text
+from pipelines.file_kinds import not_text, nul_byte_problem
 from pipelines.privacy import MASK, personnummer_pattern, scrub
 
 # The long shape every format is read into (all strings, as delivered).
@@ -68,7 +68,9 @@ SNIFF_BYTES = 64 * 1024
 FOOTNOTE_START = re.compile(
     r"^\s*\"?\s*(fotnot(?:er)?|footnotes?|anm(?:ärkning(?:ar)?)?\b|not(?:e|er|es)?\s*:|källa|source\s*:|"
     r"senast\s+uppdaterad|uppdaterad\s*:|last\s+updated|kontakt(?:person)?\s*:|contact\s*:|"
-    r"(?:tecken)?förklaring|copyright|upphovsrätt)", re.IGNORECASE)
+    r"(?:tecken)?förklaring|copyright|upphovsrätt)",
+    re.IGNORECASE,
+)
 # the last cell of a table row: a number, SCB's ".." (missing) or "-" (nothing)
 BLANK = ' \t;,"\u00a0'  # what a line holds when it has no value (Excel saves an empty row as ";;;")
 AREA_LABEL = re.compile(r"^\s*[0-9]{2,4}(\s|$)")
@@ -122,10 +124,13 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     """UTF-8 with or without BOM, else cp1252 (what Swedish Windows exports use)."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as error:
-            raise PopulationFormatError(name, f"starts with the UTF-8 byte order mark but byte {error.start + 3:,} "
-                                              "is not UTF-8: the file mixes encodings; export it again") from None
+            raise PopulationFormatError(
+                name,
+                f"starts with the UTF-8 byte order mark but byte {error.start + 3:,} "
+                "is not UTF-8: the file mixes encodings; export it again",
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -133,8 +138,11 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     try:
         return data.decode("cp1252", errors="strict"), "cp1252"
     except UnicodeDecodeError as error:  # bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D are not cp1252 characters
-        raise PopulationFormatError(name, f"is neither UTF-8 nor Windows-1252 (cp1252) text: byte "
-                                          f"0x{data[error.start]:02X} is not a character in either") from None
+        raise PopulationFormatError(
+            name,
+            f"is neither UTF-8 nor Windows-1252 (cp1252) text: byte "
+            f"0x{data[error.start]:02X} is not a character in either",
+        ) from None
 
 
 def _masked(table: pa.Table) -> pa.Table:
@@ -179,15 +187,19 @@ def _read_csv(text: str, encoding: str, name: str) -> ParsedFile:
 
     if value_columns:  # wide: one column per year
         long = frame.unpivot(
-            index=["source_row", *dims.values()], on=value_columns,
-            variable_name="source_column", value_name="value_text",
+            index=["source_row", *dims.values()],
+            on=value_columns,
+            variable_name="source_column",
+            value_name="value_text",
         ).with_columns(pl.col("source_column").alias("period_label"))
     else:  # long: a period column and one value column
         value_column = [c for c in header if c not in dims.values() and c not in (period_column, content_column)]
         if len(value_column) != 1:
             raise PopulationFormatError(
-                name, f"expected one value column beside {sorted(dims.values())}, found {value_column}",
-                row=header_index + 1)
+                name,
+                f"expected one value column beside {sorted(dims.values())}, found {value_column}",
+                row=header_index + 1,
+            )
         long = frame.with_columns(
             pl.col(period_column).alias("period_label"),
             pl.col(value_column[0]).alias("value_text"),
@@ -200,13 +212,20 @@ def _read_csv(text: str, encoding: str, name: str) -> ParsedFile:
     for label in LABEL_COLUMNS:
         if label not in long.columns:
             long = long.with_columns(pl.lit(None, dtype=pl.String).alias(label))
-    long = long.with_columns(pl.col("source_row").cast(pl.Int64)).select(RAW_SCHEMA.names).sort(
-        ["source_row", "source_column"])
+    long = (
+        long.with_columns(pl.col("source_row").cast(pl.Int64))
+        .select(RAW_SCHEMA.names)
+        .sort(["source_row", "source_column"])
+    )
     fmt = _csv_flavour(title, long)
     return ParsedFile(
-        format=fmt, encoding=encoding, separator=separator, title=title,
+        format=fmt,
+        encoding=encoding,
+        separator=separator,
+        title=title,
         synthetic=bool(title and SYNTHETIC_MARK.search(title)),
-        table=long.to_arrow().cast(RAW_SCHEMA), notes=notes,
+        table=long.to_arrow().cast(RAW_SCHEMA),
+        notes=notes,
     )
 
 
@@ -237,21 +256,35 @@ def _footnotes(lines: list[str], header_index: int, separator: str, name: str) -
         if kind == "row":
             break
         tail.insert(0, (index, kind))
-    start = next((index for position, (index, kind) in enumerate(tail)
-                  if kind == "marker" or (kind == "note" and position > 0 and tail[position - 1][1] == "blank")),
-                 None)
+    start = next(
+        (
+            index
+            for position, (index, kind) in enumerate(tail)
+            if kind == "marker" or (kind == "note" and position > 0 and tail[position - 1][1] == "blank")
+        ),
+        None,
+    )
     if start is None:
         return len(lines), []
     for index, kind in tail:
-        if index > start and kind == "other" and len(_cells(lines[index], separator)) == width \
-                and sum(bool(cell.strip()) for cell in _cells(lines[index], separator)) > 1:
+        if (
+            index > start
+            and kind == "other"
+            and len(_cells(lines[index], separator)) == width
+            and sum(bool(cell.strip()) for cell in _cells(lines[index], separator)) > 1
+        ):
             raise PopulationFormatError(
-                name, f"a line with the table's {width} columns after the notes that begin on row {start + 1}: "
-                      "a file holds one table, with its notes below it", row=index + 1)
+                name,
+                f"a line with the table's {width} columns after the notes that begin on row {start + 1}: "
+                "a file holds one table, with its notes below it",
+                row=index + 1,
+            )
     end = start
     while end > header_index + 1 and not lines[end - 1].strip(separator + ' "\t'):
         end -= 1
-    notes = [scrub(" ".join(cell.strip() for cell in _cells(line, separator) if cell.strip())) for line in lines[start:]]
+    notes = [
+        scrub(" ".join(cell.strip() for cell in _cells(line, separator) if cell.strip())) for line in lines[start:]
+    ]
     return end, [note for note in notes if note]
 
 
@@ -278,7 +311,8 @@ def _detect_separator(header_line: str, name: str, row: int) -> str:
     sep, count = max(counts.items(), key=lambda item: item[1])
     if count == 0:
         raise PopulationFormatError(
-            name, "the header has no separator: expected a comma, semicolon or tab between columns", row=row)
+            name, "the header has no separator: expected a comma, semicolon or tab between columns", row=row
+        )
     return sep
 
 
@@ -296,8 +330,9 @@ def _classify_columns(header: list[str], name: str, row: int):
         label = next((lab for lab, names in DIMENSION_NAMES.items() if key in names), None)
         if label:
             if label in dims:
-                raise PopulationFormatError(name, f"two columns mean {label.removesuffix('_label')}", row=row,
-                                            column=column)
+                raise PopulationFormatError(
+                    name, f"two columns mean {label.removesuffix('_label')}", row=row, column=column
+                )
             dims[label] = column
         elif key in CONTENT_NAMES:
             content_column = column
@@ -309,7 +344,9 @@ def _classify_columns(header: list[str], name: str, row: int):
                 name,
                 "unexpected column: expected region, civilstånd, ålder, kön, år/tid or a year such as "
                 "'2023' or 'Folkmängd 2023' (another breakdown would be summed over and count people twice)",
-                row=row, column=column)
+                row=row,
+                column=column,
+            )
     period_column = dims.pop("period_label", None)
     if "area_label" not in dims:
         raise PopulationFormatError(name, f"no region column among {header}", row=row)
@@ -325,8 +362,8 @@ def _classify_columns(header: list[str], name: str, row: int):
             wanted = [k for k in kinds if POPULATION_CONTENT.search(k)]
             if len(wanted) != 1:
                 raise PopulationFormatError(
-                    name, f"several contents in year columns {kinds}; expected one of them to be Folkmängd",
-                    row=row)
+                    name, f"several contents in year columns {kinds}; expected one of them to be Folkmängd", row=row
+                )
             value_columns = [c for c in value_columns if contents[c] == wanted[0]]
     return dims, value_columns, period_column, content_column
 
@@ -337,8 +374,9 @@ def _keep_population_content(long: pl.DataFrame, content_column: str, name: str)
         return long
     wanted = [k for k in kinds if k and POPULATION_CONTENT.search(k)]
     if len(wanted) != 1:
-        raise PopulationFormatError(name, f"several contents {sorted(map(str, kinds))}; expected one Folkmängd",
-                                    column=content_column)
+        raise PopulationFormatError(
+            name, f"several contents {sorted(map(str, kinds))}; expected one Folkmängd", column=content_column
+        )
     return long.filter(pl.col(content_column) == wanted[0])
 
 
@@ -352,8 +390,7 @@ def _csv_flavour(title: str | None, long: pl.DataFrame) -> str:
     if title is not None:
         return "pxweb_web_export"
     codes_only = long.select(
-        pl.col("area_label").str.contains(r"^\s*\d{2,4}\s*$").all()
-        & pl.col("sex_label").is_in(["1", "2", "1+2"]).all()
+        pl.col("area_label").str.contains(r"^\s*\d{2,4}\s*$").all() & pl.col("sex_label").is_in(["1", "2", "1+2"]).all()
     ).item()
     return "pxwebapi_v2_csv" if codes_only else "pxweb_v1_csv"
 
@@ -367,8 +404,10 @@ def _read_jsonstat2(text: str, encoding: str, name: str) -> ParsedFile:
     except json.JSONDecodeError as error:
         raise PopulationFormatError(name, f"not valid JSON: {error.msg}", row=error.lineno)
     if doc.get("class") != "dataset" or "dimension" not in doc or "value" not in doc:
-        raise PopulationFormatError(name, "JSON but not a JSON-stat 2.0 dataset (expected class 'dataset', "
-                                          "'dimension', 'id', 'size' and 'value')")
+        raise PopulationFormatError(
+            name,
+            "JSON but not a JSON-stat 2.0 dataset (expected class 'dataset', 'dimension', 'id', 'size' and 'value')",
+        )
     ids, sizes = doc.get("id"), doc.get("size")
     if not ids or not sizes or len(ids) != len(sizes):
         raise PopulationFormatError(name, "JSON-stat 'id' and 'size' are missing or of different lengths")
@@ -403,13 +442,13 @@ def _read_jsonstat2(text: str, encoding: str, name: str) -> ParsedFile:
             labels = doc["dimension"][dim_id].get("category", {}).get("label", {})
             wanted = [i for i, c in enumerate(codes) if POPULATION_CONTENT.search(f"{c} {labels.get(c, '')}")]
             if len(wanted) != 1:
-                raise PopulationFormatError(name, f"several contents {codes}; expected one Folkmängd",
-                                            column=dim_id)
+                raise PopulationFormatError(name, f"several contents {codes}; expected one Folkmängd", column=dim_id)
             keep = positions == wanted[0]
     for required in ("area_label", "age_label", "period_label"):
         if required not in columns:
-            raise PopulationFormatError(name, f"JSON-stat dataset has no {required.removesuffix('_label')} "
-                                              f"dimension among {ids}")
+            raise PopulationFormatError(
+                name, f"JSON-stat dataset has no {required.removesuffix('_label')} dimension among {ids}"
+            )
     value_text = _value_or_status(values, status)
     arrays = {
         "source_row": pa.array(np.arange(1, total + 1)[keep], type=pa.int64()),
@@ -417,13 +456,19 @@ def _read_jsonstat2(text: str, encoding: str, name: str) -> ParsedFile:
     }
     for label in LABEL_COLUMNS:
         col = columns.get(label)
-        arrays[label] = pa.array(None if col is None else col[keep], type=pa.string()) if col is not None \
+        arrays[label] = (
+            pa.array(None if col is None else col[keep], type=pa.string())
+            if col is not None
             else pa.nulls(int(keep.sum()), type=pa.string())
+        )
     arrays["value_text"] = pa.array(value_text[keep], type=pa.string())
     table = pa.table(arrays, schema=RAW_SCHEMA)
     marks = " ".join(str(doc.get(k, "")) for k in ("label", "source", "note", "extension"))
     return ParsedFile(
-        format="jsonstat2", encoding=encoding, separator=None, title=doc.get("label"),
+        format="jsonstat2",
+        encoding=encoding,
+        separator=None,
+        title=doc.get("label"),
         synthetic=bool(SYNTHETIC_MARK.search(marks)) or bool((doc.get("extension") or {}).get("synthetic")),
         table=table,
     )
@@ -482,8 +527,11 @@ def _jsonstat_dimension(dim_id: str, label: str, doc: dict, name: str) -> str | 
     if dim_id in role.get("metric", []):
         return "content"
     raise PopulationFormatError(
-        name, "unexpected dimension: expected region, civilstånd, ålder, kön, tid (another breakdown would "
-              "be summed over and count people twice)", column=dim_id)
+        name,
+        "unexpected dimension: expected region, civilstånd, ålder, kön, tid (another breakdown would "
+        "be summed over and count people twice)",
+        column=dim_id,
+    )
 
 
 def _jsonstat_shown(label_key: str | None, code: str, label: str | None) -> str:

@@ -45,8 +45,8 @@ class Audited:
     rows: int = 0
     combinations: int = 0
     seconds: float = 0.0
-    disagreements: dict[str, str] = field(default_factory=dict)   # blocking rule -> what differed
-    errors: dict[str, str] = field(default_factory=dict)          # rule -> why it could not be judged
+    disagreements: dict[str, str] = field(default_factory=dict)  # blocking rule -> what differed
+    errors: dict[str, str] = field(default_factory=dict)  # rule -> why it could not be judged
 
 
 def suite_definition(suite: Suite) -> str:
@@ -77,8 +77,15 @@ def _signature(rule: Rule) -> tuple[str, tuple[str, ...]]:
     return "values", tuple(judged_columns(rule))
 
 
-def audit(con: duckdb.DuckDBPyConnection, suite: Suite, relation: str, where: str, key_sql: str,
-          partitions: list[str], run_id: str) -> Audited:
+def audit(
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    relation: str,
+    where: str,
+    key_sql: str,
+    partitions: list[str],
+    run_id: str,
+) -> Audited:
     """Audit the rows of ``relation`` meeting ``where`` (cut into partitions by ``key_sql``); store the results."""
     started = time.perf_counter()
     result = Audited(suite.name, partitions)
@@ -92,8 +99,10 @@ def audit(con: duckdb.DuckDBPyConnection, suite: Suite, relation: str, where: st
         else:
             sets.setdefault(_signature(rule), []).append(rule)
     judged = sorted({name for _, names in sets for name in names})
-    con.execute("CREATE OR REPLACE TEMP TABLE audit_tuples (_id BIGINT, _set INTEGER, _partition VARCHAR, "
-                "_rows BIGINT" + "".join(f", {column(n)} {types[n]}" for n in judged) + ")").fetchall()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE audit_tuples (_id BIGINT, _set INTEGER, _partition VARCHAR, "
+        "_rows BIGINT" + "".join(f", {column(n)} {types[n]}" for n in judged) + ")"
+    ).fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE audit_failed (rule VARCHAR, _id BIGINT)").fetchall()
     if partitions:
         result.rows = con.execute(f"SELECT count(*) FROM {relation} t WHERE {where}").fetchall()[0][0]
@@ -108,7 +117,8 @@ def audit(con: duckdb.DuckDBPyConnection, suite: Suite, relation: str, where: st
                 f"INSERT INTO audit_tuples (_id, _set, _partition, _rows, {cols}) "
                 f"SELECT (SELECT coalesce(max(_id), 0) FROM audit_tuples) + row_number() OVER (), {number}, *"
                 f"FROM (SELECT {key_sql} AS _partition, count(*), {picked} FROM {relation} t WHERE {where} "
-                f"GROUP BY {grouped})").fetchall()
+                f"GROUP BY {grouped})"
+            ).fetchall()
             _judge(con, suite, number, names, rules, result)
         result.combinations = con.execute("SELECT count(*) FROM audit_tuples").fetchall()[0][0]
     table_rules = [rule for rule in suite.rules if not rule.row_level]
@@ -124,18 +134,24 @@ def _judge(con, suite: Suite, number: int, names: tuple[str, ...], rules: list[R
     import great_expectations as gx
 
     cols = ", ".join(column(n) for n in names)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE audit_combos AS SELECT min(_id) AS _combo, list(_id) AS members, {cols} "
-                f"FROM audit_tuples WHERE _set = {number} GROUP BY ALL").fetchall()
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE audit_combos AS SELECT min(_id) AS _combo, list(_id) AS members, {cols} "
+        f"FROM audit_tuples WHERE _set = {number} GROUP BY ALL"
+    ).fetchall()
     frame = con.execute(f"SELECT _combo, {cols} FROM audit_combos ORDER BY _combo").df()
     if frame.empty:
         return
     combos = frame.pop("_combo").tolist()
     context = gx_context()
-    batch = (context.data_sources.add_pandas("vardpuls").add_dataframe_asset(name=suite.name)
-             .add_batch_definition_whole_dataframe("values"))
+    batch = (
+        context.data_sources.add_pandas("vardpuls")
+        .add_dataframe_asset(name=suite.name)
+        .add_batch_definition_whole_dataframe("values")
+    )
     expectations = gx.ExpectationSuite(name=f"{suite.name} {number}", expectations=[r.expectation() for r in rules])
-    definition = context.validation_definitions.add(gx.ValidationDefinition(
-        name=f"{suite.name} audit {number}", data=batch, suite=context.suites.add(expectations)))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{suite.name} audit {number}", data=batch, suite=context.suites.add(expectations))
+    )
     outcome = definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
     for expectation_result in outcome.results:
         rule = expectation_result.expectation_config.meta["rule"]
@@ -145,15 +161,23 @@ def _judge(con, suite: Suite, number: int, names: tuple[str, ...], rules: list[R
         gx_failed = {combos[i] for i in (expectation_result.result or {}).get("unexpected_index_list") or []}
         definition_of = next(r for r in rules if r.rule == rule)
         if definition_of.severity == "blocking":
-            sql_failed = {row[0] for row in con.execute(
-                f"SELECT _combo FROM audit_combos WHERE {violation_sql(definition_of)}").fetchall()}
+            sql_failed = {
+                row[0]
+                for row in con.execute(
+                    f"SELECT _combo FROM audit_combos WHERE {violation_sql(definition_of)}"
+                ).fetchall()
+            }
             if sql_failed != gx_failed:
                 result.disagreements[rule] = (
                     f"Great Expectations finds {len(gx_failed)} combinations of values breaking it, the "
-                    f"quarantine's SQL {len(sql_failed)} ({len(gx_failed ^ sql_failed)} differ)")
+                    f"quarantine's SQL {len(sql_failed)} ({len(gx_failed ^ sql_failed)} differ)"
+                )
         if gx_failed:
-            con.execute("INSERT INTO audit_failed SELECT ?, unnest(members) FROM audit_combos "
-                        "WHERE list_contains(?::BIGINT[], _combo)", [rule, sorted(gx_failed)]).fetchall()
+            con.execute(
+                "INSERT INTO audit_failed SELECT ?, unnest(members) FROM audit_combos "
+                "WHERE list_contains(?::BIGINT[], _combo)",
+                [rule, sorted(gx_failed)],
+            ).fetchall()
 
 
 def _table_verdicts(con, suite: Suite, rules: list[Rule], relation: str, result: Audited) -> dict[str, bool]:
@@ -164,11 +188,15 @@ def _table_verdicts(con, suite: Suite, rules: list[Rule], relation: str, result:
 
     empty = con.execute(f"SELECT * FROM {relation} LIMIT 0").df()
     context = gx_context()
-    batch = (context.data_sources.add_pandas("vardpuls").add_dataframe_asset(name=suite.name)
-             .add_batch_definition_whole_dataframe("columns"))
+    batch = (
+        context.data_sources.add_pandas("vardpuls")
+        .add_dataframe_asset(name=suite.name)
+        .add_batch_definition_whole_dataframe("columns")
+    )
     expectations = gx.ExpectationSuite(name=f"{suite.name} table", expectations=[r.expectation() for r in rules])
-    definition = context.validation_definitions.add(gx.ValidationDefinition(
-        name=f"{suite.name} table", data=batch, suite=context.suites.add(expectations)))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{suite.name} table", data=batch, suite=context.suites.add(expectations))
+    )
     outcome = definition.run(batch_parameters={"dataframe": empty}, result_format=RESULT_FORMAT)
     verdicts = {}
     for r in outcome.results:
@@ -179,14 +207,26 @@ def _table_verdicts(con, suite: Suite, rules: list[Rule], relation: str, result:
     return verdicts
 
 
-def _store(con, suite: Suite, relation: str, where: str, key_sql: str, partitions: list[str], sets: dict,
-           table_verdicts: dict, result: Audited, run_id: str) -> None:
+def _store(
+    con,
+    suite: Suite,
+    relation: str,
+    where: str,
+    key_sql: str,
+    partitions: list[str],
+    sets: dict,
+    table_verdicts: dict,
+    result: Audited,
+    run_id: str,
+) -> None:
     definition = suite_definition(suite)
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
         for table in ("audit_results", "audit_failing"):
-            con.execute(f"DELETE FROM meta.{table} WHERE suite = ? AND list_contains(?::VARCHAR[], partition)",
-                        [suite.name, partitions]).fetchall()
+            con.execute(
+                f"DELETE FROM meta.{table} WHERE suite = ? AND list_contains(?::VARCHAR[], partition)",
+                [suite.name, partitions],
+            ).fetchall()
         for number, ((how, names), rules) in enumerate(sets.items()):
             for rule in rules:
                 condition = condition_sql(rule.kwargs.get("row_condition")) or "true"
@@ -200,7 +240,8 @@ def _store(con, suite: Suite, relation: str, where: str, key_sql: str, partition
                     "LEFT JOIN (SELECT _partition, sum(_rows) AS unexpected FROM audit_tuples "
                     "           JOIN audit_failed USING (_id) WHERE rule = ? GROUP BY _partition) u "
                     "  ON u._partition = p.partition",
-                    [suite.name, rule.rule, definition, run_id, partitions, rule.rule]).fetchall()
+                    [suite.name, rule.rule, definition, run_id, partitions, rule.rule],
+                ).fetchall()
                 if not rule.value_column:
                     continue
                 if how == "present":
@@ -215,12 +256,14 @@ def _store(con, suite: Suite, relation: str, where: str, key_sql: str, partition
                     f"FROM (SELECT * FROM audit_tuples JOIN audit_failed USING (_id) WHERE rule = ?) a "
                     f"JOIN (SELECT *, {key_sql} AS _key FROM {relation} t WHERE {where}) t "
                     f"  ON t._key = a._partition AND {match}) WHERE n <= {FAILING_KEPT}",
-                    [suite.name, rule.rule, run_id, rule.rule]).fetchall()
+                    [suite.name, rule.rule, run_id, rule.rule],
+                ).fetchall()
         con.execute("DELETE FROM meta.audit_tables WHERE suite = ?", [suite.name]).fetchall()
         total = con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0]
         for rule, ok in table_verdicts.items():
-            con.execute("INSERT INTO meta.audit_tables VALUES (?, ?, ?, ?, ?)",
-                        [suite.name, rule, ok, total, run_id]).fetchall()
+            con.execute(
+                "INSERT INTO meta.audit_tables VALUES (?, ?, ?, ?, ?)", [suite.name, rule, ok, total, run_id]
+            ).fetchall()
         con.execute("COMMIT").fetchall()
     except BaseException:
         con.execute("ROLLBACK").fetchall()
@@ -229,20 +272,31 @@ def _store(con, suite: Suite, relation: str, where: str, key_sql: str, partition
 
 def outcome_of(con: duckdb.DuckDBPyConnection, suite: Suite, relation: str) -> SuiteOutcome:
     """The suite over the whole relation: every partition's results added up (what the checks and Data Docs show)."""
-    totals = {rule: (e, u) for rule, e, u in con.execute(
-        "SELECT rule, sum(evaluated)::BIGINT, sum(unexpected)::BIGINT FROM meta.audit_results WHERE suite = ? "
-        "GROUP BY rule", [suite.name]).fetchall()}
+    totals = {
+        rule: (e, u)
+        for rule, e, u in con.execute(
+            "SELECT rule, sum(evaluated)::BIGINT, sum(unexpected)::BIGINT FROM meta.audit_results WHERE suite = ? "
+            "GROUP BY rule",
+            [suite.name],
+        ).fetchall()
+    }
     tables = dict(con.execute("SELECT rule, success FROM meta.audit_tables WHERE suite = ?", [suite.name]).fetchall())
     failing: dict[str, list[FailingRow]] = {}
     for rule, source_file, source_row, value in con.execute(
-            "SELECT rule, source_file, source_row, value FROM meta.audit_failing WHERE suite = ? "
-            "QUALIFY row_number() OVER (PARTITION BY rule ORDER BY source_file, source_row) <= ? "
-            "ORDER BY rule, source_file, source_row", [suite.name, FAILING_KEPT]).fetchall():
-        failing.setdefault(rule, []).append(FailingRow(source_file, int(source_row), suite.rule(rule).shown_column,
-                                                       value))
+        "SELECT rule, source_file, source_row, value FROM meta.audit_failing WHERE suite = ? "
+        "QUALIFY row_number() OVER (PARTITION BY rule ORDER BY source_file, source_row) <= ? "
+        "ORDER BY rule, source_file, source_row",
+        [suite.name, FAILING_KEPT],
+    ).fetchall():
+        failing.setdefault(rule, []).append(
+            FailingRow(source_file, int(source_row), suite.rule(rule).shown_column, value)
+        )
     schema, name = relation.split(".")
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ? "
-                         "AND database_name = current_database()", [schema, name]).fetchall()[0][0]
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ? "
+        "AND database_name = current_database()",
+        [schema, name],
+    ).fetchall()[0][0]
     rows = con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0] if exists else 0
     outcomes = []
     for rule in suite.rules:
@@ -255,8 +309,9 @@ def outcome_of(con: duckdb.DuckDBPyConnection, suite: Suite, relation: str) -> S
             outcome.evaluated = rows
             outcome.success = tables.get(rule.rule, True)
         outcomes.append(outcome)
-    return SuiteOutcome(suite=suite.name, table=relation, rules=outcomes, rows=rows, batches=0, seconds=0.0,
-                        definition=suite)
+    return SuiteOutcome(
+        suite=suite.name, table=relation, rules=outcomes, rows=rows, batches=0, seconds=0.0, definition=suite
+    )
 
 
 def gx_result(outcome: SuiteOutcome):
@@ -269,22 +324,44 @@ def gx_result(outcome: SuiteOutcome):
     results = []
     for rule, rule_outcome in zip(suite.rules, outcome.rules):
         body = _map_result(rule_outcome, None, rule.value_column) if rule.row_level else {}
-        results.append(ExpectationValidationResult(
-            success=rule_outcome.success, expectation_config=rule.expectation().configuration, result=body,
-            exception_info={"raised_exception": rule_outcome.error is not None,
-                            "exception_message": rule_outcome.error, "exception_traceback": None}))
+        results.append(
+            ExpectationValidationResult(
+                success=rule_outcome.success,
+                expectation_config=rule.expectation().configuration,
+                result=body,
+                exception_info={
+                    "raised_exception": rule_outcome.error is not None,
+                    "exception_message": rule_outcome.error,
+                    "exception_traceback": None,
+                },
+            )
+        )
     passed = sum(r.success for r in results)
     moment = dt.datetime.now(dt.timezone.utc)
     now = moment.isoformat()
     result = ExpectationSuiteValidationResult(
-        success=passed == len(results), results=results, suite_name=suite.name, batch_id=f"{outcome.table}",
-        statistics={"evaluated_expectations": len(results), "successful_expectations": passed,
-                    "unsuccessful_expectations": len(results) - passed,
-                    "success_percent": passed / len(results) * 100 if results else None})
-    result.meta = {"run_id": RunIdentifier(run_name=f"{suite.name} on {outcome.table}", run_time=moment),
-                   "batch_spec": {"duckdb_table": outcome.table, "rows": outcome.rows,
-                                  "audit": "every distinct combination of the values each rule reads, with its rows"},
-                   "batch_markers": {}, "batch_parameters": None,
-                   "active_batch_definition": {"datasource_name": "vardpuls", "data_asset_name": outcome.table},
-                   "validation_time": now, "great_expectations_version": gx.__version__}
+        success=passed == len(results),
+        results=results,
+        suite_name=suite.name,
+        batch_id=f"{outcome.table}",
+        statistics={
+            "evaluated_expectations": len(results),
+            "successful_expectations": passed,
+            "unsuccessful_expectations": len(results) - passed,
+            "success_percent": passed / len(results) * 100 if results else None,
+        },
+    )
+    result.meta = {
+        "run_id": RunIdentifier(run_name=f"{suite.name} on {outcome.table}", run_time=moment),
+        "batch_spec": {
+            "duckdb_table": outcome.table,
+            "rows": outcome.rows,
+            "audit": "every distinct combination of the values each rule reads, with its rows",
+        },
+        "batch_markers": {},
+        "batch_parameters": None,
+        "active_batch_definition": {"datasource_name": "vardpuls", "data_asset_name": outcome.table},
+        "validation_time": now,
+        "great_expectations_version": gx.__version__,
+    }
     return result

@@ -32,18 +32,28 @@ def _site_config(directory: Path, verdicts: dict[str, str]) -> dict:
         "class_name": "SiteBuilder",
         "show_how_to_buttons": False,
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder",
-                               "view": {"module_name": "pipelines.quality.views", "class_name": "OfflineIndexPageView",
-                                        "verdicts": verdicts}},
-        "site_section_builders": {"expectations": {"view": offline}, "validations": {"view": offline},
-                                  "profiling": "None"},
+        "site_index_builder": {
+            "class_name": "DefaultSiteIndexBuilder",
+            "view": {
+                "module_name": "pipelines.quality.views",
+                "class_name": "OfflineIndexPageView",
+                "verdicts": verdicts,
+            },
+        },
+        "site_section_builders": {
+            "expectations": {"view": offline},
+            "validations": {"view": offline},
+            "profiling": "None",
+        },
     }
 
 
 def write_data_docs(outcomes: Iterable[SuiteOutcome], folder: Path) -> Path:
     """Write GX Data Docs of ``outcomes`` to ``<folder>/data_docs/``; the path of its index.html."""
-    from great_expectations.data_context.types.resource_identifiers import (ExpectationSuiteIdentifier,
-                                                                             ValidationResultIdentifier)
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
 
     outcomes = list(outcomes)
     folder = Path(folder)
@@ -51,9 +61,17 @@ def write_data_docs(outcomes: Iterable[SuiteOutcome], folder: Path) -> Path:
     target = folder / "data_docs"
     building = Path(tempfile.mkdtemp(prefix=".data_docs-new-", dir=folder))
     try:
-        keys = [(outcome, ValidationResultIdentifier(
-            expectation_suite_identifier=ExpectationSuiteIdentifier(name=outcome.suite),
-            run_id=outcome.gx_result.meta["run_id"], batch_identifier=outcome.gx_result.batch_id)) for outcome in outcomes]
+        keys = [
+            (
+                outcome,
+                ValidationResultIdentifier(
+                    expectation_suite_identifier=ExpectationSuiteIdentifier(name=outcome.suite),
+                    run_id=outcome.gx_result.meta["run_id"],
+                    batch_identifier=outcome.gx_result.batch_id,
+                ),
+            )
+            for outcome in outcomes
+        ]
         verdicts = {validation_key(key): verdict(outcome) for outcome, key in keys}
         context = gx_context()
         context.add_data_docs_site(SITE, _site_config(building, verdicts))
@@ -75,8 +93,11 @@ def write_data_docs(outcomes: Iterable[SuiteOutcome], folder: Path) -> Path:
 
 def verdict(outcome: SuiteOutcome) -> str:
     """``failed`` when a rule that is not a warning failed, ``warning`` when only warnings did, else ``passed``."""
-    return "failed" if any(rule.severity != "warning" for rule in outcome.failed) else \
-        ("warning" if outcome.failed else "passed")
+    return (
+        "failed"
+        if any(rule.severity != "warning" for rule in outcome.failed)
+        else ("warning" if outcome.failed else "passed")
+    )
 
 
 def validation_key(key) -> str:

@@ -51,8 +51,10 @@ def condition_sql(condition: dict | None) -> str | None:
     if kind == "nullity":
         return f"{column(condition['column']['name'])} IS {'' if condition['is_null'] else 'NOT '}NULL"
     if kind == "comparison" and condition.get("operator") in COMPARISON_OPERATORS:
-        return (f"{column(condition['column']['name'])} {COMPARISON_OPERATORS[condition['operator']]} "
-                f"{literal(condition['parameter'])}")
+        return (
+            f"{column(condition['column']['name'])} {COMPARISON_OPERATORS[condition['operator']]} "
+            f"{literal(condition['parameter'])}"
+        )
     if kind in ("and", "or"):
         parts = [condition_sql(part) for part in condition.get("conditions", ())]
         return "(" + f" {kind.upper()} ".join(f"({p})" for p in parts) + ")"
@@ -87,9 +89,11 @@ def violation_sql(rule: Rule) -> str:
     elif rule.type == "ExpectColumnPairValuesToBeEqual":
         broken = f"{column(kw['column_A'])} <> {column(kw['column_B'])}"
     else:
-        raise SuiteError(f"rule {rule.rule}: {rule.type} has no SQL translation; a blocking row-level rule must use "
-                         "one of NotBeNull, BeInSet, NotBeInSet, BeBetween, MatchRegex, PairValuesAToBeGreaterThanB, "
-                         "PairValuesToBeEqual (or be a warning)")
+        raise SuiteError(
+            f"rule {rule.rule}: {rule.type} has no SQL translation; a blocking row-level rule must use "
+            "one of NotBeNull, BeInSet, NotBeInSet, BeBetween, MatchRegex, PairValuesAToBeGreaterThanB, "
+            "PairValuesToBeEqual (or be a warning)"
+        )
     # GX judges only non-NULL values (except NotBeNull) and, for pairs, skips a missing side.
     judged = []
     if rule.type != "ExpectColumnValuesToNotBeNull":
@@ -102,9 +106,11 @@ def violation_sql(rule: Rule) -> str:
 
 def finding_sql(suite: Suite) -> str:
     """CASE expression: [shown_column, rule, offending value] of the first blocking rule broken, else NULL."""
-    arms = [f"    WHEN {violation_sql(rule)}\n        THEN [{literal(rule.shown_column)}, {literal(rule.rule)}, "
-            f"CAST({column(rule.value_column)} AS VARCHAR)]"
-            for rule in quarantine_rules(suite)]
+    arms = [
+        f"    WHEN {violation_sql(rule)}\n        THEN [{literal(rule.shown_column)}, {literal(rule.rule)}, "
+        f"CAST({column(rule.value_column)} AS VARCHAR)]"
+        for rule in quarantine_rules(suite)
+    ]
     if not arms:
         return "CAST(NULL AS VARCHAR[])"
     return "CASE\n" + "\n".join(arms) + "\nEND"
@@ -118,5 +124,6 @@ def quarantine_rules(suite: Suite) -> list[Rule]:
 def build_staging(con, suite: Suite) -> None:
     """staging.<source> from staging.<source>_typed, with the finding column."""
     typed = f"{suite.table}_typed"
-    con.execute(f"CREATE OR REPLACE TABLE {suite.table} AS\nSELECT *,\n{finding_sql(suite)} AS finding\n"
-                f"FROM {typed}").fetchall()
+    con.execute(
+        f"CREATE OR REPLACE TABLE {suite.table} AS\nSELECT *,\n{finding_sql(suite)} AS finding\nFROM {typed}"
+    ).fetchall()

@@ -71,8 +71,12 @@ TABLE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*){0,2}")
 PARTIAL_UNEXPECTED = 20
 # COMPLETE: every failing row of a batch by its index in the frame (see the module docstring);
 # the values come from the frame, not from GX.
-RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": False,
-                 "exclude_unexpected_values": True, "partial_unexpected_count": PARTIAL_UNEXPECTED}
+RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "return_unexpected_index_query": False,
+    "exclude_unexpected_values": True,
+    "partial_unexpected_count": PARTIAL_UNEXPECTED,
+}
 
 
 class FailingRow(NamedTuple):
@@ -129,11 +133,17 @@ class SuiteOutcome:
 def gx_context():
     """An ephemeral GX context: stores in memory, no analytics, no progress bars."""
     import great_expectations as gx
-    from great_expectations.data_context.types.base import (DataContextConfig, InMemoryStoreBackendDefaults,
-                                                             ProgressBarsConfig)
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
 
-    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(), analytics_enabled=False,
-                               progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False))
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+    )
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
@@ -141,11 +151,15 @@ def _validation_definition(suite: Suite, table: str):
     import great_expectations as gx
 
     context = gx_context()
-    batches = (context.data_sources.add_pandas("vardpuls").add_dataframe_asset(name=table)
-               .add_batch_definition_whole_dataframe("batch"))
+    batches = (
+        context.data_sources.add_pandas("vardpuls")
+        .add_dataframe_asset(name=table)
+        .add_batch_definition_whole_dataframe("batch")
+    )
     expectation_suite = context.suites.add(suite.expectation_suite())
     return context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{suite.name} on {table}", data=batches, suite=expectation_suite))
+        gx.ValidationDefinition(name=f"{suite.name} on {table}", data=batches, suite=expectation_suite)
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -201,10 +215,13 @@ class _Tally:
         if self.max_failing_rows and (labels := body.get("unexpected_index_list")):
             rows = frame.loc[labels].sort_values(list(ROW_ID_COLUMNS)).head(self.max_failing_rows)
             values = rows[self.rule.value_column] if self.rule.value_column in rows else [None] * len(rows)
-            found = [FailingRow(file, int(row), self.rule.shown_column, _text(value))
-                     for file, row, value in zip(rows["source_file"], rows["source_row"], values)]
-            outcome.failing_rows = heapq.nsmallest(self.max_failing_rows, outcome.failing_rows + found,
-                                                   key=lambda row: (row.source_file, row.source_row))
+            found = [
+                FailingRow(file, int(row), self.rule.shown_column, _text(value))
+                for file, row, value in zip(rows["source_file"], rows["source_row"], values)
+            ]
+            outcome.failing_rows = heapq.nsmallest(
+                self.max_failing_rows, outcome.failing_rows + found, key=lambda row: (row.source_file, row.source_row)
+            )
 
     def gx_result(self):
         """This rule's added-up ExpectationValidationResult, shaped as GX's own COMPLETE result."""
@@ -216,32 +233,46 @@ class _Tally:
         else:
             body = self.table_result or {}
         return ExpectationValidationResult(
-            success=outcome.success, expectation_config=self.config, result=body,
-            exception_info={"raised_exception": outcome.error is not None, "exception_message": outcome.error,
-                            "exception_traceback": None})
+            success=outcome.success,
+            expectation_config=self.config,
+            result=body,
+            exception_info={
+                "raised_exception": outcome.error is not None,
+                "exception_message": outcome.error,
+                "exception_traceback": None,
+            },
+        )
 
 
 def _map_result(outcome: RuleOutcome, missing: int | None, value_column: str) -> dict:
     """A map expectation's COMPLETE result body from the added-up counts and the kept failing rows."""
     evaluated, unexpected = outcome.evaluated, outcome.unexpected
     judged = evaluated - (missing or 0)
-    index_rows = [{value_column: row.value, "source_file": row.source_file, "source_row": row.source_row}
-                  for row in outcome.failing_rows]
+    index_rows = [
+        {value_column: row.value, "source_file": row.source_file, "source_row": row.source_row}
+        for row in outcome.failing_rows
+    ]
     values = [row.value for row in outcome.failing_rows]
     body = {
-        "element_count": evaluated, "unexpected_count": unexpected,
+        "element_count": evaluated,
+        "unexpected_count": unexpected,
         "unexpected_percent": unexpected / judged * 100 if judged else None,
         "partial_unexpected_list": values[:PARTIAL_UNEXPECTED],
-        "partial_unexpected_counts": [{"value": value, "count": count}
-                                      for value, count in Counter(values).most_common(PARTIAL_UNEXPECTED)],
+        "partial_unexpected_counts": [
+            {"value": value, "count": count} for value, count in Counter(values).most_common(PARTIAL_UNEXPECTED)
+        ],
         "partial_unexpected_index_list": index_rows[:PARTIAL_UNEXPECTED],
-        "unexpected_list": values, "unexpected_index_list": index_rows,
+        "unexpected_list": values,
+        "unexpected_index_list": index_rows,
         "unexpected_index_column_names": list(ROW_ID_COLUMNS),
     }
     if missing is not None:
-        body.update(missing_count=missing, missing_percent=missing / evaluated * 100 if evaluated else None,
-                    unexpected_percent_total=unexpected / evaluated * 100 if evaluated else None,
-                    unexpected_percent_nonmissing=body["unexpected_percent"])
+        body.update(
+            missing_count=missing,
+            missing_percent=missing / evaluated * 100 if evaluated else None,
+            unexpected_percent_total=unexpected / evaluated * 100 if evaluated else None,
+            unexpected_percent_nonmissing=body["unexpected_percent"],
+        )
     return body
 
 
@@ -251,10 +282,17 @@ def _suite_result(suite: Suite, tallies: list[_Tally], first_meta: dict, batch_i
     results = [tally.gx_result() for tally in tallies]
     passed = sum(result.success for result in results)
     result = ExpectationSuiteValidationResult(
-        success=passed == len(results), results=results, suite_name=suite.name, batch_id=batch_id,
-        statistics={"evaluated_expectations": len(results), "successful_expectations": passed,
-                    "unsuccessful_expectations": len(results) - passed,
-                    "success_percent": passed / len(results) * 100 if results else None})
+        success=passed == len(results),
+        results=results,
+        suite_name=suite.name,
+        batch_id=batch_id,
+        statistics={
+            "evaluated_expectations": len(results),
+            "successful_expectations": passed,
+            "unsuccessful_expectations": len(results) - passed,
+            "success_percent": passed / len(results) * 100 if results else None,
+        },
+    )
     # the batch GX saw is one of many: describe what was read instead (shown under "Batch Spec")
     result.meta = {**first_meta, "batch_spec": extra, "batch_markers": {}, "batch_parameters": None}
     return result
@@ -281,9 +319,16 @@ def _frames(reader: pa.RecordBatchReader, rows_per_batch: int) -> Iterator[pd.Da
         yield pa.Table.from_batches(pending, schema=reader.schema).to_pandas()
 
 
-def validate_table(con: duckdb.DuckDBPyConnection, table: str, suite: Suite, *, rows_per_batch: int = 1_000_000,
-                   where: str | None = None, max_failing_rows: int = 1000, run_name: str | None = None
-                   ) -> SuiteOutcome:
+def validate_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    suite: Suite,
+    *,
+    rows_per_batch: int = 1_000_000,
+    where: str | None = None,
+    max_failing_rows: int = 1000,
+    run_name: str | None = None,
+) -> SuiteOutcome:
     """Validate ``table`` (optionally ``WHERE where``) against ``suite`` in batches; see the module docstring."""
     from great_expectations.core.run_identifier import RunIdentifier
 
@@ -301,8 +346,9 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, suite: Suite, *, 
     tallies = {rule.rule: _Tally(rule, max_failing_rows) for rule in suite.rules}
     rows = batches = 0
     first: Any = None
-    reader = con.sql(f"SELECT {columns} FROM {table}" + (f" WHERE {where}" if where else "")) \
-        .to_arrow_reader(rows_per_batch)
+    reader = con.sql(f"SELECT {columns} FROM {table}" + (f" WHERE {where}" if where else "")).to_arrow_reader(
+        rows_per_batch
+    )
     try:
         for frame in _frames(reader, rows_per_batch):
             result = definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT, run_id=run_id)
@@ -313,9 +359,22 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, suite: Suite, *, 
     finally:
         reader.close()
     seconds = time.perf_counter() - started
-    extra = {"duckdb_table": table, "where": where or "(all rows)", "rows": rows, "batches": batches,
-             "rows_per_batch": rows_per_batch, "seconds": round(seconds, 3)}
-    outcome = SuiteOutcome(suite=suite.name, table=table, rules=[tally.outcome for tally in tallies.values()],
-                           rows=rows, batches=batches, seconds=seconds, definition=suite)
+    extra = {
+        "duckdb_table": table,
+        "where": where or "(all rows)",
+        "rows": rows,
+        "batches": batches,
+        "rows_per_batch": rows_per_batch,
+        "seconds": round(seconds, 3),
+    }
+    outcome = SuiteOutcome(
+        suite=suite.name,
+        table=table,
+        rules=[tally.outcome for tally in tallies.values()],
+        rows=rows,
+        batches=batches,
+        seconds=seconds,
+        definition=suite,
+    )
     outcome.gx_result = _suite_result(suite, list(tallies.values()), dict(first.meta), first.batch_id, extra)
     return outcome

@@ -48,8 +48,14 @@ SEVERITIES = ("blocking", "warning")
 # Every row must say where it came from: the failing rows are reported by these.
 ROW_ID_COLUMNS = ("source_file", "source_row")
 # GX map expectations judge each row; their class names start so.
-ROW_LEVEL_PREFIXES = ("ExpectColumnValues", "ExpectColumnPairValues", "ExpectMulticolumn", "ExpectColumnValueLengths",
-                      "ExpectSelectColumnValues", "ExpectCompoundColumns")
+ROW_LEVEL_PREFIXES = (
+    "ExpectColumnValues",
+    "ExpectColumnPairValues",
+    "ExpectMulticolumn",
+    "ExpectColumnValueLengths",
+    "ExpectSelectColumnValues",
+    "ExpectCompoundColumns",
+)
 RULE_KEYS = {"rule", "title", "severity", "type", "kwargs", "shown_column", "value_column"}
 
 
@@ -91,9 +97,17 @@ class Rule:
         if not isinstance(cls, type):
             raise SuiteError(f"rule {self.rule}: {self.type} is not a Great Expectations expectation class")
         try:
-            return cls(**self.kwargs, description=f"{self.title} ({self.severity}, rule {self.rule})",
-                       meta={"rule": self.rule, "title": self.title, "severity": self.severity,
-                             "shown_column": self.shown_column, "value_column": self.value_column})
+            return cls(
+                **self.kwargs,
+                description=f"{self.title} ({self.severity}, rule {self.rule})",
+                meta={
+                    "rule": self.rule,
+                    "title": self.title,
+                    "severity": self.severity,
+                    "shown_column": self.shown_column,
+                    "value_column": self.value_column,
+                },
+            )
         except Exception as error:  # pydantic reports bad or missing arguments
             raise SuiteError(f"rule {self.rule}: {self.type}({self.kwargs}) is not valid: {error}") from None
 
@@ -127,8 +141,9 @@ class Suite:
             expectations = [rule.expectation() for rule in self.rules]
         except SuiteError as error:
             raise SuiteError(f"{self._where}: {error}") from None
-        return gx.ExpectationSuite(name=self.name, expectations=expectations,
-                                   meta={"table": self.table, "title": self.title})
+        return gx.ExpectationSuite(
+            name=self.name, expectations=expectations, meta={"table": self.table, "title": self.title}
+        )
 
     @property
     def _where(self) -> str:
@@ -158,20 +173,39 @@ def _parse_rule(raw: Any, where: str, headers: set[str]) -> Rule:
         _require(isinstance(raw.get(key), str) and raw[key].strip() != "", where, f"'{key}' is required")
     kwargs = raw.get("kwargs") or {}
     _require(isinstance(kwargs, dict), where, "'kwargs' must be a mapping")
-    rule = Rule(rule=raw["rule"], title=raw["title"], severity=raw["severity"], type=raw["type"], kwargs=kwargs,
-                shown_column=raw.get("shown_column"), value_column=raw.get("value_column"))
+    rule = Rule(
+        rule=raw["rule"],
+        title=raw["title"],
+        severity=raw["severity"],
+        type=raw["type"],
+        kwargs=kwargs,
+        shown_column=raw.get("shown_column"),
+        value_column=raw.get("value_column"),
+    )
     _require(rule.severity in SEVERITIES, where, f"severity must be one of {', '.join(SEVERITIES)}")
     _require("mostly" not in kwargs, where, "'mostly' is not supported: a rule passes only with no unexpected row")
-    _require(kwargs.get("exact_match") is not True, where,
-             "exact_match: true is not supported (the runner reads only the columns the suite uses)")
+    _require(
+        kwargs.get("exact_match") is not True,
+        where,
+        "exact_match: true is not supported (the runner reads only the columns the suite uses)",
+    )
     if rule.row_level:
-        _require(bool(rule.shown_column) and bool(rule.value_column), where,
-                 "a row-level rule needs shown_column (the Swedish header) and value_column")
-        _require(rule.shown_column in headers, where,
-                 f"shown_column {rule.shown_column!r} is not a header of this source in formats.yaml")
+        _require(
+            bool(rule.shown_column) and bool(rule.value_column),
+            where,
+            "a row-level rule needs shown_column (the Swedish header) and value_column",
+        )
+        _require(
+            rule.shown_column in headers,
+            where,
+            f"shown_column {rule.shown_column!r} is not a header of this source in formats.yaml",
+        )
     else:
-        _require(rule.shown_column is None and rule.value_column is None, where,
-                 "shown_column and value_column are for row-level rules only")
+        _require(
+            rule.shown_column is None and rule.value_column is None,
+            where,
+            "shown_column and value_column are for row-level rules only",
+        )
     return rule
 
 
@@ -190,15 +224,19 @@ def parse_suite(doc: Any, path: Path | None = None, headers: set[str] | None = N
         _require("headers" not in doc, where, "'headers' is only for sources not described in formats.yaml")
     else:
         listed = doc.get("headers")
-        _require(isinstance(listed, list) and listed and all(isinstance(h, str) for h in listed), where,
-                 f"{doc['suite']!r} is not a source in formats.yaml: list the headers its rules may show "
-                 "('headers: [...]')")
+        _require(
+            isinstance(listed, list) and listed and all(isinstance(h, str) for h in listed),
+            where,
+            f"{doc['suite']!r} is not a source in formats.yaml: list the headers its rules may show ('headers: [...]')",
+        )
         headers = set(listed)
     raw_rules = doc.get("rules")
     _require(isinstance(raw_rules, list) and len(raw_rules) > 0, where, "'rules' must be a non-empty list")
     rules = tuple(_parse_rule(raw, where, headers) for raw in raw_rules)
     ids = [rule.rule for rule in rules]
-    _require(len(ids) == len(set(ids)), where, f"rule ids must be unique: {sorted({i for i in ids if ids.count(i) > 1})}")
+    _require(
+        len(ids) == len(set(ids)), where, f"rule ids must be unique: {sorted({i for i in ids if ids.count(i) > 1})}"
+    )
     return Suite(name=doc["suite"], table=doc["table"], title=doc["title"], rules=rules, path=path)
 
 
@@ -219,5 +257,7 @@ def source_headers(name: str) -> set[str] | None:
 @cache
 def load_suites(directory: Path = SUITES_DIR) -> dict[str, Suite]:
     """Every suite in the directory, by name (one per source)."""
-    return {path.stem: load_suite(path.stem, directory, source_headers(path.stem))
-            for path in sorted(directory.glob("*.yaml"))}
+    return {
+        path.stem: load_suite(path.stem, directory, source_headers(path.stem))
+        for path in sorted(directory.glob("*.yaml"))
+    }

@@ -37,13 +37,20 @@ VENDOR_IN_SITE = "static/vendor/"
 LOCAL_FILES = {
     "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": ["bootstrap-4.3.1/bootstrap.min.css"],
     "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": [
-        "fontawesome-free-6.6.0/css/fontawesome.min.css", "fontawesome-free-6.6.0/css/solid.min.css"],
+        "fontawesome-free-6.6.0/css/fontawesome.min.css",
+        "fontawesome-free-6.6.0/css/solid.min.css",
+    ],
     "https://code.jquery.com/jquery-3.7.1.min.js": ["jquery-3.7.1/jquery.min.js"],
     # Bootstrap's bundle carries Popper, which GX loads on its own just before it
-    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": ["bootstrap-4.3.1/bootstrap.bundle.min.js"],
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": [
+        "bootstrap-4.3.1/bootstrap.bundle.min.js"
+    ],
 }
-REMOTE_TAG = re.compile(r"""<script\b[^>]*\bsrc=["'](https?://[^"']*)["'][^>]*>\s*</script>"""
-                        r"""|<(?:link|img)\b[^>]*\b(?:href|src)=["'](https?://[^"']*)["'][^>]*>""", re.IGNORECASE)
+REMOTE_TAG = re.compile(
+    r"""<script\b[^>]*\bsrc=["'](https?://[^"']*)["'][^>]*>\s*</script>"""
+    r"""|<(?:link|img)\b[^>]*\b(?:href|src)=["'](https?://[^"']*)["'][^>]*>""",
+    re.IGNORECASE,
+)
 WARNING_RULE = re.compile(r"\(warning, rule [A-Za-z0-9_]+\)")
 FAILED_ICON = "fa-times"
 WARNING_ICON = ["fas", "fa-exclamation-triangle", "text-warning", "ge-warning-icon"]
@@ -90,14 +97,19 @@ def static_prefix(document) -> str:
 
 def localise(page: str, prefix: str) -> str:
     """Every CDN tag of GX's pages replaced by a tag for our copy, or dropped when nothing on the pages needs it."""
+
     def replace(match: re.Match) -> str:
         url = match[1] or match[2]
         tags = []
         for local in LOCAL_FILES.get(url, []):
             address = html.escape(prefix + VENDOR_IN_SITE + local)
-            tags.append(f'<script src="{address}"></script>' if local.endswith(".js")
-                        else f'<link rel="stylesheet" href="{address}">')
+            tags.append(
+                f'<script src="{address}"></script>'
+                if local.endswith(".js")
+                else f'<link rel="stylesheet" href="{address}">'
+            )
         return "\n".join(tags)
+
     return REMOTE_TAG.sub(replace, page)
 
 
@@ -107,11 +119,12 @@ def validation_key(link: str) -> str:
     parts = path.split("/")
     if "validations" not in parts:
         return ""
-    parts = parts[parts.index("validations") + 1:]
+    parts = parts[parts.index("validations") + 1 :]
     return "/".join(parts[:-1])
 
 
 # --------------------------------------------------------------------------------- page corrections
+
 
 def correct(document) -> str | None:
     """Escape the data in every table and mark failed warning rules as warnings (in place).

@@ -52,34 +52,60 @@ def ensure_raw_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     con.execute(
         f"CREATE TABLE IF NOT EXISTS raw.{source.name} (file_version_id BIGINT NOT NULL, source_file VARCHAR NOT NULL, "
         f"source_sha256 VARCHAR NOT NULL, source_row BIGINT NOT NULL, load_run VARCHAR NOT NULL, period VARCHAR, "
-        f"synthetic BOOLEAN NOT NULL, {columns})").fetchall()
+        f"synthetic BOOLEAN NOT NULL, {columns})"
+    ).fetchall()
     if source.period_column is not None:
         # a warehouse loaded before the first rows were kept: taken from the rows once
-        con.execute(f"INSERT INTO meta.first_rows SELECT ?, file_version_id, period, source_file, min(source_row) "
-                    f"FROM raw.{source.name} WHERE period IS NOT NULL AND NOT EXISTS (SELECT 1 FROM meta.first_rows "
-                    f"WHERE source = ?) GROUP BY ALL", [source.name, source.name]).fetchall()
+        con.execute(
+            f"INSERT INTO meta.first_rows SELECT ?, file_version_id, period, source_file, min(source_row) "
+            f"FROM raw.{source.name} WHERE period IS NOT NULL AND NOT EXISTS (SELECT 1 FROM meta.first_rows "
+            f"WHERE source = ?) GROUP BY ALL",
+            [source.name, source.name],
+        ).fetchall()
 
 
-def ingest_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, load_run: str,
-                  progress: Callable[[str], None] = print, rehash: bool = False) -> LoadReport:
+def ingest_source(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    landing: Path,
+    load_run: str,
+    progress: Callable[[str], None] = print,
+    rehash: bool = False,
+) -> LoadReport:
     """Load every new or changed file under ``<landing>/<source>/`` (see lineage.load_changed_files)."""
     register_macros(con)
     ensure_raw_table(con, source)
-    return load_changed_files(con, source.name, landing / source.name,
-                              lambda path, relative, sha: _load_file(con, source, path, relative, sha, load_run),
-                              progress, load_run, rehash, period_column=None if source.replaces == "file" else "period")
+    return load_changed_files(
+        con,
+        source.name,
+        landing / source.name,
+        lambda path, relative, sha: _load_file(con, source, path, relative, sha, load_run),
+        progress,
+        load_run,
+        rehash,
+        period_column=None if source.replaces == "file" else "period",
+    )
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, relative: str, sha: str,
-               load_run: str) -> dict:
+def _load_file(
+    con: duckdb.DuckDBPyConnection, source: Source, path: Path, relative: str, sha: str, load_run: str
+) -> dict:
     display = str(path)
     delivery = open_delivery(path, source, display, con)
     try:
         secret = _secret_for(con, delivery, source, display)
         version = con.execute("SELECT nextval('raw.regional_file_version_seq')").fetchall()[0][0]
         try:
-            execute_script(con, _incoming_sql(delivery, source), f"reading {relative}",
-                           version=version, file=relative, sha=sha, run=load_run, secret=secret)
+            execute_script(
+                con,
+                _incoming_sql(delivery, source),
+                f"reading {relative}",
+                version=version,
+                file=relative,
+                sha=sha,
+                run=load_run,
+                secret=secret,
+            )
         except duckdb.Error as error:
             raise explain_read_error(delivery, source, display, error) from None
     finally:
@@ -87,7 +113,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, relat
     rows, synthetic, row_periods, without_period = con.execute(
         f"SELECT count(*), coalesce(bool_and(synthetic), false), list(DISTINCT period ORDER BY period) "
         f"FILTER (WHERE period IS NOT NULL), count(*) FILTER (WHERE period IS NULL) "
-        f"FROM raw.{source.name} WHERE file_version_id = ?", [version]).fetchall()[0]
+        f"FROM raw.{source.name} WHERE file_version_id = ?",
+        [version],
+    ).fetchall()[0]
     if rows == 0:
         raise SourceFileError(display, "the file has a header but no data rows")
     row_periods = row_periods or []
@@ -98,36 +126,73 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, relat
     # its periods (the file register says whether there is anything to replace, so a new month costs no scan)
     earlier = con.execute(
         "SELECT count(*) FROM raw.regional_files WHERE source = ? AND (source_file = ? OR list_has_any(periods, ?))",
-        [source.name, relative, [] if source.replaces == "file" else periods]).fetchall()[0][0]
+        [source.name, relative, [] if source.replaces == "file" else periods],
+    ).fetchall()[0][0]
     removed: list[str] = []
     if earlier:
-        same = "source_file = ?" if source.replaces == "file" else "(period IN (SELECT unnest(?::VARCHAR[])) OR source_file = ?)"
+        same = (
+            "source_file = ?"
+            if source.replaces == "file"
+            else "(period IN (SELECT unnest(?::VARCHAR[])) OR source_file = ?)"
+        )
         params = [version, relative] if source.replaces == "file" else [version, periods, relative]
         if source.replaces != "file":  # the periods the removed rows leave (an earlier version's stray rows too)
-            removed = [p for (p,) in con.execute(
-                f"SELECT DISTINCT coalesce(period, '') FROM raw.{source.name} WHERE file_version_id <> ? AND {same}",
-                params).fetchall()]
+            removed = [
+                p
+                for (p,) in con.execute(
+                    f"SELECT DISTINCT coalesce(period, '') FROM raw.{source.name} WHERE file_version_id <> ? AND {same}",
+                    params,
+                ).fetchall()
+            ]
         con.execute(f"DELETE FROM raw.{source.name} WHERE file_version_id <> ? AND {same}", params).fetchall()
     if source.period_column is not None:
-        con.execute(f"INSERT INTO meta.first_rows SELECT ?, ?, period, ?, min(source_row) FROM raw.{source.name} "
-                    "WHERE file_version_id = ? AND period IS NOT NULL GROUP BY period",
-                    [source.name, version, relative, version]).fetchall()
+        con.execute(
+            f"INSERT INTO meta.first_rows SELECT ?, ?, period, ?, min(source_row) FROM raw.{source.name} "
+            "WHERE file_version_id = ? AND period IS NOT NULL GROUP BY period",
+            [source.name, version, relative, version],
+        ).fetchall()
     stat = path.stat()
     con.execute(
         "INSERT INTO raw.regional_files (source, file_version_id, source_file, sha256, size_bytes, modified_at, format, "
         "encoding, synthetic, row_count, periods, load_run, loaded_at, named_period) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [source.name, version, relative, sha, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime),
-         delivery.format, delivery.encoding, synthetic, rows, periods, load_run, dt.datetime.now(), named],
+        [
+            source.name,
+            version,
+            relative,
+            sha,
+            stat.st_size,
+            dt.datetime.fromtimestamp(stat.st_mtime),
+            delivery.format,
+            delivery.encoding,
+            synthetic,
+            rows,
+            periods,
+            load_run,
+            dt.datetime.now(),
+            named,
+        ],
     ).fetchall()
     # the partitions this version changed: every period its rows hold (a stray row is judged in its own), the
     # periods the rows it replaced leave, the rows without one; for a register that replaces its file, everything
-    changed = ["*"] if source.replaces == "file" else sorted(
-        set(row_periods) | set(removed) | ({""} if without_period else set()))
+    changed = (
+        ["*"]
+        if source.replaces == "file"
+        else sorted(set(row_periods) | set(removed) | ({""} if without_period else set()))
+    )
     stray = len(row_periods) - len(periods)
-    return {"file": relative, "sha256": sha, "format": delivery.format, "rows": rows, "synthetic": synthetic,
-            "periods": periods, "named_period": named, "periods_outside_name": stray,
-            "file_version_id": version, "partitions": changed}
+    return {
+        "file": relative,
+        "sha256": sha,
+        "format": delivery.format,
+        "rows": rows,
+        "synthetic": synthetic,
+        "periods": periods,
+        "named_period": named,
+        "periods_outside_name": stray,
+        "file_version_id": version,
+        "partitions": changed,
+    }
 
 
 def _secret_for(con: duckdb.DuckDBPyConnection, delivery: Delivery, source: Source, display: str) -> str | None:
@@ -135,8 +200,9 @@ def _secret_for(con: duckdb.DuckDBPyConnection, delivery: Delivery, source: Sour
     key = configured_key()
     if key or not _checked_columns(delivery, source):
         return key
-    checks = " OR ".join(f"looks_like_personnummer(CAST({_ident(name)} AS VARCHAR))"
-                         for name in _checked_columns(delivery, source))
+    checks = " OR ".join(
+        f"looks_like_personnummer(CAST({_ident(name)} AS VARCHAR))" for name in _checked_columns(delivery, source)
+    )
     try:
         found = con.execute(f"SELECT count(*) FROM {delivery.table_sql()} WHERE {checks}").fetchall()[0][0]
     except duckdb.Error as error:
@@ -173,15 +239,19 @@ def _incoming_sql(delivery: Delivery, source: Source) -> str:
     data_source = delivered.get("data_source")
     # (plain substring tests: this runs on every row)
     marked = f"lower(CAST({_ident(data_source)} AS VARCHAR))" if data_source else None
-    synthetic = (f"coalesce(contains({marked}, 'syntetisk') OR contains({marked}, 'synthetic'), false)"
-                 if data_source else "false")
+    synthetic = (
+        f"coalesce(contains({marked}, 'syntetisk') OR contains({marked}, 'synthetic'), false)"
+        if data_source
+        else "false"
+    )
     return (
         f"INSERT INTO raw.{source.name} BY NAME "
         f"SELECT $version::BIGINT AS file_version_id, $file AS source_file, $sha AS source_sha256, "
         f"(ordinality + {delivery.first_row - 1})::BIGINT AS source_row, $run AS load_run, "
         f"{period_sql} AS period, {synthetic} AS synthetic, {', '.join(selects)} "
         # WITH ORDINALITY numbers the rows in file order without giving up parallel reading
-        f"FROM {delivery.table_sql()} WITH ORDINALITY")
+        f"FROM {delivery.table_sql()} WITH ORDINALITY"
+    )
 
 
 def _delivered_name(delivery: Delivery, name: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.file_kinds import nul_byte_problem, not_text
+from pipelines.file_kinds import not_text, nul_byte_problem
 from pipelines.privacy import personnummer_pattern, scrub
 from pipelines.regional.spec import Column, Source
 from pipelines.warehouse import work_dir_of
@@ -32,18 +32,36 @@ from pipelines.warehouse import work_dir_of
 PARQUET_MAGIC = b"PAR1"
 CHUNK = 1 << 20
 # Parquet types that hold numbers: a personnummer can arrive as one
-NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+NUMBER_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "DECIMAL",
+)
 
 
 class SourceFileError(ValueError):
     """A file that cannot be read as its source's format: names the file, row and column."""
 
     def __init__(self, file: str, message: str, row: int | None = None, column: str | None = None):
-        self.file, self.row, self.column, self.reason = scrub(file), row, scrub(column) if column else column, \
-            scrub(message)
-        where = [self.file] + ([f"row {row}"] if row is not None else []) + \
-            ([f"column '{self.column}'"] if column else [])
+        self.file, self.row, self.column, self.reason = (
+            scrub(file),
+            row,
+            scrub(column) if column else column,
+            scrub(message),
+        )
+        where = (
+            [self.file] + ([f"row {row}"] if row is not None else []) + ([f"column '{self.column}'"] if column else [])
+        )
         super().__init__(f"{', '.join(where)}: {self.reason}")
 
 
@@ -52,29 +70,31 @@ class Delivery:
     """One file ready for DuckDB: the table expression to read it and the columns it delivers."""
 
     path: Path
-    format: str              # csv or parquet
+    format: str  # csv or parquet
     encoding: str | None
     separator: str | None
-    columns: dict[str, Column]   # delivered column name -> the format's column
-    read_path: Path          # what DuckDB reads: the file, or its copy in the work folder
-    first_row: int           # the line/row number of the first data row
+    columns: dict[str, Column]  # delivered column name -> the format's column
+    read_path: Path  # what DuckDB reads: the file, or its copy in the work folder
+    first_row: int  # the line/row number of the first data row
 
     def table_sql(self) -> str:
         path = _literal(str(self.read_path))
         if self.format == "parquet":
             return f"read_parquet({path})"
-        return (f"read_csv({path}, delim={_literal(self.separator)}, header=true, all_varchar=true, "
-                f"quote='\"', escape='\"', encoding={_literal(self.encoding)}, strict_mode=true, "
-                "auto_detect=false, columns={" + ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in self.columns)
-                + "})")
+        return (
+            f"read_csv({path}, delim={_literal(self.separator)}, header=true, all_varchar=true, "
+            f"quote='\"', escape='\"', encoding={_literal(self.encoding)}, strict_mode=true, "
+            "auto_detect=false, columns={" + ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in self.columns) + "})"
+        )
 
     def cleanup(self) -> None:
         if self.read_path != self.path:
             self.read_path.unlink(missing_ok=True)
 
 
-def open_delivery(path: Path, source: Source, display: str, con: duckdb.DuckDBPyConnection,
-                  work_dir: Path | None = None) -> Delivery:
+def open_delivery(
+    path: Path, source: Source, display: str, con: duckdb.DuckDBPyConnection, work_dir: Path | None = None
+) -> Delivery:
     """What DuckDB needs to read ``path``; a copy, where one is needed, goes to ``work_dir`` (default ``<warehouse>/.work``)."""
     with path.open("rb") as handle:
         head = handle.read(CHUNK)
@@ -106,30 +126,51 @@ def explain_read_error(delivery: Delivery, source: Source, display: str, error: 
     message = str(error)
     line = re.search(r"CSV Error on Line: (\d+)", message)
     row = int(line.group(1)) if line else None
-    shape = (f"{len(delivery.columns)} fields ({', '.join(delivery.columns)}) separated by "
-             f"'{delivery.separator}'") if delivery.format == "csv" else ""
+    shape = (
+        (f"{len(delivery.columns)} fields ({', '.join(delivery.columns)}) separated by '{delivery.separator}'")
+        if delivery.format == "csv"
+        else ""
+    )
     if counts := re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message):
         expected, found = int(counts.group(1)), int(counts.group(2))
-        why = ("the line ends early: it was cut off, or a value holding a line break lost its quotes"
-               if found < expected else f"a value holds '{delivery.separator}' without quotes around it")
-        return SourceFileError(display, f"the line has {found} fields where a {source.name} row has {shape}: {why}",
-                               row=row)
+        why = (
+            "the line ends early: it was cut off, or a value holding a line break lost its quotes"
+            if found < expected
+            else f"a value holds '{delivery.separator}' without quotes around it"
+        )
+        return SourceFileError(
+            display, f"the line has {found} fields where a {source.name} row has {shape}: {why}", row=row
+        )
     if "unterminated quote" in message:
-        return SourceFileError(display, "a value opens a quote (\") that is not closed before the file ends: the "
-                                        "line was cut off, or a quote inside a value is not written twice (\"\")",
-                               row=row)
+        return SourceFileError(
+            display,
+            'a value opens a quote (") that is not closed before the file ends: the '
+            'line was cut off, or a quote inside a value is not written twice ("")',
+            row=row,
+        )
     if size := re.search(r"Maximum line size of (\d+) bytes exceeded", message):
-        return SourceFileError(display, f"the line is longer than {int(size.group(1)):,} bytes: no {source.name} "
-                                        "row is; line breaks are missing, or a value is not text", row=row)
+        return SourceFileError(
+            display,
+            f"the line is longer than {int(size.group(1)):,} bytes: no {source.name} "
+            "row is; line breaks are missing, or a value is not text",
+            row=row,
+        )
     if "Invalid unicode" in message:
-        return SourceFileError(display, f"the line holds bytes that are not {delivery.encoding or 'UTF-8'} text: "
-                                        "the file mixes encodings or is damaged; export it again in one encoding",
-                               row=row)
+        return SourceFileError(
+            display,
+            f"the line holds bytes that are not {delivery.encoding or 'UTF-8'} text: "
+            "the file mixes encodings or is damaged; export it again in one encoding",
+            row=row,
+        )
     if delivery.format == "parquet":
-        return SourceFileError(display, f"the Parquet file cannot be read to the end ({_first_line(error, delivery)}): "
-                                        "it is damaged or was cut off while it was copied; deliver it again")
-    return SourceFileError(display, f"cannot be read as {source.name} ({delivery.format}): "
-                                    f"{_first_line(error, delivery)}", row=row)
+        return SourceFileError(
+            display,
+            f"the Parquet file cannot be read to the end ({_first_line(error, delivery)}): "
+            "it is damaged or was cut off while it was copied; deliver it again",
+        )
+    return SourceFileError(
+        display, f"cannot be read as {source.name} ({delivery.format}): {_first_line(error, delivery)}", row=row
+    )
 
 
 def _work_folder(con: duckdb.DuckDBPyConnection, work_dir: Path | None) -> Path:
@@ -144,36 +185,48 @@ def _work_file(folder: Path, suffix: str) -> Path:
     return Path(name)
 
 
-def _open_parquet(path: Path, source: Source, display: str, con: duckdb.DuckDBPyConnection,
-                  work_dir: Path | None) -> Delivery:
+def _open_parquet(
+    path: Path, source: Source, display: str, con: duckdb.DuckDBPyConnection, work_dir: Path | None
+) -> Delivery:
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_literal(str(path))})").fetchall()
     except duckdb.Error as error:
-        raise SourceFileError(display, f"not a readable Parquet file ({_first_line(error, None, path)}): it is "
-                                       "damaged or was cut off while it was copied; deliver it again") from None
+        raise SourceFileError(
+            display,
+            f"not a readable Parquet file ({_first_line(error, None, path)}): it is "
+            "damaged or was cut off while it was copied; deliver it again",
+        ) from None
     names = [row[0] for row in described]
     columns = _map_columns(names, source, display, 0)
     numbers = [name for name, kind, *_ in described if kind.upper().startswith(NUMBER_TYPES)]
     holding = _number_columns_holding_identities(con, path, numbers, display)
-    read_path = _with_zeros_restored(con, path, names, holding, _work_folder(con, work_dir), display) \
-        if holding else path
+    read_path = (
+        _with_zeros_restored(con, path, names, holding, _work_folder(con, work_dir), display) if holding else path
+    )
     return Delivery(path, "parquet", None, None, columns, read_path, 1)
 
 
-def _number_columns_holding_identities(con: duckdb.DuckDBPyConnection, path: Path, numbers: list[str],
-                                       display: str) -> list[str]:
+def _number_columns_holding_identities(
+    con: duckdb.DuckDBPyConnection, path: Path, numbers: list[str], display: str
+) -> list[str]:
     """The number columns where some value is a whole identity number (12 digits, or 10 from a year 10 on)."""
     numbers = _beyond_nine_digits(con, path, numbers)
     if not numbers:
         return []
     whole = _literal(personnummer_pattern() + r"(?:\.0+)?")
-    checks = ", ".join(f"coalesce(bool_or(abs({_ident(n)}) >= 1e9 AND "
-                       f"regexp_full_match(CAST({_ident(n)} AS VARCHAR), {whole})), false)" for n in numbers)
+    checks = ", ".join(
+        f"coalesce(bool_or(abs({_ident(n)}) >= 1e9 AND "
+        f"regexp_full_match(CAST({_ident(n)} AS VARCHAR), {whole})), false)"
+        for n in numbers
+    )
     try:
         found = con.execute(f"SELECT {checks} FROM read_parquet({_literal(str(path))})").fetchall()[0]
     except duckdb.Error as error:
-        raise SourceFileError(display, f"the Parquet file cannot be read to the end ({_first_line(error, None, path)}):"
-                                       " it is damaged or was cut off while it was copied; deliver it again") from None
+        raise SourceFileError(
+            display,
+            f"the Parquet file cannot be read to the end ({_first_line(error, None, path)}):"
+            " it is damaged or was cut off while it was copied; deliver it again",
+        ) from None
     return [name for name, holds in zip(numbers, found) if holds]
 
 
@@ -183,17 +236,23 @@ def _beyond_nine_digits(con: duckdb.DuckDBPyConnection, path: Path, numbers: lis
     if not numbers:
         return []
     try:
-        bounded = {name for name, known in con.execute(
-            "SELECT path_in_schema, bool_and(coalesce(abs(TRY_CAST(stats_min_value AS DOUBLE)) < 1e9 "
-            "AND abs(TRY_CAST(stats_max_value AS DOUBLE)) < 1e9, false)) "
-            f"FROM parquet_metadata({_literal(str(path))}) GROUP BY 1").fetchall() if known}
+        bounded = {
+            name
+            for name, known in con.execute(
+                "SELECT path_in_schema, bool_and(coalesce(abs(TRY_CAST(stats_min_value AS DOUBLE)) < 1e9 "
+                "AND abs(TRY_CAST(stats_max_value AS DOUBLE)) < 1e9, false)) "
+                f"FROM parquet_metadata({_literal(str(path))}) GROUP BY 1"
+            ).fetchall()
+            if known
+        }
     except duckdb.Error:
         bounded = set()
     return [name for name in numbers if name not in bounded]
 
 
-def _with_zeros_restored(con: duckdb.DuckDBPyConnection, path: Path, names: list[str], holding: list[str],
-                         folder: Path, display: str) -> Path:
+def _with_zeros_restored(
+    con: duckdb.DuckDBPyConnection, path: Path, names: list[str], holding: list[str], folder: Path, display: str
+) -> Path:
     """A copy where each number in ``holding`` is text, and one that lost its leading zeros has them back.
 
     In a column of identity numbers, a nine-digit number is a ten-digit identity number born in a year
@@ -208,17 +267,23 @@ def _with_zeros_restored(con: duckdb.DuckDBPyConnection, path: Path, names: list
         replaced.append(
             f"CASE WHEN {column} IS NULL THEN NULL "
             f"WHEN abs({column}) < 1e9 AND {column} = trunc({column}) AND regexp_full_match({padded}, {pattern}) "
-            f"THEN {padded} ELSE CAST({column} AS VARCHAR) END AS {column}")
+            f"THEN {padded} ELSE CAST({column} AS VARCHAR) END AS {column}"
+        )
     copy = _work_file(folder, ".parquet")
     try:
-        con.execute(f"COPY (SELECT * REPLACE ({', '.join(replaced)}) FROM read_parquet({_literal(str(path))})) "
-                    f"TO {_literal(str(copy))} (FORMAT parquet)").fetchall()
+        con.execute(
+            f"COPY (SELECT * REPLACE ({', '.join(replaced)}) FROM read_parquet({_literal(str(path))})) "
+            f"TO {_literal(str(copy))} (FORMAT parquet)"
+        ).fetchall()
     except BaseException as error:
         copy.unlink(missing_ok=True)
         if isinstance(error, duckdb.Error):
-            raise SourceFileError(display, f"the Parquet file cannot be read to the end "
-                                           f"({_first_line(error, None, path)}): it is damaged or was cut off while "
-                                           "it was copied; deliver it again") from None
+            raise SourceFileError(
+                display,
+                f"the Parquet file cannot be read to the end "
+                f"({_first_line(error, None, path)}): it is damaged or was cut off while "
+                "it was copied; deliver it again",
+            ) from None
         raise
     return copy
 
@@ -229,20 +294,28 @@ def _encoding(path: Path, head: bytes, display: str, folder) -> tuple[str, Path]
         return "utf-8", path
     if _holds_utf8_letters(path):
         # UTF-8 å, ä, ö beside bytes that are not UTF-8: read either way, some text would come out wrong
-        raise SourceFileError(display, "mixes encodings: it holds UTF-8 letters (such as ä written as two "
-                                       "bytes) and bytes that are not UTF-8; export it again in one encoding "
-                                       "(UTF-8, or Windows-1252)")
+        raise SourceFileError(
+            display,
+            "mixes encodings: it holds UTF-8 letters (such as ä written as two "
+            "bytes) and bytes that are not UTF-8; export it again in one encoding "
+            "(UTF-8, or Windows-1252)",
+        )
     if not _has_cp1252_only_bytes(path):
         return "latin-1", path  # identical to cp1252 outside 0x80-0x9F
     copy = _work_file(folder(), ".csv")
     try:
-        with path.open("r", encoding="cp1252", newline="") as source, \
-                copy.open("w", encoding="utf-8", newline="") as out:
+        with (
+            path.open("r", encoding="cp1252", newline="") as source,
+            copy.open("w", encoding="utf-8", newline="") as out,
+        ):
             shutil.copyfileobj(source, out, CHUNK)
     except UnicodeDecodeError as error:  # bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D are not cp1252 characters
         copy.unlink(missing_ok=True)
-        raise SourceFileError(display, f"is neither UTF-8 nor Windows-1252 (cp1252) text: byte "
-                                       f"0x{error.object[error.start]:02X} is not a character in either") from None
+        raise SourceFileError(
+            display,
+            f"is neither UTF-8 nor Windows-1252 (cp1252) text: byte "
+            f"0x{error.object[error.start]:02X} is not a character in either",
+        ) from None
     except BaseException:
         copy.unlink(missing_ok=True)
         raise
@@ -273,8 +346,7 @@ def _is_utf8(path: Path, display: str) -> bool:
 
 # å ä ö é Å Ä Ö É in UTF-8: in a Windows-1252 file these pairs would read as "Ã¥" and the like, which
 # no Swedish export writes
-UTF8_LETTERS = (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\xa9", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96",
-                b"\xc3\x89")
+UTF8_LETTERS = (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\xa9", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96", b"\xc3\x89")
 
 
 def _holds_utf8_letters(path: Path) -> bool:
@@ -302,8 +374,13 @@ def _separator(header_line: str, source: Source, display: str) -> str:
         cells = [c.strip().strip('"') for c in header_line.split(separator)]
         if len(cells) > 1 and sum(source.match(c) is not None for c in cells) >= 2:
             return separator
-    raise SourceFileError(display, f"the first line is not a {source.name} header: expected columns such as "
-                                   + ", ".join(c.header for c in source.columns[:4]) + " separated by ';'", row=1)
+    raise SourceFileError(
+        display,
+        f"the first line is not a {source.name} header: expected columns such as "
+        + ", ".join(c.header for c in source.columns[:4])
+        + " separated by ';'",
+        row=1,
+    )
 
 
 def _map_columns(names: list[str], source: Source, display: str, header_row: int) -> dict[str, Column]:
@@ -311,9 +388,12 @@ def _map_columns(names: list[str], source: Source, display: str, header_row: int
     for name in names:
         column = source.match(name)
         if column is None:
-            raise SourceFileError(display, f"unexpected column: {source.name} files have "
-                                           + ", ".join(c.header for c in source.columns),
-                                  row=header_row or None, column=name)
+            raise SourceFileError(
+                display,
+                f"unexpected column: {source.name} files have " + ", ".join(c.header for c in source.columns),
+                row=header_row or None,
+                column=name,
+            )
         if column in mapped.values():
             raise SourceFileError(display, f"two columns mean {column.header}", row=header_row or None, column=name)
         mapped[name] = column

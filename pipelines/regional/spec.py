@@ -16,8 +16,8 @@ REPLACES = ("file", "month", "day")
 
 @dataclass(frozen=True)
 class Column:
-    header: str           # the Swedish header as the source system writes it
-    name: str             # the English name used in the warehouse
+    header: str  # the Swedish header as the source system writes it
+    name: str  # the English name used in the warehouse
     type: str
     optional: bool = False
     identity: bool = False
@@ -29,7 +29,7 @@ class Source:
     name: str
     title: str
     replaces: str
-    period: str | None    # the header holding the period (month or day), None for replaces: file
+    period: str | None  # the header holding the period (month or day), None for replaces: file
     key: tuple[str, ...]
     columns: tuple[Column, ...]
 
@@ -40,8 +40,7 @@ class Source:
     def match(self, header: str) -> Column | None:
         """The column a delivered header means: Swedish or English name, any case, å/ä/ö or a/a/o."""
         key = normalise_header(header)
-        return next((c for c in self.columns if key in (normalise_header(c.header), normalise_header(c.name))),
-                    None)
+        return next((c for c in self.columns if key in (normalise_header(c.header), normalise_header(c.name))), None)
 
 
 def normalise_header(text: str) -> str:
@@ -55,14 +54,27 @@ def sources() -> dict[str, Source]:
     out = {}
     for name, body in doc.items():
         columns = tuple(
-            Column(header=header, name=col["as"], type=col["type"], optional=bool(col.get("optional")),
-                   identity=bool(col.get("identity")), values=tuple(str(v) for v in col.get("values", ())))
-            for header, col in body["columns"].items())
+            Column(
+                header=header,
+                name=col["as"],
+                type=col["type"],
+                optional=bool(col.get("optional")),
+                identity=bool(col.get("identity")),
+                values=tuple(str(v) for v in col.get("values", ())),
+            )
+            for header, col in body["columns"].items()
+        )
         for column in columns:
             if column.type not in TYPES:
                 raise ValueError(f"{FORMATS_FILE.name}: {name}.{column.header}: unknown type {column.type}")
         if body["replaces"] not in REPLACES:
             raise ValueError(f"{FORMATS_FILE.name}: {name}: replaces must be one of {REPLACES}")
-        out[name] = Source(name=name, title=body["title"], replaces=body["replaces"], period=body.get("period"),
-                           key=tuple(body.get("key", ())), columns=columns)
+        out[name] = Source(
+            name=name,
+            title=body["title"],
+            replaces=body["replaces"],
+            period=body.get("period"),
+            key=tuple(body.get("key", ())),
+            columns=columns,
+        )
     return out

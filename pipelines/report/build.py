@@ -27,8 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.report.model import (STATUS_CLASS, STATUS_EXPLAINED, STATUS_ORDER, index_model, region_codes,
-                                    region_model)
+from pipelines.report.model import STATUS_CLASS, STATUS_EXPLAINED, STATUS_ORDER, index_model, region_codes, region_model
 from pipelines.report.render import render_template
 from pipelines.report.swedish import stockholm_time
 
@@ -47,6 +46,7 @@ class NotPublished(RuntimeError):
 
 
 # ------------------------------------------------------------------------------------------------ reading
+
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
     cursor = con.execute(sql, params or [])
@@ -68,57 +68,126 @@ def read_snapshot(release: Path) -> dict:
     try:
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         data: dict = {"tables": tables}
-        data["areas"] = {r["area_code"]: r for r in _rows(
-            con, "SELECT area_code, name, name_short, level FROM areas WHERE level IN ('country', 'county')")} \
-            if "areas" in tables else {}
-        data["indicators"] = {r["indicator_id"]: r for r in _rows(con, "SELECT * FROM indicators")} \
-            if "indicators" in tables else {}
+        data["areas"] = (
+            {
+                r["area_code"]: r
+                for r in _rows(
+                    con, "SELECT area_code, name, name_short, level FROM areas WHERE level IN ('country', 'county')"
+                )
+            }
+            if "areas" in tables
+            else {}
+        )
+        data["indicators"] = (
+            {r["indicator_id"]: r for r in _rows(con, "SELECT * FROM indicators")} if "indicators" in tables else {}
+        )
         with_goals = {"goal_progress", "goals"} <= tables
         data["values"] = _read_values(con, with_goals) if "indicator_values" in tables else []
         data["unit_values"] = _read_unit_values(con) if "indicator_values" in tables else []
-        data["goals"] = _rows(con, """
+        data["goals"] = (
+            _rows(
+                con,
+                """
             SELECT p.*, g.title_sv, g.quote_sv, g.quote_source, g.region_name, g.target_change, g.target_unit,
                    g.target_value AS registry_target,
                    g.not_measurable, g.decision_document, g.decision_body, g.decision_date, g.decision_source
             FROM goal_progress p JOIN goals g USING (goal_id)
-            ORDER BY p.region_code, p.goal_id, p.area_code""") if with_goals else []
+            ORDER BY p.region_code, p.goal_id, p.area_code""",
+            )
+            if with_goals
+            else []
+        )
         data["comments"] = _rows(con, "SELECT * FROM goal_comments") if "goal_comments" in tables else []
-        data["ranks"] = _rows(con, """
+        data["ranks"] = (
+            _rows(
+                con,
+                """
             SELECT kpi_id, area_code, period, value, polarity, rank, regions_ranked, riket_value, regions_median
-            FROM benchmark_ranks WHERE sex = 'T'""") if "benchmark_ranks" in tables else []
-        data["kpis"] = {r["kpi_id"]: r for r in _rows(
-            con, "SELECT kpi_id, title, operating_area, polarity FROM benchmark_kpis")} \
-            if "benchmark_kpis" in tables else {}
-        data["comparison"] = _rows(con, """
+            FROM benchmark_ranks WHERE sex = 'T'""",
+            )
+            if "benchmark_ranks" in tables
+            else []
+        )
+        data["kpis"] = (
+            {r["kpi_id"]: r for r in _rows(con, "SELECT kpi_id, title, operating_area, polarity FROM benchmark_kpis")}
+            if "benchmark_kpis" in tables
+            else {}
+        )
+        data["comparison"] = (
+            _rows(
+                con,
+                """
             SELECT indicator_id, kpi_id, area_code, period, own_value, kolada_value, comparable, synthetic
-            FROM benchmark_comparison WHERE sex = 'T'""") if "benchmark_comparison" in tables else []
-        data["assessment"] = _rows(con, """
+            FROM benchmark_comparison WHERE sex = 'T'""",
+            )
+            if "benchmark_comparison" in tables
+            else []
+        )
+        data["assessment"] = (
+            _rows(
+                con,
+                """
             SELECT *, coalesce(indicator_id, kpi_id) AS measure FROM benchmark_assessment
-            WHERE length(area_code) = 2""") if "benchmark_assessment" in tables else []
-        data["rank_intervals"] = _rows(con, """
-            SELECT *, coalesce(indicator_id, kpi_id) AS measure FROM rank_intervals""") \
-            if "rank_intervals" in tables else []
-        data["trends"] = _rows(con, "SELECT * FROM indicator_trends WHERE unit_id IS NULL") \
-            if "indicator_trends" in tables else []
+            WHERE length(area_code) = 2""",
+            )
+            if "benchmark_assessment" in tables
+            else []
+        )
+        data["rank_intervals"] = (
+            _rows(
+                con,
+                """
+            SELECT *, coalesce(indicator_id, kpi_id) AS measure FROM rank_intervals""",
+            )
+            if "rank_intervals" in tables
+            else []
+        )
+        data["trends"] = (
+            _rows(con, "SELECT * FROM indicator_trends WHERE unit_id IS NULL") if "indicator_trends" in tables else []
+        )
         data["funnels"] = _rows(con, "SELECT * FROM unit_funnels") if "unit_funnels" in tables else []
-        data["funnel_limits"] = _rows(con, """
+        data["funnel_limits"] = (
+            _rows(
+                con,
+                """
             SELECT indicator_id, area_code, period, level, side, exposure, limit_value FROM funnel_limits
-            WHERE sex = 'T' AND age_group = 'all' AND category = 'all'""") if "funnel_limits" in tables else []
+            WHERE sex = 'T' AND age_group = 'all' AND category = 'all'""",
+            )
+            if "funnel_limits" in tables
+            else []
+        )
         # what the region's sources did not deliver, per source and month (and the years left incomplete)
-        data["incomplete"] = _rows(con, """
+        data["incomplete"] = (
+            _rows(
+                con,
+                """
             SELECT source, area_code, period, note, missing_units, synthetic FROM coverage
-            WHERE unit_id IS NULL AND NOT complete ORDER BY area_code, length(period), period, source""") \
-            if "coverage" in tables else []
+            WHERE unit_id IS NULL AND NOT complete ORDER BY area_code, length(period), period, source""",
+            )
+            if "coverage" in tables
+            else []
+        )
         # a unit's name as the organisation register writes it last (health centres; hospitals are their names)
-        data["units"] = dict(con.execute("""
-            SELECT unit_id, arg_max(unit_name, valid_from) FROM units GROUP BY unit_id""").fetchall()) \
-            if "units" in tables else {}
+        data["units"] = (
+            dict(
+                con.execute("""
+            SELECT unit_id, arg_max(unit_name, valid_from) FROM units GROUP BY unit_id""").fetchall()
+            )
+            if "units" in tables
+            else {}
+        )
         # vintages: the release's digest (page digest.html) and the Kolada values revised since first seen
         data["digest"] = _digest(con)
-        data["kolada_revised"] = {(k, a, p): seen for k, a, p, seen in con.execute("""
+        data["kolada_revised"] = (
+            {
+                (k, a, p): seen
+                for k, a, p, seen in con.execute("""
             SELECT kpi_id, area_code, period, max(seen_on) FROM benchmark_revisions
-            WHERE kind IN ('revised', 'restored') AND sex = 'T' GROUP BY ALL""").fetchall()} \
-            if "benchmark_revisions" in tables else {}
+            WHERE kind IN ('revised', 'restored') AND sex = 'T' GROUP BY ALL""").fetchall()
+            }
+            if "benchmark_revisions" in tables
+            else {}
+        )
     finally:
         con.close()
     manifest_path = release / "manifest.json"
@@ -151,15 +220,19 @@ def _read_values(con: duckdb.DuckDBPyConnection, with_goals: bool) -> list[dict]
     columns = _columns(con, "indicator_values")
     suppressed, reason = _suppression(columns)
     interval = "ci_lower, ci_upper" if "ci_lower" in columns else "NULL::DOUBLE AS ci_lower, NULL::DOUBLE AS ci_upper"
-    coverage = "complete, incomplete_note" if "complete" in columns else \
-        "true AS complete, NULL::VARCHAR AS incomplete_note"
-    return _rows(con, f"""
+    coverage = (
+        "complete, incomplete_note" if "complete" in columns else "true AS complete, NULL::VARCHAR AS incomplete_note"
+    )
+    return _rows(
+        con,
+        f"""
         SELECT indicator_id, area_code, period, sex, age_group, category, value, {interval}, synthetic,
                {suppressed} AS suppressed, {reason} AS suppression_reason, {coverage}
         FROM indicator_values
         WHERE unit_id IS NULL AND (length(area_code) = 2
               {"OR area_code IN (SELECT area_code FROM goal_progress)" if with_goals else ""})
-        ORDER BY indicator_id, area_code, period""")
+        ORDER BY indicator_id, area_code, period""",
+    )
 
 
 def _read_unit_values(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -167,14 +240,18 @@ def _read_unit_values(con: duckdb.DuckDBPyConnection) -> list[dict]:
     plot are listed in a table)."""
     columns = _columns(con, "indicator_values")
     suppressed, _ = _suppression(columns)
-    return _rows(con, f"""
+    return _rows(
+        con,
+        f"""
         SELECT indicator_id, area_code, unit_id, period, sex, age_group, category, value, {suppressed} AS suppressed
         FROM indicator_values
         WHERE unit_id IS NOT NULL AND length(period) = 4 AND length(area_code) = 2 AND sex = 'T'
-              AND age_group = 'all' AND category = 'all'""")
+              AND age_group = 'all' AND category = 'all'""",
+    )
 
 
 # --------------------------------------------------------------------------------------------- rendering
+
 
 def _page_name(code: str) -> str:
     return f"region-{code}.html"
@@ -184,9 +261,18 @@ def render(data: dict, built: dt.datetime | None = None) -> dict[str, str]:
     """file name -> HTML for the whole report. ``built``: the build time (default now)."""
     built_text = stockholm_time(built or dt.datetime.now(dt.timezone.utc))
     published = stockholm_time(data.get("published_at"))
-    common = {"release": data["release"], "run_id": (data.get("run_id") or "")[:8], "published": published,
-              "built": built_text, "index": INDEX, "page_name": _page_name, "status_class": STATUS_CLASS,
-              "status_order": STATUS_ORDER, "status_explained": STATUS_EXPLAINED, "offline": _offline}
+    common = {
+        "release": data["release"],
+        "run_id": (data.get("run_id") or "")[:8],
+        "published": published,
+        "built": built_text,
+        "index": INDEX,
+        "page_name": _page_name,
+        "status_class": STATUS_CLASS,
+        "status_order": STATUS_ORDER,
+        "status_explained": STATUS_EXPLAINED,
+        "offline": _offline,
+    }
     models = [region_model(data, code) for code in region_codes(data)]
     pages = {_page_name(m["code"]): render_template("region.html.j2", model=m, **common) for m in models}
     digest = data.get("digest")
@@ -205,6 +291,7 @@ def _offline(text: str | None) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ writing
+
 
 def write_report(root: Path, pages: dict[str, str], name: str) -> Path:
     """Write the pages as a new report under .reports/ and switch <root>/report to it in one rename."""
@@ -249,5 +336,11 @@ def build_report(root: Path) -> dict:
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     index = write_report(root, pages, f"{stamp}-{data['release']}")
     synthetic_pages = sorted(n for n, html in pages.items() if 'class="synthetic-banner"' in html)
-    return {"index": index, "release": data["release"], "pages": sorted(pages), "synthetic_pages": synthetic_pages,
-            "charts": sum(html.count('<svg class="chart') for html in pages.values()), "digest": data.get("digest")}
+    return {
+        "index": index,
+        "release": data["release"],
+        "pages": sorted(pages),
+        "synthetic_pages": synthetic_pages,
+        "charts": sum(html.count('<svg class="chart') for html in pages.values()),
+        "digest": data.get("digest"),
+    }

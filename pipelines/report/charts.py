@@ -36,8 +36,14 @@ TEXT = "#333333"
 FIT = "#eef3f9"
 PREVIOUS = "#9aa5b1"
 # funnel plot points by their assessment (unit_funnels.assessment)
-POINT = {"better": "#2e7d32", "worse": "#c62828", "higher": "#3949ab", "lower": "#00838f", "similar": "#607080",
-         None: "#b0b8c0"}
+POINT = {
+    "better": "#2e7d32",
+    "worse": "#c62828",
+    "higher": "#3949ab",
+    "lower": "#00838f",
+    "similar": "#607080",
+    None: "#b0b8c0",
+}
 COLOURS = {name: value for name, value in globals().items() if name.isupper() and isinstance(value, str)}
 
 
@@ -112,11 +118,22 @@ def _legend(x: float, entries: list[tuple[str, str, str]]) -> list[dict]:
     return out
 
 
-def goal_chart(chart_id: str, points: list[tuple[int, float | None, bool]], *, title: str, decimals: int,
-               deadline: int, target: float | None = None, baseline_year: int | None = None,
-               slope: float | None = None, projected: float | None = None, projected_lower: float | None = None,
-               projected_upper: float | None = None, attainment_year: int | None = None,
-               fit_first_year: int | None = None) -> Markup:
+def goal_chart(
+    chart_id: str,
+    points: list[tuple[int, float | None, bool]],
+    *,
+    title: str,
+    decimals: int,
+    deadline: int,
+    target: float | None = None,
+    baseline_year: int | None = None,
+    slope: float | None = None,
+    projected: float | None = None,
+    projected_lower: float | None = None,
+    projected_upper: float | None = None,
+    attainment_year: int | None = None,
+    fit_first_year: int | None = None,
+) -> Markup:
     """An SVG line chart of a goal. ``points``: (year, value or None, suppressed) for each year."""
     years = [y for y, _, _ in points]
     x0 = min(years + ([baseline_year] if baseline_year else []) + [deadline])
@@ -137,33 +154,69 @@ def goal_chart(chart_id: str, points: list[tuple[int, float | None, bool]], *, t
     xd = frame.sx(deadline)
     fit = None
     if fit_first_year is not None and last_year is not None and fit_first_year < last_year:
-        fit = {"x": frame.sx(fit_first_year), "w": frame.sx(last_year) - frame.sx(fit_first_year),
-               "label": f"trendens underlag {fit_first_year}–{last_year}"}
-    legend = [(SERIES, "", "utfall")] + ([(TARGET, "8 5", "mål")] if target is not None else []) + [
-        (DEADLINE, "3 3", "tidsgräns")]
+        fit = {
+            "x": frame.sx(fit_first_year),
+            "w": frame.sx(last_year) - frame.sx(fit_first_year),
+            "label": f"trendens underlag {fit_first_year}–{last_year}",
+        }
+    legend = (
+        [(SERIES, "", "utfall")]
+        + ([(TARGET, "8 5", "mål")] if target is not None else [])
+        + [(DEADLINE, "3 3", "tidsgräns")]
+    )
     if has_projection:
-        legend.append((PROJECTION, "2 4", "nuvarande takt" + (" (95 % intervall)" if projected_lower is not None
-                                                              else "")))
+        legend.append(
+            (PROJECTION, "2 4", "nuvarande takt" + (" (95 % intervall)" if projected_lower is not None else ""))
+        )
     return render_markup(
-        "charts/goal_chart.svg.j2", chart_id=chart_id, title=title, frame=frame, c=COLOURS,
-        x_ticks=frame.year_ticks(frame.x0, frame.x1), deadline=deadline, xd=xd, fit=fit,
+        "charts/goal_chart.svg.j2",
+        chart_id=chart_id,
+        title=title,
+        frame=frame,
+        c=COLOURS,
+        x_ticks=frame.year_ticks(frame.x0, frame.x1),
+        deadline=deadline,
+        xd=xd,
+        fit=fit,
         target=None if target is None else {"y": frame.sy(target), "label": f"mål {number(target, decimals)}"},
-        projection={"x1": frame.sx(last_year), "y1": frame.sy(line_at(last_year)), "x2": frame.sx(frame.x1),
-                    "y2": frame.sy(line_at(frame.x1)), "y": frame.sy(projected),
-                    "lo": None if projected_lower is None else frame.sy(projected_lower),
-                    "hi": None if projected_upper is None else frame.sy(projected_upper)} if has_projection else None,
+        projection={
+            "x1": frame.sx(last_year),
+            "y1": frame.sy(line_at(last_year)),
+            "x2": frame.sx(frame.x1),
+            "y2": frame.sy(line_at(frame.x1)),
+            "y": frame.sy(projected),
+            "lo": None if projected_lower is None else frame.sy(projected_lower),
+            "hi": None if projected_upper is None else frame.sy(projected_upper),
+        }
+        if has_projection
+        else None,
         attained={"x": frame.sx(attainment_year), "y": frame.sy(target)}
-        if has_projection and attainment_year is not None and target is not None and frame.x0 <= attainment_year <= frame.x1
+        if has_projection
+        and attainment_year is not None
+        and target is not None
+        and frame.x0 <= attainment_year <= frame.x1
         else None,
         segments=_segments(frame, [(y, v) for y, v, _ in points]),
-        points=[{"x": frame.sx(y), "y": frame.sy(v), "title": f"{y}: {number(v, decimals)}"}
-                for y, v, s in points if v is not None and not s],
+        points=[
+            {"x": frame.sx(y), "y": frame.sy(v), "title": f"{y}: {number(v, decimals)}"}
+            for y, v, s in points
+            if v is not None and not s
+        ],
         gaps=[{"x": frame.sx(y), "word": SUPPRESSED if s else MISSING} for y, v, s in points if v is None or s],
-        legend=_legend(frame.left, legend), legend_y=frame.height - 14)
+        legend=_legend(frame.left, legend),
+        legend_y=frame.height - 14,
+    )
 
 
-def series_chart(chart_id: str, series: dict[int, dict], *, title: str, decimals: int,
-                 riket: dict[int, float] | None = None, median: dict[int, float] | None = None) -> Markup:
+def series_chart(
+    chart_id: str,
+    series: dict[int, dict],
+    *,
+    title: str,
+    decimals: int,
+    riket: dict[int, float] | None = None,
+    median: dict[int, float] | None = None,
+) -> Markup:
     """An indicator's yearly values (``series``: year -> {value, lower, upper, suppressed}) with the 95 % interval
     as a band, Riket's values and the median of the regions."""
     riket, median = riket or {}, median or {}
@@ -171,47 +224,94 @@ def series_chart(chart_id: str, series: dict[int, dict], *, title: str, decimals
     values = [v for r in series.values() for v in (r.get("value"), r.get("lower"), r.get("upper")) if v is not None]
     values += [v for v in list(riket.values()) + list(median.values()) if v is not None]
     frame = _Frame(560, 230, 64, 16, 14, 56, years[0], years[-1], values)
-    band = [(y, r["lower"], r["upper"]) for y, r in sorted(series.items())
-            if r.get("lower") is not None and r.get("upper") is not None]
+    band = [
+        (y, r["lower"], r["upper"])
+        for y, r in sorted(series.items())
+        if r.get("lower") is not None and r.get("upper") is not None
+    ]
     band_path = None
     if len(band) > 1:
         top = [f"{frame.sx(y):.1f},{frame.sy(hi):.1f}" for y, _, hi in band]
         bottom = [f"{frame.sx(y):.1f},{frame.sy(lo):.1f}" for y, lo, _ in reversed(band)]
         band_path = " ".join(top + bottom)
-    legend = [(SERIES, "", "regionen")] + ([(BAND, "", "95 % intervall")] if band_path else []) \
-        + ([(RIKET, "", "riket")] if riket else []) + ([(MEDIAN, "4 3", "regionernas median")] if median else [])
+    legend = (
+        [(SERIES, "", "regionen")]
+        + ([(BAND, "", "95 % intervall")] if band_path else [])
+        + ([(RIKET, "", "riket")] if riket else [])
+        + ([(MEDIAN, "4 3", "regionernas median")] if median else [])
+    )
     return render_markup(
-        "charts/series_chart.svg.j2", chart_id=chart_id, title=title, frame=frame, c=COLOURS,
-        x_ticks=frame.year_ticks(years[0], years[-1]), band=band_path,
+        "charts/series_chart.svg.j2",
+        chart_id=chart_id,
+        title=title,
+        frame=frame,
+        c=COLOURS,
+        x_ticks=frame.year_ticks(years[0], years[-1]),
+        band=band_path,
         segments=_segments(frame, [(y, None if r.get("suppressed") else r.get("value")) for y, r in series.items()]),
-        points=[{"x": frame.sx(y), "y": frame.sy(r["value"]), "title": f"{y}: {number(r['value'], decimals)}"}
-                for y, r in sorted(series.items()) if r.get("value") is not None and not r.get("suppressed")],
-        gaps=[{"x": frame.sx(y), "word": SUPPRESSED if r.get("suppressed") else MISSING}
-              for y, r in sorted(series.items()) if r.get("value") is None],
-        riket=_segments(frame, list(riket.items())), riket_points=[
+        points=[
+            {"x": frame.sx(y), "y": frame.sy(r["value"]), "title": f"{y}: {number(r['value'], decimals)}"}
+            for y, r in sorted(series.items())
+            if r.get("value") is not None and not r.get("suppressed")
+        ],
+        gaps=[
+            {"x": frame.sx(y), "word": SUPPRESSED if r.get("suppressed") else MISSING}
+            for y, r in sorted(series.items())
+            if r.get("value") is None
+        ],
+        riket=_segments(frame, list(riket.items())),
+        riket_points=[
             {"x": frame.sx(y), "y": frame.sy(v), "title": f"riket {y}: {number(v, decimals)}"}
-            for y, v in sorted(riket.items()) if v is not None],
+            for y, v in sorted(riket.items())
+            if v is not None
+        ],
         median=_segments(frame, list(median.items())),
-        legend=_legend(frame.left, legend), legend_y=frame.height - 12)
+        legend=_legend(frame.left, legend),
+        legend_y=frame.height - 12,
+    )
 
 
-def monthly_chart(chart_id: str, months: dict[int, float | None], previous: dict[int, float | None], *, year: int,
-                  title: str, decimals: int) -> Markup:
+def monthly_chart(
+    chart_id: str,
+    months: dict[int, float | None],
+    previous: dict[int, float | None],
+    *,
+    year: int,
+    title: str,
+    decimals: int,
+) -> Markup:
     """The months of ``year`` (month -> value) against the same months of the year before."""
     values = [v for v in list(months.values()) + list(previous.values()) if v is not None]
     frame = _Frame(560, 210, 64, 16, 14, 52, 1, 12, values)
     return render_markup(
-        "charts/monthly_chart.svg.j2", chart_id=chart_id, title=title, frame=frame, c=COLOURS,
+        "charts/monthly_chart.svg.j2",
+        chart_id=chart_id,
+        title=title,
+        frame=frame,
+        c=COLOURS,
         x_ticks=[(frame.sx(m), MONTHS_SV[m - 1][:3]) for m in range(1, 13)],
-        current=_segments(frame, list(months.items())), previous=_segments(frame, list(previous.items())),
-        points=[{"x": frame.sx(m), "y": frame.sy(v), "title": f"{MONTHS_SV[m - 1]} {year}: {number(v, decimals)}"}
-                for m, v in sorted(months.items()) if v is not None],
+        current=_segments(frame, list(months.items())),
+        previous=_segments(frame, list(previous.items())),
+        points=[
+            {"x": frame.sx(m), "y": frame.sy(v), "title": f"{MONTHS_SV[m - 1]} {year}: {number(v, decimals)}"}
+            for m, v in sorted(months.items())
+            if v is not None
+        ],
         legend=_legend(frame.left, [(SERIES, "", str(year)), (PREVIOUS, "4 3", str(year - 1))]),
-        legend_y=frame.height - 12)
+        legend_y=frame.height - 12,
+    )
 
 
-def funnel_chart(chart_id: str, units: list[dict], lines: dict[tuple[str, str], list[tuple[float, float | None]]], *,
-                 target: float, title: str, decimals: int, x_label: str) -> Markup:
+def funnel_chart(
+    chart_id: str,
+    units: list[dict],
+    lines: dict[tuple[str, str], list[tuple[float, float | None]]],
+    *,
+    target: float,
+    title: str,
+    decimals: int,
+    x_label: str,
+) -> Markup:
     """Units (dicts with exposure, value, assessment, label, outside) against their size, the region's value as the
     centre line and the control limits (``lines``: (level, side) -> [(exposure, limit or None)])."""
     shown = [u for u in units if u.get("value") is not None and u.get("exposure") is not None]
@@ -232,12 +332,29 @@ def funnel_chart(chart_id: str, units: list[dict], lines: dict[tuple[str, str], 
     x_ticks = [(frame.sx(t), number(t, 0)) for t in step if t <= frame.x1]
     legend = [(SERIES, "", "regionens värde"), (MEDIAN, "5 4", "95 % gräns"), (DEADLINE, "", "99,8 % gräns")]
     return render_markup(
-        "charts/funnel_chart.svg.j2", chart_id=chart_id, title=title, frame=frame, c=COLOURS, x_ticks=x_ticks,
-        x_label=x_label, target_y=frame.sy(target), paths=paths,
-        points=[{"x": frame.sx(u["exposure"]), "y": frame.sy(u["value"]), "colour": POINT.get(u.get("assessment")),
-                 "r": 5 if u.get("outside") else 3.5, "title": f"{u['label']}: {number(u['value'], decimals)}",
-                 "label": u["label"] if u.get("outside") else None} for u in shown],
-        legend=_legend(frame.left, legend), legend_y=frame.height - 12)
+        "charts/funnel_chart.svg.j2",
+        chart_id=chart_id,
+        title=title,
+        frame=frame,
+        c=COLOURS,
+        x_ticks=x_ticks,
+        x_label=x_label,
+        target_y=frame.sy(target),
+        paths=paths,
+        points=[
+            {
+                "x": frame.sx(u["exposure"]),
+                "y": frame.sy(u["value"]),
+                "colour": POINT.get(u.get("assessment")),
+                "r": 5 if u.get("outside") else 3.5,
+                "title": f"{u['label']}: {number(u['value'], decimals)}",
+                "label": u["label"] if u.get("outside") else None,
+            }
+            for u in shown
+        ],
+        legend=_legend(frame.left, legend),
+        legend_y=frame.height - 12,
+    )
 
 
 def _funnel_segments(frame: _Frame, points: list[tuple[float, float | None]]) -> list[str]:
@@ -255,8 +372,15 @@ def _funnel_segments(frame: _Frame, points: list[tuple[float, float | None]]) ->
     return segments
 
 
-def strip_chart(chart_id: str, values: list[float], value: float | None, *, title: str,
-                median: float | None = None, riket: float | None = None) -> Markup:
+def strip_chart(
+    chart_id: str,
+    values: list[float],
+    value: float | None,
+    *,
+    title: str,
+    median: float | None = None,
+    riket: float | None = None,
+) -> Markup:
     """Every region's value as a dot on one axis, the region large, the median a line, Riket a diamond."""
     width, height, pad = 240, 34, 10
     every = [v for v in values if v is not None] + [v for v in (value, median, riket) if v is not None]
@@ -268,7 +392,16 @@ def strip_chart(chart_id: str, values: list[float], value: float | None, *, titl
         return pad + (v - low) / (high - low) * (width - 2 * pad)
 
     return render_markup(
-        "charts/strip_chart.svg.j2", chart_id=chart_id, title=title, width=width, height=height, pad=pad,
-        mid=height / 2, c=COLOURS, others=[sx(v) for v in values if v is not None],
-        median=None if median is None else sx(median), riket=None if riket is None else sx(riket),
-        region=None if value is None else sx(value))
+        "charts/strip_chart.svg.j2",
+        chart_id=chart_id,
+        title=title,
+        width=width,
+        height=height,
+        pad=pad,
+        mid=height / 2,
+        c=COLOURS,
+        others=[sx(v) for v in values if v is not None],
+        median=None if median is None else sx(median),
+        riket=None if riket is None else sx(riket),
+        region=None if value is None else sx(value),
+    )

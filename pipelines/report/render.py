@@ -45,9 +45,16 @@ def environment() -> jinja2.Environment:
         lower_first=swedish._lower_first,
         f=coordinate,
     )
-    env.globals.update(STATUS_SV=swedish.STATUS_SV, COMPARISON_SV=swedish.COMPARISON_SV,
-                       QUINTILE_SV=swedish.QUINTILE_SV, TREND_SV=swedish.TREND_SV, POSITION_SV=swedish.POSITION_SV,
-                       SEX_SV=swedish.SEX_SV, MISSING=swedish.MISSING, SUPPRESSED=swedish.SUPPRESSED)
+    env.globals.update(
+        STATUS_SV=swedish.STATUS_SV,
+        COMPARISON_SV=swedish.COMPARISON_SV,
+        QUINTILE_SV=swedish.QUINTILE_SV,
+        TREND_SV=swedish.TREND_SV,
+        POSITION_SV=swedish.POSITION_SV,
+        SEX_SV=swedish.SEX_SV,
+        MISSING=swedish.MISSING,
+        SUPPRESSED=swedish.SUPPRESSED,
+    )
     return env
 
 

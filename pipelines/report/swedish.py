@@ -19,12 +19,27 @@ SUPPRESSED = "undertryckt"
 
 # The regions' own names (the county's name is the area's; the region is the organisation).
 REGION_NAMES = {
-    "01": "Region Stockholm", "03": "Region Uppsala", "04": "Region Sörmland", "05": "Region Östergötland",
-    "06": "Region Jönköpings län", "07": "Region Kronoberg", "08": "Region Kalmar län", "09": "Region Gotland",
-    "10": "Region Blekinge", "12": "Region Skåne", "13": "Region Halland", "14": "Västra Götalandsregionen",
-    "17": "Region Värmland", "18": "Region Örebro län", "19": "Region Västmanland", "20": "Region Dalarna",
-    "21": "Region Gävleborg", "22": "Region Västernorrland", "23": "Region Jämtland Härjedalen",
-    "24": "Region Västerbotten", "25": "Region Norrbotten",
+    "01": "Region Stockholm",
+    "03": "Region Uppsala",
+    "04": "Region Sörmland",
+    "05": "Region Östergötland",
+    "06": "Region Jönköpings län",
+    "07": "Region Kronoberg",
+    "08": "Region Kalmar län",
+    "09": "Region Gotland",
+    "10": "Region Blekinge",
+    "12": "Region Skåne",
+    "13": "Region Halland",
+    "14": "Västra Götalandsregionen",
+    "17": "Region Värmland",
+    "18": "Region Örebro län",
+    "19": "Region Västmanland",
+    "20": "Region Dalarna",
+    "21": "Region Gävleborg",
+    "22": "Region Västernorrland",
+    "23": "Region Jämtland Härjedalen",
+    "24": "Region Västerbotten",
+    "25": "Region Norrbotten",
 }
 
 # goal_progress.status -> the word on the page
@@ -66,7 +81,7 @@ PHRASES = {
     "primary_care_fte_share": "har {value} procent av årsarbetarna i primärvården",
     "primary_care_net_cost": "har en nettokostnad för primärvården på {value} miljoner kronor",
     "projected_change_80plus_10y": "väntas enligt SCB:s framskrivning få en förändring av antalet invånare "
-                                   "80 år och äldre på {value} procent på tio år",
+    "80 år och äldre på {value} procent på tio år",
     "sick_leave_share": "har en sjukfrånvaro på {value} procent",
     "staff_fte_per_1000": "har {value} årsarbetare per 1\u00a0000 invånare",
     "staff_turnover": "har en personalomsättning bland tillsvidareanställda på {value} procent",
@@ -76,6 +91,7 @@ SIGNED = {"net_cost_growth", "net_cost_per_inhabitant_growth", "projected_change
 
 
 # ---------------------------------------------------------------------------------------------- numbers
+
 
 def number(value, decimals: int = 0, signed: bool = False) -> str:
     """A number as Swedish text: 1180 -> '1 180' (no-break space), 1.905, 2 -> '1,91', -3.5, 1 -> '−3,5'."""
@@ -128,6 +144,7 @@ def decimals_of(values) -> int:
 
 # -------------------------------------------------------------------------------------------- sentences
 
+
 def predicate(indicator: dict, value_str: str) -> str:
     """What the region 'has', e.g. 'har 1 180 listade invånare per läkare'."""
     template = PHRASES.get(indicator["indicator_id"])
@@ -140,8 +157,9 @@ def predicate(indicator: dict, value_str: str) -> str:
 def indicator_value_sentence_start(region: str, indicator: dict, value, period: str, suppressed: bool = False) -> str:
     """'Region Västmanland har 1 180 listade invånare per läkare (2025)', or why there is no value."""
     if suppressed:
-        return (f"Värdet för {region} ({period}) är undertryckt: det bygger på så få observationer att det inte "
-                f"redovisas")
+        return (
+            f"Värdet för {region} ({period}) är undertryckt: det bygger på så få observationer att det inte redovisas"
+        )
     if value is None:
         return f"Värde för {region} saknas ({period})"
     signed = indicator["indicator_id"] in SIGNED
@@ -183,8 +201,10 @@ def comparison_clause(value, rank, ranked, median, riket, polarity, decimals: in
     if not ranked or ranked < 2 or value is None:
         return f"inga andra regioner har värden att jämföra med; {riket_text}"
     relation = against_median(value, median, polarity, decimals)
-    return (f"{rank_text(rank, ranked, polarity)}, {relation} medianen för regionerna ({number(median, decimals)}); "
-            f"{riket_text}")
+    return (
+        f"{rank_text(rank, ranked, polarity)}, {relation} medianen för regionerna ({number(median, decimals)}); "
+        f"{riket_text}"
+    )
 
 
 def indicator_sentence(region: str, indicator: dict, row: dict) -> str:
@@ -194,13 +214,26 @@ def indicator_sentence(region: str, indicator: dict, row: dict) -> str:
     value, rank, ranked, median, riket, polarity, comparable, decimals).
     """
     decimals = indicator.get("decimals") or 0
-    start = indicator_value_sentence_start(region, indicator, row.get("value"), row["period"],
-                                           row.get("suppressed", False))
+    start = indicator_value_sentence_start(
+        region, indicator, row.get("value"), row["period"], row.get("suppressed", False)
+    )
     if row.get("suppressed") or row.get("value") is None:
         text = start + "."
     else:
-        text = start + ", " + comparison_clause(row["value"], row.get("rank"), row.get("ranked"), row.get("median"),
-                                                row.get("riket"), indicator.get("polarity"), decimals) + "."
+        text = (
+            start
+            + ", "
+            + comparison_clause(
+                row["value"],
+                row.get("rank"),
+                row.get("ranked"),
+                row.get("median"),
+                row.get("riket"),
+                indicator.get("polarity"),
+                decimals,
+            )
+            + "."
+        )
     kolada = row.get("kolada")
     if kolada:
         d = kolada.get("decimals", decimals)
@@ -208,10 +241,19 @@ def indicator_sentence(region: str, indicator: dict, row: dict) -> str:
         if kolada.get("value") is None:
             text += f" Kolada ({kolada['kpi_id']}) har inget värde för regionen {row['period']}."
         else:
-            text += (f" Kolada ({kolada['kpi_id']}, {closeness}) redovisar {number(kolada['value'], d)} samma år, "
-                     + comparison_clause(kolada["value"], kolada.get("rank"), kolada.get("ranked"),
-                                         kolada.get("median"), kolada.get("riket"), kolada.get("polarity"), d)
-                     + ".")
+            text += (
+                f" Kolada ({kolada['kpi_id']}, {closeness}) redovisar {number(kolada['value'], d)} samma år, "
+                + comparison_clause(
+                    kolada["value"],
+                    kolada.get("rank"),
+                    kolada.get("ranked"),
+                    kolada.get("median"),
+                    kolada.get("riket"),
+                    kolada.get("polarity"),
+                    d,
+                )
+                + "."
+            )
     return text
 
 
@@ -220,9 +262,19 @@ def kolada_sentence(region: str, row: dict) -> str:
     d = row.get("decimals", 1)
     if row.get("value") is None:
         return f"Kolada har inget värde för {region} ({row['period']})."
-    return (f"{region} låg på {number(row['value'], d)} år {row['period']}, "
-            + comparison_clause(row["value"], row.get("rank"), row.get("ranked"), row.get("median"),
-                                row.get("riket"), row.get("polarity"), d) + ".")
+    return (
+        f"{region} låg på {number(row['value'], d)} år {row['period']}, "
+        + comparison_clause(
+            row["value"],
+            row.get("rank"),
+            row.get("ranked"),
+            row.get("median"),
+            row.get("riket"),
+            row.get("polarity"),
+            d,
+        )
+        + "."
+    )
 
 
 def goal_sentence(region: str, goal: dict, indicator: dict | None) -> str:
@@ -240,19 +292,25 @@ def goal_sentence(region: str, goal: dict, indicator: dict | None) -> str:
     latest, year = goal.get("latest_value"), goal.get("latest_year")
     if goal.get("suppressed"):
         status = STATUS_SV.get(goal.get("status"), goal.get("status"))
-        return (f"Värden bakom målet för {region} är undertryckta (de bygger på för få personer för att "
-                f"redovisas), så siffrorna visas inte; statusen är {status}.")
+        return (
+            f"Värden bakom målet för {region} är undertryckta (de bygger på för få personer för att "
+            f"redovisas), så siffrorna visas inte; statusen är {status}."
+        )
     if latest is None:
-        return (f"Det finns ännu inga årsvärden för {_lower_first(indicator['title_sv'])} i {region} sedan basåret "
-                f"{goal['baseline_year']}.")
+        return (
+            f"Det finns ännu inga årsvärden för {_lower_first(indicator['title_sv'])} i {region} sedan basåret "
+            f"{goal['baseline_year']}."
+        )
     has = f"{region} {predicate(indicator, number(latest, decimals, indicator['indicator_id'] in SIGNED))} ({year})"
     target = goal.get("target_value")
     slope = goal.get("observed_yearly_change")
     direction = goal.get("direction")
     status = goal.get("status")
     if goal.get("target_change") is not None and goal.get("baseline_value") is None:
-        return (f"{has}, men värdet för basåret {goal['baseline_year']} saknas, så målet (en förändring från "
-                f"basåret) kan inte räknas fram.")
+        return (
+            f"{has}, men värdet för basåret {goal['baseline_year']} saknas, så målet (en förändring från "
+            f"basåret) kan inte räknas fram."
+        )
     if direction == "none":
         text = f"{has}. Det är en förutsättning som följs utan mål"
         if goal.get("projected_value") is not None:
@@ -272,8 +330,9 @@ def goal_sentence(region: str, goal: dict, indicator: dict | None) -> str:
             text += f"med nuvarande takt nås målet {attained}"
             earliest, latest_end = goal.get("attainment_year_earliest"), goal.get("attainment_year_latest")
             if earliest is not None:
-                text += (f" (95 % osäkerhetsintervall {earliest}–"
-                         + (f"{latest_end})" if latest_end is not None else "aldrig)"))
+                text += f" (95 % osäkerhetsintervall {earliest}–" + (
+                    f"{latest_end})" if latest_end is not None else "aldrig)"
+                )
             return text + "."
         if slope == 0 or (target - latest) * slope < 0:
             still = "står utvecklingen still" if slope == 0 else "går utvecklingen åt fel håll"
@@ -285,9 +344,12 @@ def goal_sentence(region: str, goal: dict, indicator: dict | None) -> str:
     if goal.get("projected_value") is not None:
         change = number(slope, decimals + 1, signed=True)
         text += f", och med nuvarande takt ({change} per år) blir det {number(goal['projected_value'], decimals)}"
-    words = {"on track": "utvecklingen går åt rätt håll",
-             "at risk": "men takten är för osäker för att säga att utvecklingen går åt rätt håll",
-             "off track": "utvecklingen går åt fel håll", "achieved": "målet är nått"}
+    words = {
+        "on track": "utvecklingen går åt rätt håll",
+        "at risk": "men takten är för osäker för att säga att utvecklingen går åt rätt håll",
+        "off track": "utvecklingen går åt fel håll",
+        "achieved": "målet är nått",
+    }
     return text + (f"; {words[status]}." if status in words else ".")
 
 
@@ -303,9 +365,17 @@ def _lower_first(text: str) -> str:
 # benchmark_assessment / unit_funnels: better, similar, worse, higher, lower -> Swedish
 COMPARISON_SV = {"better": "bättre", "similar": "likvärdigt", "worse": "sämre", "higher": "högre", "lower": "lägre"}
 # benchmark_assessment.quintile_assessment -> Swedish
-QUINTILE_SV = {"best": "bästa femtedelen", "better": "näst bästa femtedelen", "middle": "mittersta femtedelen",
-               "worse": "näst sämsta femtedelen", "worst": "sämsta femtedelen", "lowest": "lägsta femtedelen",
-               "low": "näst lägsta femtedelen", "high": "näst högsta femtedelen", "highest": "högsta femtedelen"}
+QUINTILE_SV = {
+    "best": "bästa femtedelen",
+    "better": "näst bästa femtedelen",
+    "middle": "mittersta femtedelen",
+    "worse": "näst sämsta femtedelen",
+    "worst": "sämsta femtedelen",
+    "lowest": "lägsta femtedelen",
+    "low": "näst lägsta femtedelen",
+    "high": "näst högsta femtedelen",
+    "highest": "högsta femtedelen",
+}
 # indicator_trends.assessment -> (arrow, Swedish words, judgement for the colour)
 TREND_SV = {
     "increasing and getting better": ("↑", "ökar och förbättras", "better"),
@@ -326,12 +396,33 @@ CERTAINTY_SV = {
     "no values": "inga värden",
 }
 # unit_funnels.position -> Swedish
-POSITION_SV = {"above 99.8 %": "över 99,8 %-gränsen", "above 95 %": "över 95 %-gränsen", "within": "inom gränserna",
-               "below 95 %": "under 95 %-gränsen", "below 99.8 %": "under 99,8 %-gränsen"}
-THEME_SV = {"demography": "Befolkning", "staffing": "Personal och bemanning", "cost": "Kostnader",
-            "beds": "Vårdplatser och slutenvård"}
-MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-             "november", "december")
+POSITION_SV = {
+    "above 99.8 %": "över 99,8 %-gränsen",
+    "above 95 %": "över 95 %-gränsen",
+    "within": "inom gränserna",
+    "below 95 %": "under 95 %-gränsen",
+    "below 99.8 %": "under 99,8 %-gränsen",
+}
+THEME_SV = {
+    "demography": "Befolkning",
+    "staffing": "Personal och bemanning",
+    "cost": "Kostnader",
+    "beds": "Vårdplatser och slutenvård",
+}
+MONTHS_SV = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 SEX_SV = {"T": "alla", "K": "kvinnor", "M": "män"}
 # the regional sources (table coverage) -> Swedish
 SOURCE_SV = {"listings": "Listningen", "staffing": "Personalexporten", "cost": "Huvudboken", "beds": "Vårdplatsläget"}
@@ -409,21 +500,24 @@ def lever_assumption_sv(goal: dict, indicator: dict) -> str | None:
     unit = indicator.get("lever_unit_sv") or ""
     multiplier = indicator.get("lever_multiplier") or 1
     if goal["lever_part"] == "value":
-        return (f"Målet {target} minus det senaste värdet {number(goal['latest_value'], d)} ({year}), i "
-                f"{unit}.")
+        return f"Målet {target} minus det senaste värdet {number(goal['latest_value'], d)} ({year}), i {unit}."
     other = indicator["denominator_sv"] if goal["lever_part"] == "numerator" else indicator["numerator_sv"]
     other = _lower_first(without_note(other))
     text = f"Antagande: {other} ({number(goal['lever_other_latest'], 0)} år {year}) "
     if indicator.get("lever_other_part") == "population" and goal.get("lever_population_latest"):
         growth = (goal["lever_growth"] - 1) * 100
-        text += (f"växer som SCB:s befolkningsframskrivning för åldrarna {indicator.get('lever_age_from')}–"
-                 f"{indicator.get('lever_age_to')} år ({number(goal['lever_population_latest'], 0)} år {year}, "
-                 f"{number(goal['lever_population_deadline'], 0)} framskrivet för {deadline}, "
-                 f"{number(growth, 1, signed=True)} %) till {number(goal['lever_other_at_deadline'], 0)}")
+        text += (
+            f"växer som SCB:s befolkningsframskrivning för åldrarna {indicator.get('lever_age_from')}–"
+            f"{indicator.get('lever_age_to')} år ({number(goal['lever_population_latest'], 0)} år {year}, "
+            f"{number(goal['lever_population_deadline'], 0)} framskrivet för {deadline}, "
+            f"{number(growth, 1, signed=True)} %) till {number(goal['lever_other_at_deadline'], 0)}"
+        )
     else:
         text += "hålls oförändrat"
-    return (text + f"; vid målet {target} behövs då {number(goal['lever_needed'] * multiplier, lever_d + 1)} {unit} "
-            f"mot {number(goal['lever_latest'] * multiplier, lever_d + 1)} år {year}.")
+    return (
+        text + f"; vid målet {target} behövs då {number(goal['lever_needed'] * multiplier, lever_d + 1)} {unit} "
+        f"mot {number(goal['lever_latest'] * multiplier, lever_d + 1)} år {year}."
+    )
 
 
 def certainty_text(goal: dict) -> str:
@@ -447,8 +541,11 @@ def not_compared_sv(row: dict | None) -> str:
         return "inget värde"
     reasons = []
     if row.get("ci_lower_95") is None:
-        reasons.append("värdet har inget konfidensintervall" if row.get("source") != "kolada"
-                       else "Kolada redovisar inga konfidensintervall")
+        reasons.append(
+            "värdet har inget konfidensintervall"
+            if row.get("source") != "kolada"
+            else "Kolada redovisar inga konfidensintervall"
+        )
     elif row.get("riket_value") is None and row.get("regions_median") is None:
         reasons.append("inget värde för riket eller de andra regionerna")
     n = row.get("regions_with_value") or 0

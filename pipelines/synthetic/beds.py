@@ -16,15 +16,31 @@ import numpy as np
 import polars as pl
 
 from pipelines.synthetic.regional import (
-    DATA_SOURCE, N_MONTHS, YEARS, county_params, month_days, population_total, rng_for, year_value,
+    DATA_SOURCE,
+    N_MONTHS,
+    YEARS,
+    county_params,
+    month_days,
+    population_total,
+    rng_for,
+    year_value,
 )
 from pipelines.synthetic.units import KIND_CODES, Organisation
 
 STREAM = 5
-COLUMNS = ["datum", "avdelnings_id", "disponibla_vårdplatser", "belagda", "överbelagda", "utlokaliserade",
-           "utskrivningsklara", "utskrivningar", "datakälla"]
-PERSISTENCE = 0.8   # day-to-day correlation of a ward's census
-SPREAD = 0.85       # census spread relative to a Poisson count of the same size
+COLUMNS = [
+    "datum",
+    "avdelnings_id",
+    "disponibla_vårdplatser",
+    "belagda",
+    "överbelagda",
+    "utlokaliserade",
+    "utskrivningsklara",
+    "utskrivningar",
+    "datakälla",
+]
+PERSISTENCE = 0.8  # day-to-day correlation of a ward's census
+SPREAD = 0.85  # census spread relative to a Poisson count of the same size
 DISCHARGE_WEEKDAY = np.array([1.15, 1.15, 1.15, 1.15, 1.2, 0.7, 0.5])  # Monday .. Sunday, mean 1
 
 
@@ -48,7 +64,7 @@ def yearly_beds(org: Organisation) -> np.ndarray:
     out = np.zeros((len(YEARS), len(org.uid)))
     for t, year in enumerate(YEARS):
         months = range(12 * t, 12 * t + 12)
-        seasonal = np.array([sum(season(d) for d in month_days(m)) for m in months])   # open bed-days per bed
+        seasonal = np.array([sum(season(d) for d in month_days(m)) for m in months])  # open bed-days per bed
         open_days = sum((org.active(m) & wards) * s for m, s in zip(months, seasonal))  # per unit
         days = sum(len(month_days(m)) for m in months)
         for c, county in enumerate(org.counties):
@@ -93,12 +109,22 @@ class Census:
         ready = rng.binomial(occupied, np.clip(org.discharge_ready[wards] * (1 + 8 * winter), 0, 1)[None, :])
         rate = DISCHARGE_WEEKDAY[weekday][:, None] / org.length_of_stay[wards][None, :]
         discharges = np.minimum(occupied, rng.poisson(occupied * rate))
-        frame = pl.DataFrame({
-            "datum": pl.Series(np.repeat(np.array(days, dtype="datetime64[D]"), n_w)),
-            "avdelnings_id": pl.Series([org.uid[u] for u in wards]).gather(np.tile(np.arange(n_w), n_d)),
-            **{name: pl.Series(values.ravel(), dtype=pl.Int32) for name, values in (
-                ("disponibla_vårdplatser", available), ("belagda", occupied), ("överbelagda", over),
-                ("utlokaliserade", outlying), ("utskrivningsklara", ready), ("utskrivningar", discharges))},
-            "datakälla": pl.repeat(DATA_SOURCE, n_d * n_w, eager=True),
-        })
+        frame = pl.DataFrame(
+            {
+                "datum": pl.Series(np.repeat(np.array(days, dtype="datetime64[D]"), n_w)),
+                "avdelnings_id": pl.Series([org.uid[u] for u in wards]).gather(np.tile(np.arange(n_w), n_d)),
+                **{
+                    name: pl.Series(values.ravel(), dtype=pl.Int32)
+                    for name, values in (
+                        ("disponibla_vårdplatser", available),
+                        ("belagda", occupied),
+                        ("överbelagda", over),
+                        ("utlokaliserade", outlying),
+                        ("utskrivningsklara", ready),
+                        ("utskrivningar", discharges),
+                    )
+                },
+                "datakälla": pl.repeat(DATA_SOURCE, n_d * n_w, eager=True),
+            }
+        )
         return frame.select(COLUMNS)

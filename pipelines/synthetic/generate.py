@@ -85,8 +85,9 @@ def generate(scale: str, out: Path, seed: int = 2024, progress: Callable[[str], 
 
     org = build_organisation(list(spec.counties), seed)
     register = org.register()
-    files["organisation"].append(write("organisation", register, out / "organisation", FILE_STEM["organisation"],
-                                       False))
+    files["organisation"].append(
+        write("organisation", register, out / "organisation", FILE_STEM["organisation"], False)
+    )
     rows["organisation"] = register.height
     progress(f"organisation: {register.height:,} rows, {len(org.uid):,} units")
 
@@ -113,12 +114,14 @@ def generate(scale: str, out: Path, seed: int = 2024, progress: Callable[[str], 
             rows[source] += frame.height
             progress(f"{source} {period}: {frame.height:,} rows")
     for source, paths in files.items():
-        folder = (paths[0].parent if paths else out / source)
+        folder = paths[0].parent if paths else out / source
         others = sorted(set(folder.glob("*")) - set(paths)) if folder.is_dir() else []
         if others:
             progress(f"note: {len(others)} other files in {folder} were left as they were")
     summary = {
-        "scale": scale, "seed": seed, "out": str(out),
+        "scale": scale,
+        "seed": seed,
+        "out": str(out),
         "files": {source: len(paths) for source, paths in files.items()},
         "rows": rows,
         "bytes": {source: sum(p.stat().st_size for p in paths) for source, paths in files.items()},
@@ -129,9 +132,13 @@ def generate(scale: str, out: Path, seed: int = 2024, progress: Callable[[str], 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scale", choices=list(SCALES), default="sample",
-                        help="sample (committed, Västmanland 2023-2024), region (Västmanland 2015-2024) "
-                             "or national (21 regions 2015-2024)")
+    parser.add_argument(
+        "--scale",
+        choices=list(SCALES),
+        default="sample",
+        help="sample (committed, Västmanland 2023-2024), region (Västmanland 2015-2024) "
+        "or national (21 regions 2015-2024)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="landing folder to write to")
     parser.add_argument("--seed", type=int, default=2024, help="random seed (default: %(default)s)")
 

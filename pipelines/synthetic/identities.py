@@ -52,8 +52,9 @@ class Identities:
         y = born.astype("datetime64[Y]").astype(np.int64) + 1970
         mo = born.astype("datetime64[M]").astype(np.int64) % 12 + 1
         d = (born - born.astype("datetime64[M]")).astype(np.int64) + 1
-        nine = np.column_stack([(y % 100) // 10, y % 10, mo // 10, mo % 10, d // 10, d % 10,
-                                number // 100, number // 10 % 10, number % 10])
+        nine = np.column_stack(
+            [(y % 100) // 10, y % 10, mo // 10, mo % 10, d // 10, d % 10, number // 100, number // 10 % 10, number % 10]
+        )
         wrong = (luhn_digit(nine) + rng.integers(1, 10, n)) % 10  # any digit but the right one
         short = np.char.add(np.char.add(digits(y % 100, 2), digits(mo, 2)), digits(d, 2))
         tail = np.char.add(digits(number, 3), wrong.astype(str))
@@ -67,4 +68,3 @@ def luhn_valid(value: str) -> bool:
     ten = value.replace("-", "").replace("+", "")[-10:]
     nine = np.array([[int(c) for c in ten[:9]]])
     return int(luhn_digit(nine)[0]) == int(ten[9])
-

@@ -14,10 +14,20 @@ import polars as pl
 import yaml
 
 FORMATS = Path(__file__).resolve().parents[1] / "regional" / "formats.yaml"
-ENCODING = {"organisation": "utf-8-sig", "staffing": "utf-8-sig", "beds": "utf-8-sig",
-            "listings": "cp1252", "cost": "cp1252"}
-FILE_STEM = {"organisation": "enheter", "listings": "listning", "staffing": "personal", "cost": "huvudbok",
-             "beds": "vardplatslage"}
+ENCODING = {
+    "organisation": "utf-8-sig",
+    "staffing": "utf-8-sig",
+    "beds": "utf-8-sig",
+    "listings": "cp1252",
+    "cost": "cp1252",
+}
+FILE_STEM = {
+    "organisation": "enheter",
+    "listings": "listning",
+    "staffing": "personal",
+    "cost": "huvudbok",
+    "beds": "vardplatslage",
+}
 
 
 @cache
@@ -42,8 +52,7 @@ def write(source: str, frame: pl.DataFrame, folder: Path, name: str, parquet: bo
         frame.write_parquet(path, compression="zstd", compression_level=9, statistics=False)
         return path
     path = folder / f"{name}.csv"
-    options = dict(separator=";", decimal_comma=True, line_terminator="\r\n", null_value="",
-                   date_format="%Y-%m-%d")
+    options = dict(separator=";", decimal_comma=True, line_terminator="\r\n", null_value="", date_format="%Y-%m-%d")
     if ENCODING[source] == "utf-8-sig":
         frame.write_csv(path, include_bom=True, **options)
     else:

@@ -43,16 +43,28 @@ PROFILES = {
 }
 OTHER = ["4010", "4410", "6110", "6410", "7010"]
 # mean vouchers per amount at national volume (the smaller scales use VOUCHERS_SMALL of it)
-VOUCHERS = {"3110": 9, "3610": 4, "4010": 9, "4410": 12, "4621": 4, "4622": 4, "5010": 2, "5610": 2,
-            "6110": 2, "6410": 18, "7010": 14}
+VOUCHERS = {
+    "3110": 9,
+    "3610": 4,
+    "4010": 9,
+    "4410": 12,
+    "4621": 4,
+    "4622": 4,
+    "5010": 2,
+    "5610": 2,
+    "6110": 2,
+    "6410": 18,
+    "7010": 14,
+}
 
 
 class Ledger:
     def __init__(self, org: Organisation, seed: int, voucher_scale: float):
         self.org, self.seed, self.voucher_scale = org, seed, voucher_scale
         kinds = list(KINDS)
-        objects = [(u, activity) for u in range(len(org.uid)) for kind, activity in PROFILES
-                   if kinds[org.kind[u]] == kind]
+        objects = [
+            (u, activity) for u in range(len(org.uid)) for kind, activity in PROFILES if kinds[org.kind[u]] == kind
+        ]
         self.unit = np.array([u for u, _ in objects])
         self.activity = np.array([a for _, a in objects])
         profiles = [PROFILES[(kinds[org.kind[u]], a)] for u, a in objects]
@@ -114,18 +126,22 @@ class Ledger:
         units = self.unit[obj][row_obj]
         voucher = rng.permutation(len(row_obj)) + 1
         county = org.county[units]
-        frame = pl.DataFrame({
-            "period": pl.repeat(MONTHS[m], len(row_obj), eager=True),
-            "kostnadsställe": pl.Series(org.cost_centre).gather(units),
-            "konto": pl.Series(ACCOUNTS).gather(acc[row_obj]),
-            "verksamhet": pl.Series(self.activity[obj][row_obj]),
-            "belopp": np.round(value, 2),
-            "voucher": voucher,
-            "county": pl.Series(org.counties).gather(county),
-        })
+        frame = pl.DataFrame(
+            {
+                "period": pl.repeat(MONTHS[m], len(row_obj), eager=True),
+                "kostnadsställe": pl.Series(org.cost_centre).gather(units),
+                "konto": pl.Series(ACCOUNTS).gather(acc[row_obj]),
+                "verksamhet": pl.Series(self.activity[obj][row_obj]),
+                "belopp": np.round(value, 2),
+                "voucher": voucher,
+                "county": pl.Series(org.counties).gather(county),
+            }
+        )
         yymm = MONTHS[m][2:].replace("-", "")
         frame = frame.with_columns(
-            verifikation=pl.format("V{}-{}-{}", pl.lit(yymm), pl.col("county"),
-                                   pl.col("voucher").cast(pl.String).str.zfill(6)),
-            datakälla=pl.lit(DATA_SOURCE))
+            verifikation=pl.format(
+                "V{}-{}-{}", pl.lit(yymm), pl.col("county"), pl.col("voucher").cast(pl.String).str.zfill(6)
+            ),
+            datakälla=pl.lit(DATA_SOURCE),
+        )
         return frame.sort("kostnadsställe", "konto", "verksamhet", "voucher").select(COLUMNS)

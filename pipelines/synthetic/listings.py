@@ -25,8 +25,13 @@ class Listings:
     def __init__(self, org: Organisation, cells: dict[str, np.ndarray], seed: int):
         self.org, self.seed = org, seed
         # persons per county, year-end (2014 extrapolated, then 2015..2024), band, sex (K, M)
-        yearly = np.array([[cells[c][:, lo:hi].sum(axis=1)[:, ::-1] for lo, hi in zip(BAND_EDGES, BAND_EDGES[1:])]
-                           for c in org.counties], dtype=float).transpose(0, 2, 1, 3)
+        yearly = np.array(
+            [
+                [cells[c][:, lo:hi].sum(axis=1)[:, ::-1] for lo, hi in zip(BAND_EDGES, BAND_EDGES[1:])]
+                for c in org.counties
+            ],
+            dtype=float,
+        ).transpose(0, 2, 1, 3)
         self.year_end = np.concatenate([2 * yearly[:, :1] - yearly[:, 1:2], yearly], axis=1)
         self.centres = np.flatnonzero(org.of_kind("VC"))
         self.tilt = org.elder[self.centres, None] ** ELDER_POWER[None, :]
@@ -43,23 +48,25 @@ class Listings:
         units = self.centres[open_]
         county = org.county[units]
         weight = org.weight[units] * np.maximum(0.2, 1 + org.trend[units] * (m - org.start[units]) / 12)
-        share = weight[:, None] * self.tilt[open_]                                   # unit x band
+        share = weight[:, None] * self.tilt[open_]  # unit x band
         totals = np.zeros((len(org.counties), len(BANDS)))
         np.add.at(totals, county, share)
         listed_share = np.clip(rng.normal(0.99, 0.003, len(org.counties)), 0.98, 0.998)
-        target = self.population(m) * listed_share[:, None, None]                    # county x band x sex
-        expected = (share / totals[county])[:, :, None] * target[county]             # unit x band x sex
+        target = self.population(m) * listed_share[:, None, None]  # county x band x sex
+        expected = (share / totals[county])[:, :, None] * target[county]  # unit x band x sex
         counts = np.floor(expected + rng.uniform(0, 1, expected.shape)).astype(np.int64)
         per_unit = np.zeros(len(org.uid))
         per_unit[units] = counts.sum(axis=(1, 2))
         order = np.argsort(np.array([org.uid[u] for u in units]), kind="stable")
         n_b, n_s = len(BANDS), 2
-        frame = pl.DataFrame({
-            "period": MONTHS[m],
-            "vårdcentral_id": pl.Series([org.uid[u] for u in units]).gather(np.repeat(order, n_b * n_s)),
-            "åldersgrupp": pl.Series(BANDS).gather(np.tile(np.repeat(np.arange(n_b), n_s), len(units))),
-            "kön": pl.Series(["K", "M"]).gather(np.tile(np.arange(n_s), len(units) * n_b)),
-            "antal_listade": pl.Series(counts[order].ravel(), dtype=pl.Int32),
-            "datakälla": DATA_SOURCE,
-        })
+        frame = pl.DataFrame(
+            {
+                "period": MONTHS[m],
+                "vårdcentral_id": pl.Series([org.uid[u] for u in units]).gather(np.repeat(order, n_b * n_s)),
+                "åldersgrupp": pl.Series(BANDS).gather(np.tile(np.repeat(np.arange(n_b), n_s), len(units))),
+                "kön": pl.Series(["K", "M"]).gather(np.tile(np.arange(n_s), len(units) * n_b)),
+                "antal_listade": pl.Series(counts[order].ravel(), dtype=pl.Int32),
+                "datakälla": DATA_SOURCE,
+            }
+        )
         return frame.select(COLUMNS), per_unit

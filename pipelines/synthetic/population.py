@@ -34,42 +34,61 @@ AGES = list(range(0, 101))  # 100 = 100 and over
 COUNTY_TOTALS = {
     "19": dict(zip(YEARS, [264276, 267629, 271095, 273929, 275845, 277074, 278967, 280713, 280813, 281158])),
     "17": dict(zip(YEARS, [275904, 279334, 280399, 281482, 282414, 282885, 283196, 283976, 283548, 283000])),
-    "14": dict(zip(YEARS, [1647250, 1671783, 1694124, 1709814, 1725881, 1734443, 1744859, 1751182, 1763000,
-                           1772821])),
+    "14": dict(zip(YEARS, [1647250, 1671783, 1694124, 1709814, 1725881, 1734443, 1744859, 1751182, 1763000, 1772821])),
 }
 COUNTY_NAMES = {"19": "Västmanlands län", "17": "Värmlands län", "14": "Västra Götalands län"}
 # Västmanland's municipalities: approximate size and how much older than the county they are.
 VASTMANLAND = {
-    "1904": ("Skinnskatteberg", 4400, 1.25), "1907": ("Surahammar", 10000, 1.12),
-    "1960": ("Kungsör", 8700, 1.15), "1961": ("Hallstahammar", 16500, 1.08),
-    "1962": ("Norberg", 5700, 1.22), "1980": ("Västerås", 157000, 0.92),
-    "1981": ("Sala", 22800, 1.12), "1982": ("Fagersta", 13500, 1.10),
-    "1983": ("Köping", 26000, 1.08), "1984": ("Arboga", 14000, 1.14),
+    "1904": ("Skinnskatteberg", 4400, 1.25),
+    "1907": ("Surahammar", 10000, 1.12),
+    "1960": ("Kungsör", 8700, 1.15),
+    "1961": ("Hallstahammar", 16500, 1.08),
+    "1962": ("Norberg", 5700, 1.22),
+    "1980": ("Västerås", 157000, 0.92),
+    "1981": ("Sala", 22800, 1.12),
+    "1982": ("Fagersta", 13500, 1.10),
+    "1983": ("Köping", 26000, 1.08),
+    "1984": ("Arboga", 14000, 1.14),
 }
 # Share of the population 65+ and 80+ per county: level in 2015 and yearly change (percentage points).
-AGEING = {"19": (0.212, 0.0012, 0.053, 0.0011), "17": (0.228, 0.0013, 0.057, 0.0012),
-          "14": (0.190, 0.0009, 0.049, 0.0009)}
+AGEING = {
+    "19": (0.212, 0.0012, 0.053, 0.0011),
+    "17": (0.228, 0.0013, 0.057, 0.0012),
+    "14": (0.190, 0.0009, 0.049, 0.0009),
+}
 # Riket on 31 December (SCB; 2017, 2023 and 2024 are in published_figures.csv and met exactly).
-RIKET_TOTALS = dict(zip(YEARS, [9851017, 9995153, 10120242, 10230185, 10327589, 10379295, 10452326, 10521556,
-                                10551707, 10587710]))
+RIKET_TOTALS = dict(
+    zip(YEARS, [9851017, 9995153, 10120242, 10230185, 10327589, 10379295, 10452326, 10521556, 10551707, 10587710])
+)
 # The other 18 counties: approximate size at the end of 2015 and 2023, and 65+/80+ shares as in AGEING.
 # Their totals are these sizes scaled so that the 21 counties add up to Riket exactly each year
 # (Stockholm 2024 is SCB's 2,473,307).
 OTHER_COUNTIES = {
-    "01": (2231439, 2454000, (0.150, 0.0010, 0.041, 0.0006)), "03": (354164, 398000, (0.180, 0.0010, 0.045, 0.0009)),
-    "04": (287253, 301000, (0.215, 0.0010, 0.054, 0.0011)), "05": (445661, 469000, (0.200, 0.0010, 0.052, 0.0010)),
-    "06": (347837, 367000, (0.205, 0.0009, 0.056, 0.0009)), "07": (191369, 203500, (0.212, 0.0009, 0.057, 0.0009)),
-    "08": (239839, 246500, (0.245, 0.0014, 0.064, 0.0012)), "09": (57676, 61000, (0.240, 0.0017, 0.058, 0.0013)),
-    "10": (156253, 157000, (0.235, 0.0012, 0.063, 0.0011)), "12": (1303627, 1414000, (0.190, 0.0008, 0.050, 0.0008)),
-    "13": (314784, 341000, (0.205, 0.0011, 0.052, 0.0011)), "18": (291012, 306000, (0.205, 0.0010, 0.053, 0.0010)),
-    "20": (281028, 287000, (0.240, 0.0014, 0.060, 0.0012)), "21": (281815, 287000, (0.235, 0.0013, 0.059, 0.0012)),
-    "22": (244193, 244000, (0.240, 0.0013, 0.060, 0.0012)), "23": (127376, 132000, (0.235, 0.0014, 0.059, 0.0012)),
-    "24": (263378, 275000, (0.205, 0.0012, 0.053, 0.0011)), "25": (249677, 249000, (0.235, 0.0015, 0.058, 0.0013)),
+    "01": (2231439, 2454000, (0.150, 0.0010, 0.041, 0.0006)),
+    "03": (354164, 398000, (0.180, 0.0010, 0.045, 0.0009)),
+    "04": (287253, 301000, (0.215, 0.0010, 0.054, 0.0011)),
+    "05": (445661, 469000, (0.200, 0.0010, 0.052, 0.0010)),
+    "06": (347837, 367000, (0.205, 0.0009, 0.056, 0.0009)),
+    "07": (191369, 203500, (0.212, 0.0009, 0.057, 0.0009)),
+    "08": (239839, 246500, (0.245, 0.0014, 0.064, 0.0012)),
+    "09": (57676, 61000, (0.240, 0.0017, 0.058, 0.0013)),
+    "10": (156253, 157000, (0.235, 0.0012, 0.063, 0.0011)),
+    "12": (1303627, 1414000, (0.190, 0.0008, 0.050, 0.0008)),
+    "13": (314784, 341000, (0.205, 0.0011, 0.052, 0.0011)),
+    "18": (291012, 306000, (0.205, 0.0010, 0.053, 0.0010)),
+    "20": (281028, 287000, (0.240, 0.0014, 0.060, 0.0012)),
+    "21": (281815, 287000, (0.235, 0.0013, 0.059, 0.0012)),
+    "22": (244193, 244000, (0.240, 0.0013, 0.060, 0.0012)),
+    "23": (127376, 132000, (0.235, 0.0014, 0.059, 0.0012)),
+    "24": (263378, 275000, (0.205, 0.0012, 0.053, 0.0011)),
+    "25": (249677, 249000, (0.235, 0.0015, 0.058, 0.0013)),
 }
 STOCKHOLM_2024 = 2473307
 COUNTIES = sorted([*OTHER_COUNTIES, *COUNTY_TOTALS])
-TITLE = ("Folkmängden efter region, ålder, kön och år. SYNTETISKA DATA för vardpuls exempel, "
-         "kalibrerade mot SCB:s publicerade folkmängd; inte officiell statistik")
+TITLE = (
+    "Folkmängden efter region, ålder, kön och år. SYNTETISKA DATA för vardpuls exempel, "
+    "kalibrerade mot SCB:s publicerade folkmängd; inte officiell statistik"
+)
 
 
 def _county_names() -> dict[str, str]:
@@ -99,7 +118,7 @@ def _other_totals() -> dict[str, dict[int, int]]:
 def age_profile(share_65: float, share_80: float) -> np.ndarray:
     """Weights for ages 0..100 summing to 1, with the given shares of 65+ and 80+."""
     ages = np.arange(101, dtype=float)
-    young = 1.05 + 0.25 * np.exp(-((ages - 30) / 12) ** 2) + 0.15 * np.exp(-((ages - 55) / 8) ** 2)
+    young = 1.05 + 0.25 * np.exp(-(((ages - 30) / 12) ** 2)) + 0.15 * np.exp(-(((ages - 55) / 8) ** 2))
     old = np.exp(-np.clip(ages - 65, 0, None) / 14.0)
     very_old = np.exp(-np.clip(ages - 80, 0, None) / 5.5)
     weights = np.where(ages < 65, young, np.where(ages < 80, old, very_old))
@@ -185,8 +204,17 @@ def county_cube(counties: list[str], seed: int) -> np.ndarray:
     return cube
 
 
-def jsonstat_doc(cells: np.ndarray, counties: list[str], years: list[int], *, label: str, source: str,
-                 note: str, contents: tuple[str, str], totals: bool = True) -> dict:
+def jsonstat_doc(
+    cells: np.ndarray,
+    counties: list[str],
+    years: list[int],
+    *,
+    label: str,
+    source: str,
+    note: str,
+    contents: tuple[str, str],
+    totals: bool = True,
+) -> dict:
     """JSON-stat 2.0 as PxWeb's API returns it: Region x Alder x Kon x ContentsCode x Tid.
 
     ``cells`` is county x year x age (0..100) x sex (M, K); ``totals`` adds SCB's 'tot' age row.
@@ -198,23 +226,46 @@ def jsonstat_doc(cells: np.ndarray, counties: list[str], years: list[int], *, la
         cube[:, 101, :, 0, :] = cells.sum(axis=2).transpose(0, 2, 1)
     code, content_label = contents
     return {
-        "version": "2.0", "class": "dataset", "label": label, "source": source, "note": [note],
+        "version": "2.0",
+        "class": "dataset",
+        "label": label,
+        "source": source,
+        "note": [note],
         "extension": {"synthetic": True},
         "id": ["Region", "Alder", "Kon", "ContentsCode", "Tid"],
         "size": list(cube.shape),
         "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
         "dimension": {
-            "Region": {"label": "region", "category": {
-                "index": {c: i for i, c in enumerate(counties)}, "label": {c: COUNTY_NAMES[c] for c in counties}}},
-            "Alder": {"label": "ålder", "category": {
-                "index": {c: i for i, c in enumerate(age_codes)},
-                "label": {c: ("totalt ålder" if c == "tot" else f"{c} år") for c in age_codes}}},
+            "Region": {
+                "label": "region",
+                "category": {
+                    "index": {c: i for i, c in enumerate(counties)},
+                    "label": {c: COUNTY_NAMES[c] for c in counties},
+                },
+            },
+            "Alder": {
+                "label": "ålder",
+                "category": {
+                    "index": {c: i for i, c in enumerate(age_codes)},
+                    "label": {c: ("totalt ålder" if c == "tot" else f"{c} år") for c in age_codes},
+                },
+            },
             "Kon": {"label": "kön", "category": {"index": {"1": 0, "2": 1}, "label": {"1": "män", "2": "kvinnor"}}},
-            "ContentsCode": {"label": "tabellinnehåll", "category": {
-                "index": {code: 0}, "label": {code: content_label},
-                "unit": {code: {"base": "antal", "decimals": 0}}}},
-            "Tid": {"label": "år", "category": {"index": {str(y): i for i, y in enumerate(years)},
-                                                "label": {str(y): str(y) for y in years}}},
+            "ContentsCode": {
+                "label": "tabellinnehåll",
+                "category": {
+                    "index": {code: 0},
+                    "label": {code: content_label},
+                    "unit": {code: {"base": "antal", "decimals": 0}},
+                },
+            },
+            "Tid": {
+                "label": "år",
+                "category": {
+                    "index": {str(y): i for i, y in enumerate(years)},
+                    "label": {str(y): str(y) for y in years},
+                },
+            },
         },
         "value": [int(v) for v in cube.ravel()],
     }
@@ -226,12 +277,18 @@ def write_json(path: Path, doc: dict) -> None:
 
 def write_jsonstat(path: Path, counties: list[str], seed: int, cells: np.ndarray | None = None) -> None:
     """SCB's BE0101 population for whole counties as JSON-stat 2.0."""
-    write_json(path, jsonstat_doc(
-        county_cube(counties, seed) if cells is None else cells, counties, YEARS,
-        label="Folkmängden efter region, ålder, kön, tabellinnehåll och år (SYNTETISKA DATA)",
-        source="vardpuls synthetic sample, calibrated to SCB's published population totals",
-        note="SYNTETISKA DATA: not official statistics; county totals equal SCB's published figures.",
-        contents=("BE0101N1", "Folkmängd")))
+    write_json(
+        path,
+        jsonstat_doc(
+            county_cube(counties, seed) if cells is None else cells,
+            counties,
+            YEARS,
+            label="Folkmängden efter region, ålder, kön, tabellinnehåll och år (SYNTETISKA DATA)",
+            source="vardpuls synthetic sample, calibrated to SCB's published population totals",
+            note="SYNTETISKA DATA: not official statistics; county totals equal SCB's published figures.",
+            contents=("BE0101N1", "Folkmängd"),
+        ),
+    )
 
 
 def county_cells(counties: list[str], seed: int) -> dict[str, np.ndarray]:
@@ -259,10 +316,26 @@ def county_cells(counties: list[str], seed: int) -> dict[str, np.ndarray]:
 # (Värmland's plan: "nästan 50 procent" in ten years; 35-45 % elsewhere).
 PROJECTION_YEARS = list(range(2025, 2041))
 PROJECTION = {
-    "01": (0.0070, 0.40), "03": (0.0065, 0.42), "04": (0.0030, 0.41), "05": (0.0035, 0.40), "06": (0.0030, 0.38),
-    "07": (0.0030, 0.37), "08": (0.0005, 0.44), "09": (0.0010, 0.45), "10": (0.0005, 0.39), "12": (0.0060, 0.36),
-    "13": (0.0055, 0.43), "14": (0.0040, 0.38), "17": (0.0010, 0.48), "18": (0.0030, 0.39), "19": (0.0030, 0.40),
-    "20": (0.0005, 0.42), "21": (0.0005, 0.41), "22": (0.0000, 0.40), "23": (0.0015, 0.44), "24": (0.0035, 0.42),
+    "01": (0.0070, 0.40),
+    "03": (0.0065, 0.42),
+    "04": (0.0030, 0.41),
+    "05": (0.0035, 0.40),
+    "06": (0.0030, 0.38),
+    "07": (0.0030, 0.37),
+    "08": (0.0005, 0.44),
+    "09": (0.0010, 0.45),
+    "10": (0.0005, 0.39),
+    "12": (0.0060, 0.36),
+    "13": (0.0055, 0.43),
+    "14": (0.0040, 0.38),
+    "17": (0.0010, 0.48),
+    "18": (0.0030, 0.39),
+    "19": (0.0030, 0.40),
+    "20": (0.0005, 0.42),
+    "21": (0.0005, 0.41),
+    "22": (0.0000, 0.40),
+    "23": (0.0015, 0.44),
+    "24": (0.0035, 0.42),
     "25": (-0.0010, 0.45),
 }
 AGE_GROUPS = [(0, 20, -0.003), (20, 65, None), (65, 80, 0.003), (80, 101, None)]  # yearly growth; None: solved
@@ -279,8 +352,9 @@ def project(base: np.ndarray, county: str) -> np.ndarray:
     out = np.zeros((len(PROJECTION_YEARS), 101, 2), dtype=np.int64)
     for t, _ in enumerate(PROJECTION_YEARS):
         steps = t + 1
-        groups = [base[lo:hi].sum() * (1 + (rate_80 if lo == 80 else rate or 0.0)) ** steps
-                  for lo, hi, rate in AGE_GROUPS]
+        groups = [
+            base[lo:hi].sum() * (1 + (rate_80 if lo == 80 else rate or 0.0)) ** steps for lo, hi, rate in AGE_GROUPS
+        ]
         groups[1] = base.sum() * (1 + total_rate) ** steps - groups[0] - groups[2] - groups[3]
         for (lo, hi, _), size in zip(AGE_GROUPS, groups):
             shape = base[lo:hi].astype(float).ravel()
@@ -292,12 +366,19 @@ def write_projections(path: Path, cells: dict[str, np.ndarray]) -> None:
     """SCB BE0401-like projection (Framskriven folkmängd) from each county's last observed year."""
     counties = list(cells)
     projected = np.array([project(cells[c][-1], c) for c in counties])
-    write_json(path, jsonstat_doc(
-        projected, counties, PROJECTION_YEARS, totals=False,
-        label="Framskriven folkmängd efter region, ålder, kön och år, BE0401 (SYNTETISKA DATA)",
-        source="vardpuls synthetic sample: projected from the synthetic population 2024, not SCB's projection",
-        note="SYNTETISKA DATA: not official statistics; 80+ grows 35-48 % in ten years as the regions' plans say.",
-        contents=("BE0401N1", "Framskriven folkmängd")))
+    write_json(
+        path,
+        jsonstat_doc(
+            projected,
+            counties,
+            PROJECTION_YEARS,
+            totals=False,
+            label="Framskriven folkmängd efter region, ålder, kön och år, BE0401 (SYNTETISKA DATA)",
+            source="vardpuls synthetic sample: projected from the synthetic population 2024, not SCB's projection",
+            note="SYNTETISKA DATA: not official statistics; 80+ grows 35-48 % in ten years as the regions' plans say.",
+            contents=("BE0401N1", "Framskriven folkmängd"),
+        ),
+    )
 
 
 def write_counties(path: Path, cells: dict[str, np.ndarray]) -> None:

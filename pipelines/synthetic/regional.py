@@ -87,9 +87,20 @@ def workdays(m: int) -> int:
     y = start.year
     e = easter(y)
     midsummer_eve = next(date(y, 6, d) for d in range(19, 26) if date(y, 6, d).weekday() == 4)
-    holidays = {date(y, 1, 1), date(y, 1, 6), e - timedelta(days=2), e + timedelta(days=1), date(y, 5, 1),
-                e + timedelta(days=39), date(y, 6, 6), midsummer_eve, date(y, 12, 24), date(y, 12, 25),
-                date(y, 12, 26), date(y, 12, 31)}
+    holidays = {
+        date(y, 1, 1),
+        date(y, 1, 6),
+        e - timedelta(days=2),
+        e + timedelta(days=1),
+        date(y, 5, 1),
+        e + timedelta(days=39),
+        date(y, 6, 6),
+        midsummer_eve,
+        date(y, 12, 24),
+        date(y, 12, 25),
+        date(y, 12, 26),
+        date(y, 12, 31),
+    }
     return sum(1 for d in month_days(m) if d.weekday() < 5 and d not in holidays)
 
 
@@ -101,14 +112,14 @@ def year_value(points: dict[int, float], year: float) -> float:
 
 @dataclass(frozen=True)
 class CountyParams:
-    beds_per_1000: dict[int, float]       # yearly mean of available beds per 1,000 inhabitants
-    doctors_per_1000_2019: float          # doctors' FTE per 1,000 inhabitants in 2019
-    listed_per_gp: dict[int, float]       # listed inhabitants per GP FTE
+    beds_per_1000: dict[int, float]  # yearly mean of available beds per 1,000 inhabitants
+    doctors_per_1000_2019: float  # doctors' FTE per 1,000 inhabitants in 2019
+    listed_per_gp: dict[int, float]  # listed inhabitants per GP FTE
     ambulance_per_1000: dict[int, float]  # ambulance staff FTE per 1,000 inhabitants
-    net_cost_2024: float                  # health-care net cost per inhabitant in 2024, SEK
-    growth: tuple[float, ...]             # yearly growth of health-care net cost 2016..2024
-    primary_share_2023: float             # primary care share of health-care net cost in 2023
-    primary_trend: float                  # change of that share per year
+    net_cost_2024: float  # health-care net cost per inhabitant in 2024, SEK
+    growth: tuple[float, ...]  # yearly growth of health-care net cost 2016..2024
+    primary_share_2023: float  # primary care share of health-care net cost in 2023
+    primary_trend: float  # change of that share per year
     hospitals: tuple[tuple[str, str], ...] = ()  # (name, municipality code); generic when empty
 
 
@@ -119,32 +130,99 @@ BASE_GROWTH = (0.036, 0.039, 0.037, 0.034, 0.041, 0.044, 0.040, 0.046, 0.038)
 # ambulance FTE per 1,000 2015, 2024; net cost per inhabitant 2024; primary care share 2023 and trend;
 # growth 2016..2024; hospitals.
 KNOWN_ROWS = {
-    "19": ((2.42, 2.40, 1.90, 1.89), 2.5, (1350, 1150), (0.50, 0.66), 35137.2, 0.170, 0.0,
-           (0.031, 0.034, 0.032, 0.030, 0.036, 0.035, 0.033, 0.034, 0.035),
-           (("Västmanlands sjukhus Västerås", "1980"), ("Västmanlands sjukhus Köping", "1983"),
-            ("Västmanlands sjukhus Sala", "1981"), ("Västmanlands sjukhus Fagersta", "1982"))),
-    "17": ((2.35, 2.30, 2.03, 2.01), 2.8, (1220, 1330), (0.62, 0.64), 33240.0, 0.165, -0.001,
-           tuple(g - 0.001 for g in BASE_GROWTH),
-           (("Centralsjukhuset Karlstad", "1780"), ("Arvika sjukhus", "1784"), ("Torsby sjukhus", "1737"))),
-    "14": ((2.35, 2.30, 1.72, 1.68), 3.1, (1300, 1120), (0.55, 0.60), 33602.3, 0.180, 0.0025, BASE_GROWTH,
-           (("Sahlgrenska Universitetssjukhuset", "1480"), ("Södra Älvsborgs sjukhus", "1490"),
-            ("Skaraborgs sjukhus", "1496"), ("NU-sjukvården", "1488"), ("Alingsås lasarett", "1489"),
-            ("Kungälvs sjukhus", "1482"))),
+    "19": (
+        (2.42, 2.40, 1.90, 1.89),
+        2.5,
+        (1350, 1150),
+        (0.50, 0.66),
+        35137.2,
+        0.170,
+        0.0,
+        (0.031, 0.034, 0.032, 0.030, 0.036, 0.035, 0.033, 0.034, 0.035),
+        (
+            ("Västmanlands sjukhus Västerås", "1980"),
+            ("Västmanlands sjukhus Köping", "1983"),
+            ("Västmanlands sjukhus Sala", "1981"),
+            ("Västmanlands sjukhus Fagersta", "1982"),
+        ),
+    ),
+    "17": (
+        (2.35, 2.30, 2.03, 2.01),
+        2.8,
+        (1220, 1330),
+        (0.62, 0.64),
+        33240.0,
+        0.165,
+        -0.001,
+        tuple(g - 0.001 for g in BASE_GROWTH),
+        (("Centralsjukhuset Karlstad", "1780"), ("Arvika sjukhus", "1784"), ("Torsby sjukhus", "1737")),
+    ),
+    "14": (
+        (2.35, 2.30, 1.72, 1.68),
+        3.1,
+        (1300, 1120),
+        (0.55, 0.60),
+        33602.3,
+        0.180,
+        0.0025,
+        BASE_GROWTH,
+        (
+            ("Sahlgrenska Universitetssjukhuset", "1480"),
+            ("Södra Älvsborgs sjukhus", "1490"),
+            ("Skaraborgs sjukhus", "1496"),
+            ("NU-sjukvården", "1488"),
+            ("Alingsås lasarett", "1489"),
+            ("Kungälvs sjukhus", "1482"),
+        ),
+    ),
 }
-KNOWN = {county: CountyParams(
-    beds_per_1000=dict(zip((2015, 2016, 2023, 2024), beds)), doctors_per_1000_2019=doctors,
-    listed_per_gp=dict(zip((2015, 2024), gp)), ambulance_per_1000=dict(zip((2015, 2024), amb)), net_cost_2024=net,
-    growth=growth, primary_share_2023=share, primary_trend=trend, hospitals=hospitals)
-    for county, (beds, doctors, gp, amb, net, share, trend, growth, hospitals) in KNOWN_ROWS.items()}
+KNOWN = {
+    county: CountyParams(
+        beds_per_1000=dict(zip((2015, 2016, 2023, 2024), beds)),
+        doctors_per_1000_2019=doctors,
+        listed_per_gp=dict(zip((2015, 2024), gp)),
+        ambulance_per_1000=dict(zip((2015, 2024), amb)),
+        net_cost_2024=net,
+        growth=growth,
+        primary_share_2023=share,
+        primary_trend=trend,
+        hospitals=hospitals,
+    )
+    for county, (beds, doctors, gp, amb, net, share, trend, growth, hospitals) in KNOWN_ROWS.items()
+}
 # Västmanland's primary care: yearly increase in SEK 2016..2024 (2024 meets the 47 MSEK goal).
 VASTMANLAND_PRIMARY_STEPS = (38e6, 41e6, 36e6, 43e6, 40e6, 44e6, 39e6, 42e6, 63e6)
 # Doctors per 1,000 in 2019 where known to differ from the usual 2.6-3.0 (university regions).
 DOCTORS_2019 = {"01": 2.9, "03": 3.6, "05": 3.3, "12": 3.2, "18": 3.3, "24": 3.6}
 # Per cent of the county living in its largest municipalities (the rest share what is left).
 BIG_MUNICIPALITIES = {
-    "0180": 40, "0380": 60, "0484": 35, "0480": 20, "0580": 35, "0581": 31, "0680": 39, "0780": 45, "0880": 28,
-    "0980": 100, "1080": 42, "1280": 25, "1281": 9, "1283": 11, "1380": 31, "1480": 34, "1490": 7, "1496": 3.5,
-    "1780": 34, "1880": 50, "2080": 20, "2081": 18, "2180": 35, "2281": 40, "2380": 50, "2480": 47, "2580": 32,
+    "0180": 40,
+    "0380": 60,
+    "0484": 35,
+    "0480": 20,
+    "0580": 35,
+    "0581": 31,
+    "0680": 39,
+    "0780": 45,
+    "0880": 28,
+    "0980": 100,
+    "1080": 42,
+    "1280": 25,
+    "1281": 9,
+    "1283": 11,
+    "1380": 31,
+    "1480": 34,
+    "1490": 7,
+    "1496": 3.5,
+    "1780": 34,
+    "1880": 50,
+    "2080": 20,
+    "2081": 18,
+    "2180": 35,
+    "2281": 40,
+    "2380": 50,
+    "2480": 47,
+    "2580": 32,
 }
 
 
@@ -160,25 +238,33 @@ def county_params(county: str) -> CountyParams:
     return CountyParams(
         beds_per_1000={2015: b15, 2023: b23, 2024: b23 - rng.uniform(0.0, 0.04)},
         doctors_per_1000_2019=DOCTORS_2019.get(county, rng.uniform(2.6, 3.0)),
-        listed_per_gp={2015: gp15, 2024: gp24}, ambulance_per_1000={2015: amb15, 2024: amb15 * rng.uniform(0.95, 1.25)},
+        listed_per_gp={2015: gp15, 2024: gp24},
+        ambulance_per_1000={2015: amb15, 2024: amb15 * rng.uniform(0.95, 1.25)},
         net_cost_2024=rng.uniform(33500, 38500) if county != "01" else 36800.0,
         growth=tuple(np.clip(np.array(BASE_GROWTH) + rng.normal(0, 0.003, 9), 0.03, 0.05)),
-        primary_share_2023=rng.uniform(0.155, 0.19), primary_trend=rng.uniform(-0.0015, 0.002))
+        primary_share_2023=rng.uniform(0.155, 0.19),
+        primary_trend=rng.uniform(-0.0015, 0.002),
+    )
 
 
 @cache
 def municipalities(county: str) -> tuple[tuple[str, str, float], ...]:
     """(code, short name, share of the county's population) for the county's municipalities."""
     with (REFERENCE / "municipalities.csv").open(encoding="utf-8") as f:
-        rows = [(r["municipality_code"], r["municipality_name_short"]) for r in csv.DictReader(f)
-                if r["county_code"] == county]
+        rows = [
+            (r["municipality_code"], r["municipality_name_short"])
+            for r in csv.DictReader(f)
+            if r["county_code"] == county
+        ]
     if county == "19":
         sizes = np.array([VASTMANLAND[code][1] for code, _ in rows], dtype=float)
     else:
         rng = np.random.default_rng([int(county), 11])
         noise = rng.lognormal(0.0, 0.35, len(rows))
-        small = np.array([0.0 if code in BIG_MUNICIPALITIES else (2.0 if code[2] == "8" else 1.0)
-                          for code, _ in rows]) * noise
+        small = (
+            np.array([0.0 if code in BIG_MUNICIPALITIES else (2.0 if code[2] == "8" else 1.0) for code, _ in rows])
+            * noise
+        )
         rest = 100.0 - sum(BIG_MUNICIPALITIES.get(code, 0.0) for code, _ in rows)
         sizes = np.array([BIG_MUNICIPALITIES.get(code, 0.0) for code, _ in rows])
         if small.sum() > 0:
@@ -208,4 +294,3 @@ def net_cost_series(county: str) -> tuple[np.ndarray, np.ndarray]:
     else:
         primary = total * (p.primary_share_2023 + p.primary_trend * (np.array(YEARS) - 2023))
     return total, primary
-

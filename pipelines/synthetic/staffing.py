@@ -18,7 +18,15 @@ import polars as pl
 from pipelines.synthetic import identities
 from pipelines.synthetic.population import COUNTIES
 from pipelines.synthetic.regional import (
-    DATA_SOURCE, MONTHS, REFERENCE, YEARS, county_params, population_total, rng_for, workdays, year_value,
+    DATA_SOURCE,
+    MONTHS,
+    REFERENCE,
+    YEARS,
+    county_params,
+    population_total,
+    rng_for,
+    workdays,
+    year_value,
 )
 from pipelines.synthetic.units import KIND_CODES, Organisation
 
@@ -34,19 +42,66 @@ NURSE = GROUP == "nurse"
 FORMS = ["tillsvidare", "visstid", "timavlönad"]
 TILLSVIDARE, VISSTID, TIMAVLONAD = 0, 1, 2
 # Monthly salary 2024 (SEK), indexed back 3 % a year; social fees and pensions 46 % on top.
-SALARY_2024 = np.array([88000, 58000, 90000, 58000, 42000, 42000, 48000, 49000, 47000, 46000, 33000, 31000,
-                        37000, 36000, 46000, 38000, 32000, 38000, 62000], dtype=float)
+SALARY_2024 = np.array(
+    [
+        88000,
+        58000,
+        90000,
+        58000,
+        42000,
+        42000,
+        48000,
+        49000,
+        47000,
+        46000,
+        33000,
+        31000,
+        37000,
+        36000,
+        46000,
+        38000,
+        32000,
+        38000,
+        62000,
+    ],
+    dtype=float,
+)
 assert len(SALARY_2024) == P
 # FTE per driver: health centres per 1,000 listed, wards per bed, other units per 1,000 inhabitants.
-PER_LISTED = {"AT-läkare": 0.03, "Distriktssköterska": 0.55, "Sjuksköterska": 0.25, "Undersköterska": 0.40,
-              "Fysioterapeut": 0.17, "Arbetsterapeut": 0.04, "Psykolog": 0.10, "Kurator": 0.10,
-              "Medicinsk sekreterare": 0.25, "Administratör": 0.05}
+PER_LISTED = {
+    "AT-läkare": 0.03,
+    "Distriktssköterska": 0.55,
+    "Sjuksköterska": 0.25,
+    "Undersköterska": 0.40,
+    "Fysioterapeut": 0.17,
+    "Arbetsterapeut": 0.04,
+    "Psykolog": 0.10,
+    "Kurator": 0.10,
+    "Medicinsk sekreterare": 0.25,
+    "Administratör": 0.05,
+}
 PER_BED = {
-    "SOM": {"Sjuksköterska": 2.4, "Specialistsjuksköterska": 0.85, "Undersköterska": 2.2, "Fysioterapeut": 0.25,
-            "Arbetsterapeut": 0.15, "Kurator": 0.08, "Psykolog": 0.03, "Medicinsk sekreterare": 0.75,
-            "Administratör": 0.35},
-    "PSY": {"Sjuksköterska": 1.8, "Specialistsjuksköterska": 0.5, "Undersköterska": 2.6, "Psykolog": 0.5,
-            "Kurator": 0.35, "Arbetsterapeut": 0.2, "Medicinsk sekreterare": 0.6, "Administratör": 0.3},
+    "SOM": {
+        "Sjuksköterska": 2.4,
+        "Specialistsjuksköterska": 0.85,
+        "Undersköterska": 2.2,
+        "Fysioterapeut": 0.25,
+        "Arbetsterapeut": 0.15,
+        "Kurator": 0.08,
+        "Psykolog": 0.03,
+        "Medicinsk sekreterare": 0.75,
+        "Administratör": 0.35,
+    },
+    "PSY": {
+        "Sjuksköterska": 1.8,
+        "Specialistsjuksköterska": 0.5,
+        "Undersköterska": 2.6,
+        "Psykolog": 0.5,
+        "Kurator": 0.35,
+        "Arbetsterapeut": 0.2,
+        "Medicinsk sekreterare": 0.6,
+        "Administratör": 0.3,
+    },
 }
 PER_INHABITANT = {
     "ADM": {"Administratör": 1.0, "Chef": 0.12, "Sjuksköterska": 0.04},
@@ -70,13 +125,27 @@ LEAVE_EMPLOYEE = 0.0085  # all employees' mean leaving rate per month
 VISSTID_STOCK, TIMAVLONAD_RATE = 0.12, 0.04
 VISSTID_HIRES = 0.41  # fixed-term staff leave five times as often: a share of hires that keeps the stock at 12 %
 FTE_LEVELS = np.array([1.0, 0.9, 0.8, 0.75, 0.6, 0.5])
-FTE_P = {"doctor": [0.86, 0.05, 0.06, 0.0, 0.0, 0.03], "tillsvidare": [0.74, 0.06, 0.07, 0.06, 0.02, 0.05],
-         "visstid": [0.70, 0.0, 0.0, 0.15, 0.0, 0.15]}
+FTE_P = {
+    "doctor": [0.86, 0.05, 0.06, 0.0, 0.0, 0.03],
+    "tillsvidare": [0.74, 0.06, 0.07, 0.06, 0.02, 0.05],
+    "visstid": [0.70, 0.0, 0.0, 0.15, 0.0, 0.15],
+}
 HOURS_PER_DAY = 7.9
 VACATION = np.array([0.03, 0.05, 0.03, 0.05, 0.04, 0.10, 0.45, 0.18, 0.02, 0.04, 0.03, 0.07])
 SHORT_SICK = np.array([0.50, 0.50, 0.45, 0.40, 0.35, 0.30, 0.20, 0.25, 0.40, 0.45, 0.50, 0.45])
-COLUMNS = ["period", "anställningsnummer", "personnummer", "enhets_id", "yrke", "anställningsform",
-           "sysselsättningsgrad", "arbetade_timmar", "sjuktimmar", "inhyrd", "datakälla"]
+COLUMNS = [
+    "period",
+    "anställningsnummer",
+    "personnummer",
+    "enhets_id",
+    "yrke",
+    "anställningsform",
+    "sysselsättningsgrad",
+    "arbetade_timmar",
+    "sjuktimmar",
+    "inhyrd",
+    "datakälla",
+]
 ID_BLOCK = 420_000  # employee ids 1,000,000 + county's place among the 21 x 420,000 + serial: 7 digits
 
 
@@ -162,8 +231,11 @@ class Staff:
 
     def hired_share(self, units: np.ndarray, profs: np.ndarray, year: float) -> np.ndarray:
         gp = self.vc[units] & DOCTOR[profs]
-        return np.where(gp, year_value(HIRED_GP, year),
-                        np.where(DOCTOR[profs], HIRED_WARD_DOCTORS, np.where(NURSE[profs], HIRED_NURSES, 0.0)))
+        return np.where(
+            gp,
+            year_value(HIRED_GP, year),
+            np.where(DOCTOR[profs], HIRED_WARD_DOCTORS, np.where(NURSE[profs], HIRED_NURSES, 0.0)),
+        )
 
     def hire(self, m: int, rng: np.random.Generator, target: np.ndarray, start: bool) -> None:
         current = self.fte_by_group()
@@ -198,9 +270,18 @@ class Staff:
             rows = order[county[order] == c]
             serial[rows] = self.serial[c] + np.arange(len(rows))
             self.serial[c] += len(rows)
-        new = {"employee": self.id_base[county] + serial, "unit": units, "prof": profs, "form": form, "fte": fte,
-               "hired": hired, "birth": birth, "absence": np.zeros(n, dtype=np.int8),
-               "absence_left": np.zeros(n, dtype=np.int16), "absence_level": np.zeros(n)}
+        new = {
+            "employee": self.id_base[county] + serial,
+            "unit": units,
+            "prof": profs,
+            "form": form,
+            "fte": fte,
+            "hired": hired,
+            "birth": birth,
+            "absence": np.zeros(n, dtype=np.int8),
+            "absence_left": np.zeros(n, dtype=np.int16),
+            "absence_level": np.zeros(n),
+        }
         if self.identities:
             new["person"] = self.identities.issue(birth, rng_for(self.seed, IDENTITY_STREAM, m, self.hires))
         self.hires += 1
@@ -210,8 +291,11 @@ class Staff:
     def draw_fte(rng: np.random.Generator, form: np.ndarray, profs: np.ndarray) -> np.ndarray:
         u = rng.random(len(form))
         out = np.empty(len(form))
-        for key, mask in (("doctor", DOCTOR[profs]), ("visstid", ~DOCTOR[profs] & (form == VISSTID)),
-                          ("tillsvidare", ~DOCTOR[profs] & (form != VISSTID))):
+        for key, mask in (
+            ("doctor", DOCTOR[profs]),
+            ("visstid", ~DOCTOR[profs] & (form == VISSTID)),
+            ("tillsvidare", ~DOCTOR[profs] & (form != VISSTID)),
+        ):
             cumulative = np.cumsum(FTE_P[key])
             out[mask] = FTE_LEVELS[np.minimum(np.searchsorted(cumulative, u[mask]), len(FTE_LEVELS) - 1)]
         return out
@@ -224,8 +308,11 @@ class Staff:
 
     def leave(self, m: int, rng: np.random.Generator) -> None:
         s = self.state
-        p = np.select([s["hired"], s["form"] == VISSTID, s["form"] == TIMAVLONAD],
-                      [LEAVE_HIRED, LEAVE[VISSTID], LEAVE[TIMAVLONAD]], LEAVE[TILLSVIDARE])
+        p = np.select(
+            [s["hired"], s["form"] == VISSTID, s["form"] == TIMAVLONAD],
+            [LEAVE_HIRED, LEAVE[VISSTID], LEAVE[TIMAVLONAD]],
+            LEAVE[TILLSVIDARE],
+        )
         age = YEARS[0] + m / 12 - s["birth"]
         p = np.where(age >= 65, 0.04, p)
         self.keep((rng.random(len(p)) >= p) & (age < 67))
@@ -338,6 +425,8 @@ class Staff:
         salary = SALARY_2024[s["prof"]] / 1.03 ** (YEARS[-1] - (YEARS[0] + m // 12))
         pay = np.where(s["form"] == TIMAVLONAD, s["worked"] / 165, s["fte"]) * salary * ~s["hired"]
         hired = s["hired"] * s["fte"]
-        return {"salaries": np.bincount(s["unit"], pay, minlength=n),
-                "hired_doctors": np.bincount(s["unit"], hired * DOCTOR[s["prof"]], minlength=n),
-                "hired_nurses": np.bincount(s["unit"], hired * ~DOCTOR[s["prof"]], minlength=n)}
+        return {
+            "salaries": np.bincount(s["unit"], pay, minlength=n),
+            "hired_doctors": np.bincount(s["unit"], hired * DOCTOR[s["prof"]], minlength=n),
+            "hired_nurses": np.bincount(s["unit"], hired * ~DOCTOR[s["prof"]], minlength=n),
+        }

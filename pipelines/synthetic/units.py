@@ -17,7 +17,13 @@ import numpy as np
 import polars as pl
 
 from pipelines.synthetic.regional import (
-    DATA_SOURCE, N_MONTHS, county_params, month_start, municipalities, population_total, rng_for,
+    DATA_SOURCE,
+    N_MONTHS,
+    county_params,
+    month_start,
+    municipalities,
+    population_total,
+    rng_for,
 )
 
 EVENTS = 1  # random stream id
@@ -36,25 +42,87 @@ KINDS = {
 KIND_CODES = {kind: i for i, kind in enumerate(KINDS)}
 # specialty: (beds, average length of stay in days, share of occupied beds discharge-ready)
 SPECIALTIES = {
-    "Internmedicin": (24, 5.5, 0.055), "Kirurgi": (22, 4.5, 0.03), "Ortopedi": (20, 5.5, 0.05),
-    "Kardiologi": (18, 4.0, 0.03), "Geriatrik": (20, 8.5, 0.08), "Infektion": (16, 5.5, 0.03),
-    "Neurologi": (18, 6.5, 0.06), "Onkologi": (16, 6.5, 0.04), "Gynekologi": (14, 3.0, 0.02),
-    "Barnmedicin": (12, 3.0, 0.01), "Allmänpsykiatri": (16, 14.0, 0.04), "Beroendepsykiatri": (12, 8.0, 0.03),
-    "Barn- och ungdomspsykiatri": (8, 12.0, 0.02), "Äldrepsykiatri": (12, 17.0, 0.06),
+    "Internmedicin": (24, 5.5, 0.055),
+    "Kirurgi": (22, 4.5, 0.03),
+    "Ortopedi": (20, 5.5, 0.05),
+    "Kardiologi": (18, 4.0, 0.03),
+    "Geriatrik": (20, 8.5, 0.08),
+    "Infektion": (16, 5.5, 0.03),
+    "Neurologi": (18, 6.5, 0.06),
+    "Onkologi": (16, 6.5, 0.04),
+    "Gynekologi": (14, 3.0, 0.02),
+    "Barnmedicin": (12, 3.0, 0.01),
+    "Allmänpsykiatri": (16, 14.0, 0.04),
+    "Beroendepsykiatri": (12, 8.0, 0.03),
+    "Barn- och ungdomspsykiatri": (8, 12.0, 0.02),
+    "Äldrepsykiatri": (12, 17.0, 0.06),
 }
-MAIN_CYCLE = ["Internmedicin", "Kirurgi", "Ortopedi", "Kardiologi", "Geriatrik", "Infektion", "Neurologi",
-              "Onkologi", "Gynekologi", "Barnmedicin", "Internmedicin", "Kirurgi", "Ortopedi", "Geriatrik",
-              "Internmedicin", "Kardiologi", "Kirurgi", "Neurologi"]
+MAIN_CYCLE = [
+    "Internmedicin",
+    "Kirurgi",
+    "Ortopedi",
+    "Kardiologi",
+    "Geriatrik",
+    "Infektion",
+    "Neurologi",
+    "Onkologi",
+    "Gynekologi",
+    "Barnmedicin",
+    "Internmedicin",
+    "Kirurgi",
+    "Ortopedi",
+    "Geriatrik",
+    "Internmedicin",
+    "Kardiologi",
+    "Kirurgi",
+    "Neurologi",
+]
 SMALL_CYCLE = ["Internmedicin", "Kirurgi", "Geriatrik", "Ortopedi", "Internmedicin", "Kardiologi"]
-PSY_CYCLE = ["Allmänpsykiatri", "Allmänpsykiatri", "Beroendepsykiatri", "Barn- och ungdomspsykiatri",
-             "Äldrepsykiatri", "Allmänpsykiatri"]
-DISTRICTS = [a + b for a in ("Björk", "Ek", "Gran", "Tall", "Lind", "Al", "Rönn", "Asp", "Sol", "Sjö", "Berg",
-                             "Äng", "Kvarn", "Sten", "Ljung", "Hag")
-             for b in ("backen", "hagen", "dalen", "viken", "torp", "gården", "lunda", "berga", "ängen", "holmen")]
-FOUNDED = [date(2003, 1, 1), date(2007, 1, 1), date(2010, 1, 1), date(2012, 1, 1), date(2013, 7, 1),
-           date(2014, 1, 1)]
-COLUMNS = ["enhets_id", "enhetsnamn", "enhetstyp", "vårdnivå", "sjukhus", "specialitet", "kommunkod",
-           "kostnadsställe", "verksamhet", "giltig_från", "giltig_till", "datakälla"]
+PSY_CYCLE = [
+    "Allmänpsykiatri",
+    "Allmänpsykiatri",
+    "Beroendepsykiatri",
+    "Barn- och ungdomspsykiatri",
+    "Äldrepsykiatri",
+    "Allmänpsykiatri",
+]
+DISTRICTS = [
+    a + b
+    for a in (
+        "Björk",
+        "Ek",
+        "Gran",
+        "Tall",
+        "Lind",
+        "Al",
+        "Rönn",
+        "Asp",
+        "Sol",
+        "Sjö",
+        "Berg",
+        "Äng",
+        "Kvarn",
+        "Sten",
+        "Ljung",
+        "Hag",
+    )
+    for b in ("backen", "hagen", "dalen", "viken", "torp", "gården", "lunda", "berga", "ängen", "holmen")
+]
+FOUNDED = [date(2003, 1, 1), date(2007, 1, 1), date(2010, 1, 1), date(2012, 1, 1), date(2013, 7, 1), date(2014, 1, 1)]
+COLUMNS = [
+    "enhets_id",
+    "enhetsnamn",
+    "enhetstyp",
+    "vårdnivå",
+    "sjukhus",
+    "specialitet",
+    "kommunkod",
+    "kostnadsställe",
+    "verksamhet",
+    "giltig_från",
+    "giltig_till",
+    "datakälla",
+]
 
 
 @dataclass
@@ -65,14 +133,14 @@ class Unit:
     name: str
     municipality: str
     valid_from: date
-    start: int = 0               # first month index (0 for units that existed before 2015)
-    end: int = N_MONTHS          # month index the unit closes (exclusive)
+    start: int = 0  # first month index (0 for units that existed before 2015)
+    end: int = N_MONTHS  # month index the unit closes (exclusive)
     hospital: str = ""
     specialty: str = ""
-    weight: float = 1.0          # health centres: share of the county's listings before the trend
-    trend: float = 0.0           # health centres: yearly change of that weight
-    elder: float = 1.0           # health centres: how much older the listed are than the county
-    beds: float = 0.0            # wards: beds before the county's yearly scaling
+    weight: float = 1.0  # health centres: share of the county's listings before the trend
+    trend: float = 0.0  # health centres: yearly change of that weight
+    elder: float = 1.0  # health centres: how much older the listed are than the county
+    beds: float = 0.0  # wards: beds before the county's yearly scaling
     successors: list[int] = field(default_factory=list)
     renames: list[tuple[int, str]] = field(default_factory=list)
 
@@ -105,14 +173,18 @@ class CountyBuilder:
         counter = "AVD" if kind in ("SOM", "PSY") else kind
         self.numbers[counter] = self.numbers.get(counter, 0) + 1
         valid_from = FOUNDED[int(self.rng.integers(len(FOUNDED)))] if start == 0 else month_start(start)
-        self.units.append(Unit(self.county, kind, self.numbers[counter], name, municipality, valid_from, start,
-                               **attrs))
+        self.units.append(
+            Unit(self.county, kind, self.numbers[counter], name, municipality, valid_from, start, **attrs)
+        )
         return len(self.units) - 1
 
     def mine(self, kind: str | tuple[str, ...], m: int) -> list[int]:
         kinds = (kind,) if isinstance(kind, str) else kind
-        return [i for i in range(self.first, len(self.units))
-                if self.units[i].kind in kinds and self.units[i].active(m) and self.units[i].end == N_MONTHS]
+        return [
+            i
+            for i in range(self.first, len(self.units))
+            if self.units[i].kind in kinds and self.units[i].active(m) and self.units[i].end == N_MONTHS
+        ]
 
     def district(self, municipality: str) -> str:
         if municipality not in self.district_names:
@@ -132,15 +204,16 @@ class CountyBuilder:
         self.health_centres(pop, shares, codes)
         self.hospitals(pop, shares, codes)
         ranked = [codes[i] for i in np.argsort(-shares, kind="stable")]
-        for k, count in enumerate(np.bincount(self.rng.choice(len(codes), max(2, round(pop / 40000)), p=shares),
-                                              minlength=len(codes))):
+        for k, count in enumerate(
+            np.bincount(self.rng.choice(len(codes), max(2, round(pop / 40000)), p=shares), minlength=len(codes))
+        ):
             for j in range(count):
                 suffix = f" {j + 1}" if count > 1 else ""
                 self.add("AMB", f"Ambulansstation {self.names[codes[k]]}{suffix}", codes[k])
         seat = ranked[0]
         self.add("ADM", "Regionkansliet", seat)
         self.add("LMF", "Läkemedelsförmånen", seat)
-        for code in ranked[:max(1, round(pop / 150000))]:
+        for code in ranked[: max(1, round(pop / 150000))]:
             self.add("TV", f"Folktandvården {self.names[code]}", code)
         self.add("RU", "Regional utveckling", seat)
         self.add("TRF", "Kollektivtrafikförvaltningen", seat)
@@ -153,16 +226,23 @@ class CountyBuilder:
         for code, share, count in zip(codes, shares, counts):
             elder = {"1980": 0.92}.get(code, 1.1 if share < 0.05 else 1.0)
             for _ in range(count):
-                self.add("VC", self.health_centre_name(code, count == 1), code,
-                         weight=share / count * self.rng.lognormal(0, 0.2), trend=self.rng.normal(0, 0.015),
-                         elder=elder * self.rng.lognormal(0, 0.12))
+                self.add(
+                    "VC",
+                    self.health_centre_name(code, count == 1),
+                    code,
+                    weight=share / count * self.rng.lognormal(0, 0.2),
+                    trend=self.rng.normal(0, 0.015),
+                    elder=elder * self.rng.lognormal(0, 0.12),
+                )
 
     def hospitals(self, pop: int, shares: np.ndarray, codes: list[str]) -> None:
         sites = list(county_params(self.county).hospitals)
         if not sites:
-            order = np.argsort(-shares, kind="stable")[:int(np.clip(round(pop / 110000), 1, 8))]
-            sites = [(("Länssjukhuset " if i == 0 else "Lasarettet i ") + self.names[codes[k]], codes[k])
-                     for i, k in enumerate(order)]
+            order = np.argsort(-shares, kind="stable")[: int(np.clip(round(pop / 110000), 1, 8))]
+            sites = [
+                (("Länssjukhuset " if i == 0 else "Lasarettet i ") + self.names[codes[k]], codes[k])
+                for i, k in enumerate(order)
+            ]
         beds = county_params(self.county).beds_per_1000[2015] * pop / 1000
         wards = max(len(sites) + 1, round(beds / 16))
         psychiatric = max(1, round(0.15 * wards))
@@ -179,17 +259,29 @@ class CountyBuilder:
 
     def ward(self, kind: str, specialty: str, hospital: str, code: str, start: int = 0, beds: float = 0.0) -> int:
         number = self.numbers.get("AVD", 0) + 1
-        return self.add(kind, f"Avdelning {10 + number} {specialty.lower()}", code, start, hospital=hospital,
-                        specialty=specialty, beds=beds or SPECIALTIES[specialty][0] * self.rng.lognormal(0, 0.15))
+        return self.add(
+            kind,
+            f"Avdelning {10 + number} {specialty.lower()}",
+            code,
+            start,
+            hospital=hospital,
+            specialty=specialty,
+            beds=beds or SPECIALTIES[specialty][0] * self.rng.lognormal(0, 0.15),
+        )
 
     def history(self) -> None:
         vcs, wards = len(self.mine("VC", 0)), len(self.mine(("SOM", "PSY"), 0))
         stations = len(self.mine("AMB", 0))
-        counts = {"vc_merge": max(1, round(0.05 * vcs)), "vc_split": max(1, round(0.02 * vcs)),
-                  "vc_open": max(1, round(0.06 * vcs)), "vc_close": round(0.02 * vcs),
-                  "vc_rename": max(1, round(0.05 * vcs)), "ward_close": max(2, round(0.08 * wards)),
-                  "ward_merge": max(1, round(0.03 * wards)),
-                  "amb_open": 2 if self.county == "19" else max(1, round(0.1 * stations))}
+        counts = {
+            "vc_merge": max(1, round(0.05 * vcs)),
+            "vc_split": max(1, round(0.02 * vcs)),
+            "vc_open": max(1, round(0.06 * vcs)),
+            "vc_close": round(0.02 * vcs),
+            "vc_rename": max(1, round(0.05 * vcs)),
+            "ward_close": max(2, round(0.08 * wards)),
+            "ward_merge": max(1, round(0.03 * wards)),
+            "amb_open": 2 if self.county == "19" else max(1, round(0.1 * stations)),
+        }
         events = [(int(self.rng.integers(6, N_MONTHS - 6)), kind) for kind, n in counts.items() for _ in range(n)]
         for m, kind in sorted(events):
             getattr(self, kind)(m)
@@ -213,9 +305,14 @@ class CountyBuilder:
             return
         muni = sorted(groups)[int(self.rng.integers(len(groups)))]
         a, b = self.rng.choice(groups[muni], 2, replace=False)
-        new = self.add("VC", self.health_centre_name(muni, False), muni, m,
-                       weight=self.units[a].weight + self.units[b].weight,
-                       elder=(self.units[a].elder + self.units[b].elder) / 2)
+        new = self.add(
+            "VC",
+            self.health_centre_name(muni, False),
+            muni,
+            m,
+            weight=self.units[a].weight + self.units[b].weight,
+            elder=(self.units[a].elder + self.units[b].elder) / 2,
+        )
         self.close(int(a), m, [new])
         self.close(int(b), m, [new])
 
@@ -223,8 +320,18 @@ class CountyBuilder:
         candidates = self.mine("VC", m)
         i = max(candidates, key=lambda k: (self.units[k].weight, -k))
         old = self.units[i]
-        new = [self.add("VC", self.health_centre_name(old.municipality, False), old.municipality, m,
-                        weight=old.weight / 2, trend=old.trend, elder=old.elder) for _ in range(2)]
+        new = [
+            self.add(
+                "VC",
+                self.health_centre_name(old.municipality, False),
+                old.municipality,
+                m,
+                weight=old.weight / 2,
+                trend=old.trend,
+                elder=old.elder,
+            )
+            for _ in range(2)
+        ]
         self.close(i, m, new)
 
     def vc_open(self, m: int) -> None:
@@ -232,8 +339,15 @@ class CountyBuilder:
         shares = np.array([s for _, _, s in self.munis])
         code = codes[int(self.rng.choice(len(codes), p=shares))]
         weights = [self.units[i].weight for i in self.mine("VC", m)]
-        self.add("VC", self.health_centre_name(code, False), code, m, weight=0.4 * float(np.mean(weights)),
-                 trend=0.06, elder=float(self.rng.lognormal(-0.1, 0.1)))
+        self.add(
+            "VC",
+            self.health_centre_name(code, False),
+            code,
+            m,
+            weight=0.4 * float(np.mean(weights)),
+            trend=0.06,
+            elder=float(self.rng.lognormal(-0.1, 0.1)),
+        )
 
     def vc_close(self, m: int) -> None:
         groups = self.same_municipality_pairs(m)
@@ -271,7 +385,7 @@ class CountyBuilder:
         codes = [c for c, _, _ in self.munis]
         shares = np.array([s for _, _, s in self.munis])
         code = codes[int(self.rng.choice(len(codes), p=shares))]
-        taken = sum(1 for u in self.units[self.first:] if u.kind == "AMB" and u.municipality == code)
+        taken = sum(1 for u in self.units[self.first :] if u.kind == "AMB" and u.municipality == code)
         self.add("AMB", f"Ambulansstation {self.names[code]}" + (f" {taken + 1}" if taken else ""), code, m)
 
 
@@ -316,10 +430,25 @@ class Organisation:
             ends = [v[0] - timedelta(days=1) for v in versions[1:]]
             ends.append(month_start(x.end) - timedelta(days=1) if x.end < N_MONTHS else None)
             for (valid_from, name), valid_to in zip(versions, ends):
-                rows.append((x.uid, name, enhetstyp, level, x.hospital or None, x.specialty or None, x.municipality,
-                             x.cost_centre, activity, valid_from, valid_to, DATA_SOURCE))
-        frame = pl.DataFrame(rows, schema={c: (pl.Date if c.startswith("giltig") else pl.String) for c in COLUMNS},
-                             orient="row")
+                rows.append(
+                    (
+                        x.uid,
+                        name,
+                        enhetstyp,
+                        level,
+                        x.hospital or None,
+                        x.specialty or None,
+                        x.municipality,
+                        x.cost_centre,
+                        activity,
+                        valid_from,
+                        valid_to,
+                        DATA_SOURCE,
+                    )
+                )
+        frame = pl.DataFrame(
+            rows, schema={c: (pl.Date if c.startswith("giltig") else pl.String) for c in COLUMNS}, orient="row"
+        )
         return frame.sort("enhets_id", "giltig_från")
 
 

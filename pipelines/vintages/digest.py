@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines.report.swedish import (MONTHS_SV, SEX_SV, STATUS_SV, decimals_of, number, region_name,
-                                      stockholm_time)
+from pipelines.report.swedish import MONTHS_SV, SEX_SV, STATUS_SV, decimals_of, number, region_name, stockholm_time
 from pipelines.vintages.settings import anomaly_settings
 from pipelines.warehouse import run_sql
 
@@ -30,14 +29,19 @@ LIMIT = 8
 SYNTHETIC = " (syntetiska data)"
 # the file that brought a change, by its source (release_changes.source_files)
 SOURCE_SV = {
-    "population": "SCB:s befolkningsfil", "population_projections": "SCB:s framskrivningsfil",
-    "listings": "listningsfilen", "staffing": "personalfilen", "cost": "huvudboksfilen",
-    "beds": "vårdplatsfilen", "organisation": "organisationsregistrets fil", "kolada": "Kolada-sidan",
+    "population": "SCB:s befolkningsfil",
+    "population_projections": "SCB:s framskrivningsfil",
+    "listings": "listningsfilen",
+    "staffing": "personalfilen",
+    "cost": "huvudboksfilen",
+    "beds": "vårdplatsfilen",
+    "organisation": "organisationsregistrets fil",
+    "kolada": "Kolada-sidan",
 }
 # the lookups the digest names things by, and what stands in when a release lacks one of them
 LOOKUPS = {
     "indicators": "NULL::VARCHAR AS indicator_id, NULL::VARCHAR AS title_sv, NULL::BIGINT AS decimals, "
-                  "NULL::VARCHAR AS kind, NULL::VARCHAR AS unit_sv",
+    "NULL::VARCHAR AS kind, NULL::VARCHAR AS unit_sv",
     "benchmark_kpis": "NULL::VARCHAR AS kpi_id, NULL::VARCHAR AS title",
     "goals": "NULL::VARCHAR AS goal_id, NULL::VARCHAR AS title_sv, NULL::VARCHAR AS region_code",
     "areas": "NULL::VARCHAR AS area_code, NULL::VARCHAR AS name, NULL::VARCHAR AS level",
@@ -70,56 +74,75 @@ class Digest:
         made = stockholm_time(self.published_at)
         if not self.previous:
             return f"Publiceringen {self.release} ({made} svensk tid) är den första med historik."
-        return (f"Publiceringen {self.release} ({made} svensk tid) jämförd med publiceringen {self.previous} "
-                f"({stockholm_time(self.previous_published_at)} svensk tid).")
+        return (
+            f"Publiceringen {self.release} ({made} svensk tid) jämförd med publiceringen {self.previous} "
+            f"({stockholm_time(self.previous_published_at)} svensk tid)."
+        )
 
 
 def read_digest(con: duckdb.DuckDBPyConnection, release: str | None = None, limit: int = LIMIT) -> Digest:
     """The digest of ``release`` (default: the latest) from an analyst.duckdb opened as ``con``."""
-    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
-                                            "current_database()").fetchall()}
+    tables = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
     if not {"releases", "release_changes"} <= tables:
         raise NoHistory("this release has no history yet (tables releases and release_changes)")
     for name, columns in LOOKUPS.items():
         if name not in tables:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} WHERE false").fetchall()
     where = "WHERE r.release = $release" if release else ""
-    rows = con.execute(f"SELECT r.release, r.published_at, r.previous_release, p.published_at FROM releases r "
-                       f"LEFT JOIN releases p ON p.release = r.previous_release {where} "
-                       "ORDER BY r.published_at DESC, r.release DESC LIMIT 1",
-                       {"release": release} if release else None).fetchall()
+    rows = con.execute(
+        f"SELECT r.release, r.published_at, r.previous_release, p.published_at FROM releases r "
+        f"LEFT JOIN releases p ON p.release = r.previous_release {where} "
+        "ORDER BY r.published_at DESC, r.release DESC LIMIT 1",
+        {"release": release} if release else None,
+    ).fetchall()
     if not rows:
         raise NoHistory(f"release {release} is not in the history (table releases)")
     name, published_at, previous, previous_at = rows[0]
     run_sql(con, "vintages/digest_changes.sql", release=name)
     counts = _rows(con, (_sql("digest_counts.sql")), {})
     items = _rows(con, _sql("digest_items.sql"), {"limit": limit})
-    digest = Digest(name, published_at, previous, previous_at, summary="",
-                    synthetic=any(c["synthetic"] for c in counts), changes=sum(c["n"] for c in counts),
-                    warnings=sum(c["warnings"] for c in counts))
+    digest = Digest(
+        name,
+        published_at,
+        previous,
+        previous_at,
+        summary="",
+        synthetic=any(c["synthetic"] for c in counts),
+        changes=sum(c["n"] for c in counts),
+        warnings=sum(c["warnings"] for c in counts),
+    )
     digest.summary = _summary(digest, counts)
     by_section: dict[str, list[dict]] = {}
     for item in items:
         by_section.setdefault(item["section"], []).append(item)
     share = anomaly_settings().revision_share
-    for heading, section, word in (("Nya perioder", "new_periods", _new_period),
-                                   ("Reviderade värden", "revised", _revised),
-                                   ("Nya definitionsversioner", "definitions", _definition),
-                                   ("Målstatus", "goals", _goal),
-                                   ("Nya varningar", "warnings", lambda r: _warning(r, share)),
-                                   ("Nyligen undertryckta värden", "suppressed", _suppressed),
-                                   ("Värden som visas igen", "shown_again", _shown_again),
-                                   ("Ofullständiga leveranser", "incomplete", _incomplete),
-                                   ("Kolada", "kolada", _kolada),
-                                   ("Värden som inte längre publiceras", "withdrawn", _withdrawn)):
+    for heading, section, word in (
+        ("Nya perioder", "new_periods", _new_period),
+        ("Reviderade värden", "revised", _revised),
+        ("Nya definitionsversioner", "definitions", _definition),
+        ("Målstatus", "goals", _goal),
+        ("Nya varningar", "warnings", lambda r: _warning(r, share)),
+        ("Nyligen undertryckta värden", "suppressed", _suppressed),
+        ("Värden som visas igen", "shown_again", _shown_again),
+        ("Ofullständiga leveranser", "incomplete", _incomplete),
+        ("Kolada", "kolada", _kolada),
+        ("Värden som inte längre publiceras", "withdrawn", _withdrawn),
+    ):
         chosen = by_section.get(section) or []
         if not chosen:
             continue
         sentences = [word(row) for row in chosen]
         rest = chosen[0]["total"] - len(chosen)
         if rest > 0:
-            sentences.append(f"Ytterligare {number(rest)} {_noun(section, rest)} finns i tabellen release_changes "
-                             f"(vardpuls diff visar dem).")
+            sentences.append(
+                f"Ytterligare {number(rest)} {_noun(section, rest)} finns i tabellen release_changes "
+                f"(vardpuls diff visar dem)."
+            )
         if section == "kolada":
             sentences.append("Källa: Kolada.")
         digest.sections.append((heading, sentences))
@@ -130,8 +153,11 @@ def read_digest(con: duckdb.DuckDBPyConnection, release: str | None = None, limi
 def to_markdown(digest: Digest) -> str:
     lines = [f"# {digest.title}", "", digest.intro, "", digest.summary, ""]
     if digest.synthetic:
-        lines += [f"**Syntetiska data:** värden märkta{SYNTHETIC} bygger på syntetiska data, inte på verkliga "
-                  "uppgifter. Redovisa dem aldrig som verkliga.", ""]
+        lines += [
+            f"**Syntetiska data:** värden märkta{SYNTHETIC} bygger på syntetiska data, inte på verkliga "
+            "uppgifter. Redovisa dem aldrig som verkliga.",
+            "",
+        ]
     for heading, sentences in digest.sections:
         lines += [f"## {heading}", ""] + [f"- {sentence}" for sentence in sentences] + [""]
     return "\n".join(lines).rstrip() + "\n"
@@ -139,32 +165,41 @@ def to_markdown(digest: Digest) -> str:
 
 # --------------------------------------------------------------------------------------------------- words
 
+
 def _summary(digest: Digest, counts: list[dict]) -> str:
     if not digest.previous:
-        return ("Här beskrivs från och med nästa publicering vad som har ändrats sedan publiceringen före: nya "
-                "perioder, reviderade värden och varför, målens status och nya varningar.")
+        return (
+            "Här beskrivs från och med nästa publicering vad som har ändrats sedan publiceringen före: nya "
+            "perioder, reviderade värden och varför, målens status och nya varningar."
+        )
     by = {(c["measure"], c["change"]): c["n"] for c in counts}
     values = {k: n for k, n in by.items() if k[0] == "indicator"}
     if not digest.changes:
         return "Inget publicerat värde har ändrats sedan förra publiceringen."
     parts = []
     # (the change, its words for one value and for more)
-    for change, one, more in (("new period", "för en ny period", "för nya perioder"),
-                              ("new value", "nytt för en period som redan fanns",
-                               "nya för perioder som redan fanns"),
-                              ("revised value", "reviderat", "reviderade"),
-                              ("definition version changed", "med ny definitionsversion", "med ny definitionsversion"),
-                              ("newly suppressed", "nyligen undertryckt", "nyligen undertryckta"),
-                              ("no longer suppressed", "visas igen", "visas igen"),
-                              ("newly incomplete", "saknas nu för att leveranserna är ofullständiga",
-                               "saknas nu för att leveranserna är ofullständiga"),
-                              ("complete again", "har fullständigt underlag igen", "har fullständigt underlag igen"),
-                              ("withdrawn value", "publiceras inte längre", "publiceras inte längre")):
+    for change, one, more in (
+        ("new period", "för en ny period", "för nya perioder"),
+        ("new value", "nytt för en period som redan fanns", "nya för perioder som redan fanns"),
+        ("revised value", "reviderat", "reviderade"),
+        ("definition version changed", "med ny definitionsversion", "med ny definitionsversion"),
+        ("newly suppressed", "nyligen undertryckt", "nyligen undertryckta"),
+        ("no longer suppressed", "visas igen", "visas igen"),
+        (
+            "newly incomplete",
+            "saknas nu för att leveranserna är ofullständiga",
+            "saknas nu för att leveranserna är ofullständiga",
+        ),
+        ("complete again", "har fullständigt underlag igen", "har fullständigt underlag igen"),
+        ("withdrawn value", "publiceras inte längre", "publiceras inte längre"),
+    ):
         if n := values.get(("indicator", change)):
             parts.append(f"{number(n)} {one if n == 1 else more}")
     changed = sum(values.values())
-    text = (f"Sedan förra publiceringen har {number(changed)} {'indikatorvärde' if changed == 1 else 'indikatorvärden'}"
-            " ändrats" + (f": {_join(parts)}" if parts else "") + ".")
+    text = (
+        f"Sedan förra publiceringen har {number(changed)} {'indikatorvärde' if changed == 1 else 'indikatorvärden'}"
+        " ändrats" + (f": {_join(parts)}" if parts else "") + "."
+    )
     goals = by.get(("goal", "status changed"), 0)
     kolada = sum(n for (measure, _), n in by.items() if measure == "kolada")
     extra = []
@@ -173,8 +208,9 @@ def _summary(digest: Digest, counts: list[dict]) -> str:
     if kolada:
         extra.append(f"{number(kolada)} {'värde' if kolada == 1 else 'värden'} från Kolada har ändrats")
     if digest.warnings:
-        extra.append(f"{number(digest.warnings)} {'ny varning' if digest.warnings == 1 else 'nya varningar'} "
-                     "behöver granskas")
+        extra.append(
+            f"{number(digest.warnings)} {'ny varning' if digest.warnings == 1 else 'nya varningar'} behöver granskas"
+        )
     if extra:
         text += " " + _capital(_join(extra)) + "."
     return text
@@ -186,55 +222,77 @@ def _new_period(row: dict) -> str:
         example = f"; {_area(row['area_code'], row.get('area_name'))} {_value(row, row['value_after'])}"
     incomplete = row.get("incomplete") or 0
     if incomplete:  # values of the period whose deliveries are incomplete: published without a value
-        which = "som saknas" if row["n"] == 1 else "alla utan värde" if incomplete == row["n"] else \
-            f"{number(incomplete)} av dem utan värde"
+        which = (
+            "som saknas"
+            if row["n"] == 1
+            else "alla utan värde"
+            if incomplete == row["n"]
+            else f"{number(incomplete)} av dem utan värde"
+        )
         example = f", {which} eftersom leveranserna är ofullständiga{example}"
-    return (f"{row['title']}: nya värden för {_period(row['period'])} ({number(row['n'])} "
-            f"{'värde' if row['n'] == 1 else 'värden'}{example}){_syn(row)}.")
+    return (
+        f"{row['title']}: nya värden för {_period(row['period'])} ({number(row['n'])} "
+        f"{'värde' if row['n'] == 1 else 'värden'}{example}){_syn(row)}."
+    )
 
 
 def _revised(row: dict) -> str:
-    text = (f"{_label(row)} har reviderats från {_value(row, row['value_before'])} till "
-            f"{_value(row, row['value_after'])}{_share(row)}{_syn(row)}. Orsak: {_cause(row)}.")
+    text = (
+        f"{_label(row)} har reviderats från {_value(row, row['value_before'])} till "
+        f"{_value(row, row['value_after'])}{_share(row)}{_syn(row)}. Orsak: {_cause(row)}."
+    )
     return text + _split(row)
 
 
 def _definition(row: dict) -> str:
-    return (f"{row['title']} beräknas nu med definitionsversion {row['definition_version_after']} (tidigare "
-            f"{row['definition_version_before']}); det gäller {number(row['n'])} "
-            f"{'värde' if row['n'] == 1 else 'värden'}{_syn(row)}.")
+    return (
+        f"{row['title']} beräknas nu med definitionsversion {row['definition_version_after']} (tidigare "
+        f"{row['definition_version_before']}); det gäller {number(row['n'])} "
+        f"{'värde' if row['n'] == 1 else 'värden'}{_syn(row)}."
+    )
 
 
 def _goal(row: dict) -> str:
-    where = region_name(row["area_code"]) if len(row["area_code"] or "") == 2 else \
-        _area(row["area_code"], row.get("area_name"))
+    where = (
+        region_name(row["area_code"])
+        if len(row["area_code"] or "") == 2
+        else _area(row["area_code"], row.get("area_name"))
+    )
     title = row.get("goal_title") or row["goal_id"]
     if row["change"] == "new goal":
         return f"Målet ”{title}” för {where} följs nu: {_status(row['status_after'])}{_syn(row)}."
     if row["change"] == "goal withdrawn":
         return f"Målet ”{title}” för {where} följs inte längre (senast {_status(row['status_before'])})."
     text = f"Målet ”{title}” för {where}: {_status(row['status_before'])} → {_status(row['status_after'])}{_syn(row)}."
-    cause = {"new yearly value": f"ett nytt årsvärde ({row['period']})",
-             "revised values": "reviderade värden bakom målet",
-             "goal registry": "målet har ändrats i målregistret"}.get(row["cause"])
+    cause = {
+        "new yearly value": f"ett nytt årsvärde ({row['period']})",
+        "revised values": "reviderade värden bakom målet",
+        "goal registry": "målet har ändrats i målregistret",
+    }.get(row["cause"])
     return text + (f" Orsak: {cause}." if cause else "")
 
 
 def _warning(row: dict, share: float) -> str:
     if row["anomaly_rule"] == "revision_within_share":
-        return (f"{_label(row)} har reviderats med {_percent(row['move_share'])} (från "
-                f"{_value(row, row['value_before'])} till {_value(row, row['value_after'])}), mer än varningsgränsen "
-                f"{number(100 * share, 0 if (100 * share).is_integer() else 1)} %{_syn(row)}. Bakom: {_cause(row)}.")
+        return (
+            f"{_label(row)} har reviderats med {_percent(row['move_share'])} (från "
+            f"{_value(row, row['value_before'])} till {_value(row, row['value_after'])}), mer än varningsgränsen "
+            f"{number(100 * share, 0 if (100 * share).is_integer() else 1)} %{_syn(row)}. Bakom: {_cause(row)}."
+        )
     step = row["value_after"] - row["anomaly_baseline_value"]
-    return (f"Det nya värdet för {_lower(_label(row))}, {_value(row, row['value_after'])}, ligger långt utanför "
-            f"seriens vanliga variation: förändringen från {_period(row['anomaly_baseline_period'])} "
-            f"({_value(row, row['anomaly_baseline_value'])}) är {_value(row, step, signed=True)} mot vanligen "
-            f"{_value(row, row['anomaly_usual_change'], signed=True)}{_syn(row)}. Bakom: {_cause(row)}.")
+    return (
+        f"Det nya värdet för {_lower(_label(row))}, {_value(row, row['value_after'])}, ligger långt utanför "
+        f"seriens vanliga variation: förändringen från {_period(row['anomaly_baseline_period'])} "
+        f"({_value(row, row['anomaly_baseline_value'])}) är {_value(row, step, signed=True)} mot vanligen "
+        f"{_value(row, row['anomaly_usual_change'], signed=True)}{_syn(row)}. Bakom: {_cause(row)}."
+    )
 
 
 def _suppressed(row: dict) -> str:
-    return (f"{_label(row)} undertrycks nu av röjandekontrollen (värdet bygger på för få personer){_syn(row)}. "
-            f"Tidigare publicerat: {_value(row, row['value_before'])}.")
+    return (
+        f"{_label(row)} undertrycks nu av röjandekontrollen (värdet bygger på för få personer){_syn(row)}. "
+        f"Tidigare publicerat: {_value(row, row['value_before'])}."
+    )
 
 
 def _shown_again(row: dict) -> str:
@@ -243,28 +301,37 @@ def _shown_again(row: dict) -> str:
 
 def _incomplete(row: dict) -> str:
     if row["change"] == "complete again":
-        return (f"{_label(row)} har fullständigt underlag igen: {_value(row, row['value_after'])}{_syn(row)}. "
-                f"Orsak: {_cause(row)}.")
+        return (
+            f"{_label(row)} har fullständigt underlag igen: {_value(row, row['value_after'])}{_syn(row)}. "
+            f"Orsak: {_cause(row)}."
+        )
     missing = f" ({row['incomplete_note']})" if row.get("incomplete_note") else ""
-    return (f"{_label(row)} publiceras inte längre med värde: leveranserna är ofullständiga{missing}{_syn(row)}. "
-            f"Tidigare publicerat: {_value(row, row['value_before'])}.")
+    return (
+        f"{_label(row)} publiceras inte längre med värde: leveranserna är ofullständiga{missing}{_syn(row)}. "
+        f"Tidigare publicerat: {_value(row, row['value_before'])}."
+    )
 
 
 def _kolada(row: dict) -> str:
     seen = row["kolada_seen_on"].isoformat() if row.get("kolada_seen_on") else "okänt datum"
     what = f"{row['title']} ({row['indicator_id']}) för {_area(row['area_code'], row.get('area_name'))} {row['period']}"
     if row["change"] == "withdrawn value":
-        return (f"Kolada har tagit bort värdet för {what} (tidigare {_value(row, row['value_before'])}; "
-                f"borttaget {seen}).")
+        return (
+            f"Kolada har tagit bort värdet för {what} (tidigare {_value(row, row['value_before'])}; borttaget {seen})."
+        )
     if row["change"] in ("new period", "new value"):
         return f"Kolada har ett nytt värde för {what}: {_value(row, row['value_after'])} (sett {seen})."
-    return (f"Kolada har reviderat {what} från {_value(row, row['value_before'])} till "
-            f"{_value(row, row['value_after'])}{_share(row)} (reviderad {seen}).")
+    return (
+        f"Kolada har reviderat {what} från {_value(row, row['value_before'])} till "
+        f"{_value(row, row['value_after'])}{_share(row)} (reviderad {seen})."
+    )
 
 
 def _withdrawn(row: dict) -> str:
-    return (f"{_label(row)} publiceras inte längre (tidigare {_value(row, row['value_before'])}){_syn(row)}. "
-            f"Orsak: {_cause(row)}.")
+    return (
+        f"{_label(row)} publiceras inte längre (tidigare {_value(row, row['value_before'])}){_syn(row)}. "
+        f"Orsak: {_cause(row)}."
+    )
 
 
 def _cause(row: dict) -> str:
@@ -272,7 +339,7 @@ def _cause(row: dict) -> str:
     if cause in ("source file replaced", "new source file"):
         return _files(row.get("source_files") or [])
     if cause == "definition version":
-        return (f"ny definitionsversion ({row['definition_version_before']} → {row['definition_version_after']})")
+        return f"ny definitionsversion ({row['definition_version_before']} → {row['definition_version_after']})"
     if cause == "definition changed":
         return "indikatorns definition har ändrats utan ny version"
     if cause == "disclosure control":
@@ -292,8 +359,10 @@ def _files(files: list[dict]) -> str:
     for f in files[:2]:
         noun = SOURCE_SV.get(f["source"], f"filen från {f['source']}")
         if f.get("replaced_file"):
-            parts.append(f"{noun} {f['file']} (filversion {f['file_version_id']}) ersatte {f['replaced_file']} "
-                         f"(filversion {f['replaced_version_id']})")
+            parts.append(
+                f"{noun} {f['file']} (filversion {f['file_version_id']}) ersatte {f['replaced_file']} "
+                f"(filversion {f['replaced_version_id']})"
+            )
         else:
             parts.append(f"{noun} {f['file']} (filversion {f['file_version_id']}) är ny")
     if len(files) > 2:
@@ -307,8 +376,10 @@ def _split(row: dict) -> str:
     if n is None or d is None or row.get("kind") != "ratio":
         return ""
     decimals = _decimals(row) + 1
-    return (f" Täljaren står för {number(n, decimals, signed=True)} och nämnaren för "
-            f"{number(d, decimals, signed=True)} av förändringen.")
+    return (
+        f" Täljaren står för {number(n, decimals, signed=True)} och nämnaren för "
+        f"{number(d, decimals, signed=True)} av förändringen."
+    )
 
 
 def _label(row: dict) -> str:
@@ -370,8 +441,9 @@ def _syn(row: dict) -> str:
 
 
 def _noun(section: str, n: int) -> str:
-    return {"new_periods": "perioder", "definitions": "indikatorer", "goals": "mål",
-            "warnings": "varningar"}.get(section, "värde" if n == 1 else "värden")
+    return {"new_periods": "perioder", "definitions": "indikatorer", "goals": "mål", "warnings": "varningar"}.get(
+        section, "värde" if n == 1 else "värden"
+    )
 
 
 def _join(parts: list[str]) -> str:

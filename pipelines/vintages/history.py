@@ -52,8 +52,14 @@ def release_time(release: str) -> dt.datetime:
         return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-def stage_release(con: duckdb.DuckDBPyConnection, specs: dict, previous_dir: Path | None, release: str,
-                  run_id: str, snapshot: str = "snapshot") -> None:
+def stage_release(
+    con: duckdb.DuckDBPyConnection,
+    specs: dict,
+    previous_dir: Path | None,
+    release: str,
+    run_id: str,
+    snapshot: str = "snapshot",
+) -> None:
     """Stage the release's part of the history (see the module docstring). ``specs``: the published tables
     (pipelines.publish.published_specs()); ``previous_dir``: the release current until now."""
     settings = anomaly_settings()
@@ -64,14 +70,19 @@ def stage_release(con: duckdb.DuckDBPyConnection, specs: dict, previous_dir: Pat
     _recover(con, previous_dir)
     previous = _previous(con)
     published_at = release_time(release)
-    params = {"release": release, "run_id": run_id, "published_at": published_at,
-              "published_on": published_at.astimezone(STOCKHOLM).date(),
-              "previous_release": previous[0] if previous else None,
-              "previous_published_at": previous[1] if previous else None}
-    con.execute("CREATE OR REPLACE TEMP TABLE vintage_consumed (relation VARCHAR, upstream VARCHAR, seq BIGINT, "
-                "definition VARCHAR)").fetchall()
-    staged = [v for v in versioned().values()
-              if _stage_table(con, v, specs.get(v.table), shapes.get(v.table), params)]
+    params = {
+        "release": release,
+        "run_id": run_id,
+        "published_at": published_at,
+        "published_on": published_at.astimezone(STOCKHOLM).date(),
+        "previous_release": previous[0] if previous else None,
+        "previous_published_at": previous[1] if previous else None,
+    }
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE vintage_consumed (relation VARCHAR, upstream VARCHAR, seq BIGINT, "
+        "definition VARCHAR)"
+    ).fetchall()
+    staged = [v for v in versioned().values() if _stage_table(con, v, specs.get(v.table), shapes.get(v.table), params)]
     _stage_kolada(con, params)
     con.execute(f"CREATE OR REPLACE TEMP TABLE vintage_file_periods AS {file_periods_select(con)}").fetchall()
     _stage_changes(con, staged, params, previous is not None, settings.as_parameters())
@@ -87,27 +98,34 @@ def commit_release(con: duckdb.DuckDBPyConnection, release: str) -> None:
         return
     staged = con.execute(f"SELECT release, run_id FROM {RELEASE_ROW}").fetchall()
     if not staged or staged[0][0] != release:
-        raise RuntimeError(f"the history staged for release {staged[0][0] if staged else '?'} cannot be kept for "
-                           f"{release}")
+        raise RuntimeError(
+            f"the history staged for release {staged[0][0] if staged else '?'} cannot be kept for {release}"
+        )
     run_id = staged[0][1]
     consumed = con.execute("SELECT relation, upstream, seq, definition FROM vintage_consumed").fetchall()
     with transaction(con):
         for v in versioned().values():
             if not _temp_exists(con, f"vintage_end_{v.table}"):
                 continue
-            con.execute(f"UPDATE {v.live} AS h SET last_release = e.last_release, "
-                        "last_published_at = e.last_published_at, ended_release = e.ended_release, "
-                        f"ended_at = e.ended_at, end_reason = e.end_reason FROM vintage_end_{v.table} AS e "
-                        "WHERE h.version_id = e.version_id").fetchall()
+            con.execute(
+                f"UPDATE {v.live} AS h SET last_release = e.last_release, "
+                "last_published_at = e.last_published_at, ended_release = e.ended_release, "
+                f"ended_at = e.ended_at, end_reason = e.end_reason FROM vintage_end_{v.table} AS e "
+                "WHERE h.version_id = e.version_id"
+            ).fetchall()
             con.execute(f"INSERT INTO {v.live} BY NAME SELECT * FROM vintage_new_{v.table}").fetchall()
-        con.execute("INSERT INTO meta.vintage_changes BY NAME SELECT * EXCLUDE (change_id) "
-                    "FROM vintage_pending_changes").fetchall()
-        con.execute("INSERT INTO meta.vintage_kolada_revisions BY NAME SELECT * "
-                    "FROM vintage_new_kolada_revisions").fetchall()
+        con.execute(
+            "INSERT INTO meta.vintage_changes BY NAME SELECT * EXCLUDE (change_id) FROM vintage_pending_changes"
+        ).fetchall()
+        con.execute(
+            "INSERT INTO meta.vintage_kolada_revisions BY NAME SELECT * FROM vintage_new_kolada_revisions"
+        ).fetchall()
         con.execute(f"INSERT INTO meta.vintage_releases BY NAME SELECT * FROM {RELEASE_ROW}").fetchall()
-        con.execute("INSERT INTO meta.vintage_file_periods SELECT DISTINCT p.source, p.file_version_id, p.source_file, "
-                    "p.period, p.area FROM vintage_file_periods p "
-                    "ANTI JOIN meta.vintage_file_periods m USING (source, file_version_id)").fetchall()
+        con.execute(
+            "INSERT INTO meta.vintage_file_periods SELECT DISTINCT p.source, p.file_version_id, p.source_file, "
+            "p.period, p.area FROM vintage_file_periods p "
+            "ANTI JOIN meta.vintage_file_periods m USING (source, file_version_id)"
+        ).fetchall()
         for relation in sorted({row[0] for row in consumed}):
             rows = [row for row in consumed if row[0] == relation]
             last = {upstream: seq for _, upstream, seq, _ in rows if upstream is not None}
@@ -117,6 +135,7 @@ def commit_release(con: duckdb.DuckDBPyConnection, release: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------ versioned tables
+
 
 def _ensure_live(con, v: Versioned, spec) -> list[tuple[str, str]] | None:
     """The live table of a versioned table's versions, shaped like the published table (a column the published
@@ -158,15 +177,29 @@ def _stage_table(con, v: Versioned, spec, shape, params: dict) -> bool:
         scope_n = years.where(f"CAST(n.{_quote(spec.partition)} AS VARCHAR)")
         scope_h = years.where(f"CAST(h.{_quote(spec.partition)} AS VARCHAR)")
     compared = [(c, t) for c, t in shape if c not in v.key]
-    differs = " OR ".join(
-        f"vintage_number_differs(h.{_quote(c)}, n.{_quote(c)})" if t.upper().startswith(NUMERIC)
-        else f"h.{_quote(c)} IS DISTINCT FROM n.{_quote(c)}" for c, t in compared) or "false"
-    filled = template.format(table=v.table, select=strip_comments(spec.select), scope_n=scope_n, scope_h=scope_h,
-                             first_key=_quote(v.key[0]), differs=f"({differs})",
-                             key_match=" AND ".join(f"h.{_quote(k)} IS NOT DISTINCT FROM n.{_quote(k)}" for k in v.key))
+    differs = (
+        " OR ".join(
+            f"vintage_number_differs(h.{_quote(c)}, n.{_quote(c)})"
+            if t.upper().startswith(NUMERIC)
+            else f"h.{_quote(c)} IS DISTINCT FROM n.{_quote(c)}"
+            for c, t in compared
+        )
+        or "false"
+    )
+    filled = template.format(
+        table=v.table,
+        select=strip_comments(spec.select),
+        scope_n=scope_n,
+        scope_h=scope_h,
+        first_key=_quote(v.key[0]),
+        differs=f"({differs})",
+        key_match=" AND ".join(f"h.{_quote(k)} IS NOT DISTINCT FROM n.{_quote(k)}" for k in v.key),
+    )
     execute_script(con, filled, "sql/vintages/version.sql", **params)
-    con.execute("INSERT INTO vintage_consumed SELECT ?, unnest(?::VARCHAR[]), unnest(?::BIGINT[]), ?",
-                [v.consumer, list(last), list(last.values()), definition]).fetchall()
+    con.execute(
+        "INSERT INTO vintage_consumed SELECT ?, unnest(?::VARCHAR[]), unnest(?::BIGINT[]), ?",
+        [v.consumer, list(last), list(last.values()), definition],
+    ).fetchall()
     if not last:
         con.execute("INSERT INTO vintage_consumed VALUES (?, NULL, NULL, ?)", [v.consumer, definition]).fetchall()
     return True
@@ -176,25 +209,34 @@ def _stage_nothing(con, v: Versioned) -> None:
     """A table with nothing to compare this release: empty staged tables, where its history exists."""
     if not table_exists(con, v.live):
         return
-    con.execute(f"CREATE OR REPLACE TEMP TABLE vintage_end_{v.table} AS SELECT NULL::BIGINT AS version_id, "
-                "NULL::VARCHAR AS last_release, NULL::TIMESTAMPTZ AS last_published_at, NULL::VARCHAR AS ended_release, "
-                "NULL::TIMESTAMPTZ AS ended_at, NULL::VARCHAR AS end_reason WHERE false").fetchall()
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE vintage_end_{v.table} AS SELECT NULL::BIGINT AS version_id, "
+        "NULL::VARCHAR AS last_release, NULL::TIMESTAMPTZ AS last_published_at, NULL::VARCHAR AS ended_release, "
+        "NULL::TIMESTAMPTZ AS ended_at, NULL::VARCHAR AS end_reason WHERE false"
+    ).fetchall()
     con.execute(f"CREATE OR REPLACE TEMP TABLE vintage_new_{v.table} AS SELECT * FROM {v.live} WHERE false").fetchall()
 
 
 # ---------------------------------------------------------------------------------- changes, causes, checks
 
+
 def _stage_kolada(con, params: dict) -> None:
     """Kolada's values seen since the last judged (sql/vintages/kolada_revisions.sql)."""
     needed = ("raw.kolada_values", "raw.kolada_files", "core.areas")
     if not all(table_exists(con, relation) for relation in needed):
-        con.execute("CREATE OR REPLACE TEMP TABLE vintage_new_kolada_revisions AS "
-                    "SELECT * FROM meta.vintage_kolada_revisions WHERE false").fetchall()
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE vintage_new_kolada_revisions AS "
+            "SELECT * FROM meta.vintage_kolada_revisions WHERE false"
+        ).fetchall()
         return
-    judged = con.execute("SELECT coalesce(max(file_version_id), -1) FROM meta.vintage_kolada_revisions").fetchall()[0][0]
-    marked = con.execute("SELECT max(m.file_version_id) FROM (SELECT unnest(file_versions) AS m "
-                         "FROM meta.vintage_releases WHERE release = ?) WHERE m.source = 'kolada'",
-                         [params["previous_release"]]).fetchall()[0][0]
+    judged = con.execute("SELECT coalesce(max(file_version_id), -1) FROM meta.vintage_kolada_revisions").fetchall()[0][
+        0
+    ]
+    marked = con.execute(
+        "SELECT max(m.file_version_id) FROM (SELECT unnest(file_versions) AS m "
+        "FROM meta.vintage_releases WHERE release = ?) WHERE m.source = 'kolada'",
+        [params["previous_release"]],
+    ).fetchall()[0][0]
     # a history without Kolada's values yet takes every page raw keeps, in the order they were loaded
     since = max(judged, marked if marked is not None else -1) if judged >= 0 else -1
     run_sql(con, "vintages/kolada_revisions.sql", since=since, **params)
@@ -202,30 +244,42 @@ def _stage_kolada(con, params: dict) -> None:
 
 def _stage_changes(con, staged: list[Versioned], params: dict, has_previous: bool, checks: dict) -> None:
     """release_changes' rows of this release, with their causes and anomalies (none for the first release)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE vintage_changes_work AS SELECT * FROM meta.vintage_changes "
-                "WHERE false").fetchall()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE vintage_changes_work AS SELECT * FROM meta.vintage_changes WHERE false"
+    ).fetchall()
     if has_previous:
-        con.execute("CREATE OR REPLACE TEMP VIEW vintage_indicator_kinds AS "
-                    "SELECT indicator_id, kind, scale FROM core.indicators").fetchall()
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW vintage_indicator_kinds AS "
+            "SELECT indicator_id, kind, scale FROM core.indicators"
+        ).fetchall()
         for v in staged:
-            con.execute(f"CREATE OR REPLACE TEMP VIEW vintage_before_{v.table} AS SELECT h.* FROM {v.live} h "
-                        f"JOIN vintage_end_{v.table} e USING (version_id)").fetchall()
-            con.execute(f"CREATE OR REPLACE TEMP VIEW vintage_after_{v.table} AS "
-                        f"SELECT * FROM vintage_new_{v.table}").fetchall()
-            con.execute(f"CREATE OR REPLACE TEMP VIEW vintage_published_before_{v.table} AS "
-                        f"SELECT * FROM {v.live} WHERE ended_release IS NULL").fetchall()
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW vintage_before_{v.table} AS SELECT h.* FROM {v.live} h "
+                f"JOIN vintage_end_{v.table} e USING (version_id)"
+            ).fetchall()
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW vintage_after_{v.table} AS SELECT * FROM vintage_new_{v.table}"
+            ).fetchall()
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW vintage_published_before_{v.table} AS "
+                f"SELECT * FROM {v.live} WHERE ended_release IS NULL"
+            ).fetchall()
             run_sql(con, f"vintages/changes_{v.table}.sql", **params)
-    con.execute("CREATE OR REPLACE TEMP TABLE vintage_pending_changes AS "
-                "SELECT row_number() OVER () AS change_id, * FROM vintage_changes_work").fetchall()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE vintage_pending_changes AS "
+        "SELECT row_number() OVER () AS change_id, * FROM vintage_changes_work"
+    ).fetchall()
     con.execute("DROP TABLE vintage_changes_work").fetchall()
     if not con.execute("SELECT count(*) FROM vintage_pending_changes").fetchall()[0][0]:
         return
     run_sql(con, "vintages/new_files.sql", **params)
     run_sql(con, "vintages/changed_definitions.sql", **params)
     pairs = indicator_sources()
-    con.execute("CREATE OR REPLACE TEMP TABLE vintage_indicator_sources AS "
-                "SELECT unnest(?::VARCHAR[]) AS indicator_id, unnest(?::VARCHAR[]) AS source",
-                [[i for i, _ in pairs], [s for _, s in pairs]]).fetchall()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE vintage_indicator_sources AS "
+        "SELECT unnest(?::VARCHAR[]) AS indicator_id, unnest(?::VARCHAR[]) AS source",
+        [[i for i, _ in pairs], [s for _, s in pairs]],
+    ).fetchall()
     names = {v.table for v in staged}
     if "indicator_values" in names:
         run_sql(con, "vintages/causes_indicator_values.sql", **params)
@@ -247,14 +301,16 @@ def _file_marks(con) -> None:
 
 # --------------------------------------------------------------------------------------- the snapshot's part
 
+
 def _snapshot_objects(con, specs: dict, snapshot: str) -> None:
     """The history's tables (empty until the publication writes them) and the as-of macros in the snapshot."""
     for name, spec in specs.items():
         if "meta.vintage_" not in spec.select:
             continue
         try:
-            con.execute(f"CREATE TABLE IF NOT EXISTS {snapshot}.main.{name} AS SELECT * FROM ({spec.select}) "
-                        "LIMIT 0").fetchall()
+            con.execute(
+                f"CREATE TABLE IF NOT EXISTS {snapshot}.main.{name} AS SELECT * FROM ({spec.select}) LIMIT 0"
+            ).fetchall()
         except duckdb.CatalogException:
             pass  # what it reads was never built: publish leaves it out, and its macro with it
     live = con.execute("SELECT current_database()").fetchall()[0][0]
@@ -282,9 +338,11 @@ def _create_macros(con, temporary: bool) -> None:
 
 # ------------------------------------------------------------------------------------ recovering, starting
 
+
 def _previous(con) -> tuple[str, dt.datetime] | None:
-    rows = con.execute("SELECT release, published_at FROM meta.vintage_releases "
-                       "ORDER BY published_at DESC, release DESC LIMIT 1").fetchall()
+    rows = con.execute(
+        "SELECT release, published_at FROM meta.vintage_releases ORDER BY published_at DESC, release DESC LIMIT 1"
+    ).fetchall()
     return (rows[0][0], rows[0][1]) if rows else None
 
 
@@ -299,10 +357,18 @@ def _recover(con, previous_dir: Path | None) -> None:
         return
     con.execute(f"ATTACH {_literal(str(previous_dir / 'analyst.duckdb'))} AS {RECOVERED} (READ_ONLY)").fetchall()
     try:
-        tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
-                                                [RECOVERED]).fetchall()}
-        if "releases" in tables and con.execute(f"SELECT count(*) FROM {RECOVERED}.main.releases WHERE release = ?",
-                                                [name]).fetchall()[0][0]:
+        tables = {
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [RECOVERED]
+            ).fetchall()
+        }
+        if (
+            "releases" in tables
+            and con.execute(f"SELECT count(*) FROM {RECOVERED}.main.releases WHERE release = ?", [name]).fetchall()[0][
+                0
+            ]
+        ):
             _take_back(con, tables)
         elif not con.execute("SELECT count(*) FROM meta.vintage_releases").fetchall()[0][0]:
             _start_from(con, tables, previous_dir)
@@ -311,9 +377,12 @@ def _recover(con, previous_dir: Path | None) -> None:
 
 
 def _take_back(con, tables: set[str]) -> None:
-    pairs = [("meta.vintage_releases", "releases"), ("meta.vintage_changes", "release_changes"),
-             ("meta.vintage_kolada_revisions", "benchmark_revisions"),
-             *((v.live, v.history) for v in versioned().values())]
+    pairs = [
+        ("meta.vintage_releases", "releases"),
+        ("meta.vintage_changes", "release_changes"),
+        ("meta.vintage_kolada_revisions", "benchmark_revisions"),
+        *((v.live, v.history) for v in versioned().values()),
+    ]
     with transaction(con):
         for live, published in pairs:
             if published not in tables:
@@ -342,34 +411,52 @@ def _start_from(con, tables: set[str], release_dir: Path) -> None:
             have = {row[0] for row in con.execute(f"DESCRIBE {v.live}").fetchall()}
             old = [row[0] for row in con.execute(f"DESCRIBE {RECOVERED}.main.{v.table}").fetchall()]
             columns = ", ".join(_quote(c) for c in old if c in have)
-            con.execute(f"INSERT INTO {v.live} BY NAME SELECT {columns}, row_number() OVER () AS version_id, "
-                        "?::VARCHAR AS first_release, ?::TIMESTAMPTZ AS first_published_at "
-                        f"FROM {RECOVERED}.main.{v.table}", [name, published_at]).fetchall()
+            con.execute(
+                f"INSERT INTO {v.live} BY NAME SELECT {columns}, row_number() OVER () AS version_id, "
+                "?::VARCHAR AS first_release, ?::TIMESTAMPTZ AS first_published_at "
+                f"FROM {RECOVERED}.main.{v.table}",
+                [name, published_at],
+            ).fetchall()
         files = "NULL"
         if "runs" in tables and table_exists(con, "core.source_files"):
-            files = (f"(SELECT list({{'source': source, 'file_version_id': v}} ORDER BY source) FROM ("
-                     f"SELECT f.source, max(f.file_version_id) AS v FROM core.source_files f JOIN ("
-                     f"SELECT unnest(source_files, recursive := true) FROM {RECOVERED}.main.runs WHERE run_id = ?) r "
-                     "ON r.source = f.source AND r.file = f.source_file AND r.sha256 = f.sha256 GROUP BY f.source))")
-        con.execute(f"INSERT INTO meta.vintage_releases SELECT ?, ?, ?::TIMESTAMPTZ, ?::DATE, NULL, 0, 0, {files}, NULL",
-                    [name, run_id, published_at, published_at.astimezone(STOCKHOLM).date(),
-                     *([run_id] if files != "NULL" else [])]).fetchall()
+            files = (
+                f"(SELECT list({{'source': source, 'file_version_id': v}} ORDER BY source) FROM ("
+                f"SELECT f.source, max(f.file_version_id) AS v FROM core.source_files f JOIN ("
+                f"SELECT unnest(source_files, recursive := true) FROM {RECOVERED}.main.runs WHERE run_id = ?) r "
+                "ON r.source = f.source AND r.file = f.source_file AND r.sha256 = f.sha256 GROUP BY f.source))"
+            )
+        con.execute(
+            f"INSERT INTO meta.vintage_releases SELECT ?, ?, ?::TIMESTAMPTZ, ?::DATE, NULL, 0, 0, {files}, NULL",
+            [
+                name,
+                run_id,
+                published_at,
+                published_at.astimezone(STOCKHOLM).date(),
+                *([run_id] if files != "NULL" else []),
+            ],
+        ).fetchall()
 
 
 # ------------------------------------------------------------------------------------------------ helpers
 
+
 def _temp_exists(con, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = ?",
-                            [name]).fetchall()[0][0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = ?", [name]
+        ).fetchall()[0][0]
+    )
 
 
 def _drop_staged(con) -> None:
-    for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE database_name = 'temp' "
-                               "AND view_name LIKE 'vintage\\_%' ESCAPE '\\'").fetchall():
+    for (name,) in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE database_name = 'temp' AND view_name LIKE 'vintage\\_%' ESCAPE '\\'"
+    ).fetchall():
         con.execute(f"DROP VIEW IF EXISTS temp.main.{_quote(name)}").fetchall()
-    for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'temp' "
-                               "AND (table_name LIKE 'vintage\\_%' ESCAPE '\\' OR table_name = 'release_checks')"
-                               ).fetchall():
+    for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'temp' "
+        "AND (table_name LIKE 'vintage\\_%' ESCAPE '\\' OR table_name = 'release_checks')"
+    ).fetchall():
         con.execute(f"DROP TABLE IF EXISTS temp.main.{_quote(name)}").fetchall()
 
 

@@ -16,8 +16,10 @@ from pipelines.settings import SQL_DIR
 from pipelines.sources import sources
 
 RELATION_LAYERS = ("staging", "core", "indicators", "goals")
-EMPTY_PERIODS = ("SELECT NULL::VARCHAR AS source, NULL::BIGINT AS file_version_id, NULL::VARCHAR AS source_file, "
-                 "NULL::VARCHAR AS period, NULL::VARCHAR AS area WHERE false")
+EMPTY_PERIODS = (
+    "SELECT NULL::VARCHAR AS source, NULL::BIGINT AS file_version_id, NULL::VARCHAR AS source_file, "
+    "NULL::VARCHAR AS period, NULL::VARCHAR AS area WHERE false"
+)
 
 
 def indicator_sources() -> list[tuple[str, str]]:
@@ -66,5 +68,10 @@ def _template(name: str) -> str:
 
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                            "AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()[0][0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ?",
+            [schema, name],
+        ).fetchall()[0][0]
+    )

@@ -11,8 +11,15 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 
-from pipelines.alerts import (Alert, AlertConfig, AlertConfigError, AlertDeliveryError, _delivery_error,
-                             post_webhook, send_email)
+from pipelines.alerts import (
+    Alert,
+    AlertConfig,
+    AlertConfigError,
+    AlertDeliveryError,
+    _delivery_error,
+    post_webhook,
+    send_email,
+)
 from pipelines.privacy import scrub
 from pipelines.vintages.digest import Digest, to_markdown
 from pipelines.vintages.settings import digest_send
@@ -24,8 +31,9 @@ def digest_message(digest: Digest, report_url: str | None = None) -> Alert:
     lines = to_markdown(digest).splitlines()
     if report_url:
         lines += ["", f"Rapporten: {report_url}"]
-    return Alert(run_id=digest.release, subject=scrub(subject), lines=tuple(scrub(line) for line in lines),
-                 run_url=report_url)
+    return Alert(
+        run_id=digest.release, subject=scrub(subject), lines=tuple(scrub(line) for line in lines), run_url=report_url
+    )
 
 
 def send_digest(digest: Digest, environ: Mapping[str, str] | None = None) -> list[str]:
@@ -35,13 +43,17 @@ def send_digest(digest: Digest, environ: Mapping[str, str] | None = None) -> lis
         return []
     config = AlertConfig.from_environment(environ)
     if not config.channels:
-        raise AlertConfigError("VARDPULS_DIGEST_SEND is true but no alert channel is configured: set "
-                               "VARDPULS_ALERT_SMTP_HOST (with VARDPULS_ALERT_FROM and VARDPULS_ALERT_TO) or "
-                               "VARDPULS_ALERT_WEBHOOK_URL")
+        raise AlertConfigError(
+            "VARDPULS_DIGEST_SEND is true but no alert channel is configured: set "
+            "VARDPULS_ALERT_SMTP_HOST (with VARDPULS_ALERT_FROM and VARDPULS_ALERT_TO) or "
+            "VARDPULS_ALERT_WEBHOOK_URL"
+        )
     message = digest_message(digest)
     reached, failures = [], []
-    for channel, send in (("e-mail", send_email if config.smtp_host else None),
-                          ("webhook", post_webhook if config.webhook_url else None)):
+    for channel, send in (
+        ("e-mail", send_email if config.smtp_host else None),
+        ("webhook", post_webhook if config.webhook_url else None),
+    ):
         if send is None:
             continue
         try:
@@ -50,8 +62,10 @@ def send_digest(digest: Digest, environ: Mapping[str, str] | None = None) -> lis
         except (OSError, smtplib.SMTPException, AlertDeliveryError, ssl.SSLError) as error:
             failures.append(f"{channel}: {_delivery_error(channel, error, config)}")
     if failures:
-        raise AlertDeliveryError(f"the digest of release {digest.release} was not delivered by {'; '.join(failures)}"
-                                 + (f" (it was sent by {', '.join(reached)})" if reached else ""))
+        raise AlertDeliveryError(
+            f"the digest of release {digest.release} was not delivered by {'; '.join(failures)}"
+            + (f" (it was sent by {', '.join(reached)})" if reached else "")
+        )
     return reached
 
 

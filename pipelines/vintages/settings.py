@@ -39,9 +39,13 @@ class AnomalySettings:
     series_floor: float = SERIES_FLOOR
 
     def as_parameters(self) -> dict:
-        return {"revision_share": self.revision_share, "series_z": self.series_z,
-                "series_changes": self.series_changes, "min_changes": self.min_changes,
-                "series_floor": self.series_floor}
+        return {
+            "revision_share": self.revision_share,
+            "series_z": self.series_z,
+            "series_changes": self.series_changes,
+            "min_changes": self.min_changes,
+            "series_floor": self.series_floor,
+        }
 
 
 def anomaly_settings(environ: Mapping[str, str] | None = None) -> AnomalySettings:

@@ -11,16 +11,23 @@ from pipelines.settings import SQL_DIR
 
 VERSIONED = SQL_DIR / "vintages" / "versioned.yaml"
 # the columns a version adds to the published table's, in this order
-VERSION_COLUMNS = (("version_id", "BIGINT"), ("first_release", "VARCHAR"), ("first_published_at", "TIMESTAMPTZ"),
-                   ("last_release", "VARCHAR"), ("last_published_at", "TIMESTAMPTZ"), ("ended_release", "VARCHAR"),
-                   ("ended_at", "TIMESTAMPTZ"), ("end_reason", "VARCHAR"))
+VERSION_COLUMNS = (
+    ("version_id", "BIGINT"),
+    ("first_release", "VARCHAR"),
+    ("first_published_at", "TIMESTAMPTZ"),
+    ("last_release", "VARCHAR"),
+    ("last_published_at", "TIMESTAMPTZ"),
+    ("ended_release", "VARCHAR"),
+    ("ended_at", "TIMESTAMPTZ"),
+    ("end_reason", "VARCHAR"),
+)
 
 
 @dataclass(frozen=True)
 class Versioned:
-    table: str                 # the published table (sql/publish/<table>.sql)
-    history: str               # the published table of its versions
-    key: tuple[str, ...]       # the columns that name one value
+    table: str  # the published table (sql/publish/<table>.sql)
+    history: str  # the published table of its versions
+    key: tuple[str, ...]  # the columns that name one value
 
     @property
     def live(self) -> str:

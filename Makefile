@@ -1,17 +1,36 @@
 # Two commands do all the set-up on a machine with Python 3.11 and make:
 #   make run   - virtual environment, install, refresh the warehouse from the bundled sample
-#   make test  - the same plus the dev extras, then the whole test suite
+#   make test  - the same plus the dev extras, then ruff and the whole test suite
+# Both install the versions locked in requirements/ (run.txt, dev.txt: every package pinned with its hashes);
+# `make lock` writes them again from pyproject.toml's ranges, keeping every pin that still fits
+# (`make lock UPGRADE=1`: the newest versions the ranges allow).
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test ui sample bench clean
+.PHONY: run test lint lock ui sample bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/vardpuls refresh
 
 test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# Fix what ruff can fix and format the code.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The lock files, from pyproject.toml (uv's resolver, in a virtual environment of its own).
+UV_VERSION := 0.13.9
+LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --no-strip-extras --quiet \
+              --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock:
+	@test -x .venv-lock/bin/uv || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	.venv-lock/bin/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements/run.txt
+	.venv-lock/bin/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o requirements/dev.txt
 
 ui: $(VENV)/.installed
 	$(BIN)/vardpuls ui
@@ -32,13 +51,15 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml requirements/run.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/run.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements/dev.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(VENV)/.installed $@
 
 clean:
-	rm -rf $(VENV) warehouse .pytest_cache
+	rm -rf $(VENV) .venv-lock warehouse .pytest_cache

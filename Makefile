@@ -8,7 +8,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint lock ui sample bench clean
+.PHONY: run test test-fast lint lock ui sample bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/vardpuls refresh
@@ -17,6 +17,11 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# The unit tier only (no warehouse is built): what a change of a macro, a reader or a formatter broke, in seconds.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m unit -q -n auto
 
 # Fix what ruff can fix and format the code.
 lint: $(VENV)/.installed-dev

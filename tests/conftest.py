@@ -206,3 +206,17 @@ def graphql(port: int, query: str) -> dict:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
+
+
+TIERS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test is in exactly one tier (a file's `pytestmark = pytest.mark.<tier>`), so `make test-fast` misses
+    none by accident."""
+    untiered = [item.nodeid for item in items if sum(item.get_closest_marker(t) is not None for t in TIERS) != 1]
+    if untiered:
+        raise pytest.UsageError(
+            f"tests without exactly one tier marker ({', '.join(TIERS)}): {', '.join(untiered[:5])}"
+            + (f" and {len(untiered) - 5} more" if len(untiered) > 5 else "")
+        )

@@ -28,6 +28,8 @@ from pipelines.alerts import (
     one_line,
 )
 
+pytestmark = pytest.mark.integration
+
 PERSONNUMMER = "19800101-1234"
 REFUSED = (
     "…/population/folkmangd.csv, row 3, column 'ålder': 'tre år' is not understood: expected a single year "

@@ -11,6 +11,8 @@ from pipelines.asset_metadata import describe_assets, load_owners, published_com
 from pipelines.publish import column_comments
 from pipelines.settings import PROJECT_ROOT, SQL_DIR
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def con():

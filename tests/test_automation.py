@@ -9,11 +9,14 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from pipelines.automation import NIGHTLY_CRON, TIMEZONE, landing_fingerprint
 from pipelines.definitions import defs
 from pipelines.warehouse import Warehouse
 from tests.conftest import graphql, vardpuls_ui
+
+pytestmark = pytest.mark.e2e
 
 FIXTURES = Path(__file__).parent / "fixtures" / "population"
 

@@ -27,6 +27,8 @@ from pipelines.cli import main
 from tests import test_validation_gate as gate
 from tests.conftest import live_database, table_state
 
+pytestmark = pytest.mark.e2e
+
 CLEAN = {
     "organisation": ("enheter.csv", gate.ORG_HEADER, gate.ORG_CLEAN),
     "listings": ("listning_2024-01.csv", gate.LISTINGS_HEADER, gate.LISTINGS_CLEAN),

@@ -22,6 +22,8 @@ from pipelines.publish import column_comments, published_tables, snapshot_table
 from pipelines.relations import relation_files
 from pipelines.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.integration
+
 KOLADA_FIXTURES = FIXTURES / "kolada"
 BUNDLED = PROJECT_ROOT / "data" / "sample" / "kolada"
 FIXTURE_PAGES = ("values_v3.json", "values_v2_page1.json", "values_v2_page2.json", "kpi_v2.json")

@@ -12,6 +12,8 @@ from pipelines.benchmark import mapping
 from pipelines.benchmark.mapping import Benchmark, BenchmarkMappingError, pairs_to_compare
 from pipelines.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.integration
+
 BUNDLED = PROJECT_ROOT / "data" / "sample" / "kolada"
 
 

@@ -5,6 +5,8 @@ import pytest
 from pipelines.indicators.catalogue import CatalogueError, load_catalogue
 from pipelines.settings import CATALOGUE_DIR
 
+pytestmark = pytest.mark.unit
+
 FIRST_INDICATORS = {"population_total", "population_share_65plus", "population_share_80plus", "dependency_ratio"}
 
 

@@ -17,6 +17,8 @@ from pipelines.publish import published_tables
 from pipelines.statistics import register_statistics
 from tests.conftest import build_relation
 
+pytestmark = pytest.mark.unit
+
 SHARES = {"00": (300, 1000), "01": (81, 263), "03": (400, 1000), "04": (265, 1000), "0114": (30, 100)}
 
 

@@ -14,7 +14,11 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from pipelines.cli import main
+
+pytestmark = pytest.mark.e2e
 
 FIXTURES = Path(__file__).parent / "fixtures" / "population"
 

@@ -10,6 +10,8 @@ import pytest
 from pipelines.relations import relation_files
 from pipelines.warehouse import forget_connection, register_macros
 
+pytestmark = pytest.mark.unit
+
 
 def relation(con, layer: str, name: str) -> list[dict]:
     cursor = con.execute(relation_files(layer)[name].select)

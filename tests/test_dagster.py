@@ -7,12 +7,16 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from pipelines.definitions import defs
 from pipelines.indicators.catalogue import load_catalogue
 from pipelines.quality.suites import load_suites
 from pipelines.settings import PROJECT_ROOT
 from tests.conftest import graphql, vardpuls_ui
 from tests.snapshot_graph import SNAPSHOT
+
+pytestmark = pytest.mark.e2e
 
 BIN = Path(sys.executable).parent
 # every asset of the graph, as the committed snapshot lists them (tests/test_graph.py keeps it current)

@@ -19,6 +19,8 @@ from pipelines.quality.docs import write_data_docs
 from tests.test_quality_runner import SUITES, clean_warehouse, copy_of, validate  # noqa: F401 (a fixture)
 from tests.test_report import _console_errors, _run_chromium, chromium  # noqa: F401 (a fixture)
 
+pytestmark = pytest.mark.e2e
+
 HOSTILE = "<script>alert(1)</script>"
 PASSED_WITH_WARNINGS = "Passed with warnings"
 

@@ -18,9 +18,12 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from pipelines.settings import PROJECT_ROOT
 from tests.conftest import live_database
+
+pytestmark = pytest.mark.e2e
 
 DEPLOY = PROJECT_ROOT / "deploy"
 UNITS = {"webserver": DEPLOY / "vardpuls-webserver.service", "daemon": DEPLOY / "vardpuls-daemon.service"}

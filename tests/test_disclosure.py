@@ -23,6 +23,8 @@ from pipelines.settings import CATALOGUE_DIR
 from pipelines.warehouse import Warehouse
 from tests.conftest import Site, failure_message, live_database, materialize, table_files
 
+pytestmark = pytest.mark.e2e
+
 # what a new threshold changes, as the refresh, derive and publish jobs make them: the rule, the cells, the release
 REPUBLISH = ("core/disclosure_rule", "publish/disclosure_cells", "publish/release")
 

@@ -21,6 +21,8 @@ import pytest
 from pipelines.compat import READER_STORAGE_VERSION, attach_for_readers, storage_version
 from pipelines.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.e2e
+
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 # the oldest and the newest 1.x line analysts are on: 1.4 is DuckDB's long-term-support release
 CLI_RELEASES = ["duckdb-cli==1.4.4.post2", "duckdb-cli==1.5.6"]

@@ -17,6 +17,8 @@ import pytest
 from pipelines.excel import CELL_CHARACTERS, load_captions, write_workbook
 from pipelines.publish import column_comments, published_tables
 
+pytestmark = pytest.mark.unit
+
 HOSTILE = [
     "=1+1",
     '=HYPERLINK("http://example.invalid","x")',

@@ -25,6 +25,8 @@ import pytest
 from pipelines.settings import PROJECT_ROOT
 from tests.conftest import live_database
 
+pytestmark = pytest.mark.e2e
+
 FIXTURE = Path(__file__).parent / "fixtures" / "extra_source"
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 COPIED = ("pipelines", "sql", "indicators", "goals", "data/reference", "pyproject.toml", "workspace.yaml")

@@ -28,6 +28,8 @@ from pipelines.content import HISTORY_TABLES
 from tests import test_validation_gate as gate
 from tests.conftest import live_database
 
+pytestmark = pytest.mark.e2e
+
 FIXTURES = Path(__file__).parent / "fixtures" / "population"
 # columns that name a run or a moment of loading, so differ between any two runs
 RUN_COLUMNS = {

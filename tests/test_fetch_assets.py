@@ -8,6 +8,8 @@ from fetch_server import ApiServer
 from pipelines.definitions import build_definitions
 from pipelines.warehouse import Warehouse
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def api():

@@ -13,6 +13,8 @@ from fetch_server import BUNDLED, ApiServer
 from pipelines.cli import main
 from pipelines.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.e2e
+
 VARDPULS = str(Path(sys.executable).parent / "vardpuls")
 
 

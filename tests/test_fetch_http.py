@@ -9,6 +9,8 @@ from fetch_server import ApiServer
 
 from pipelines.fetch.http import FetchError, PoliteClient
 
+pytestmark = pytest.mark.unit
+
 KPI = "/kolada/v3/kpi/N70845"
 
 

@@ -15,6 +15,8 @@ from pipelines.fetch.http import PoliteClient
 from pipelines.fetch.kolada import fetch_kolada
 from pipelines.fetch.landing import STATE_FILE
 
+pytestmark = pytest.mark.integration
+
 TOTAL_VALUES = 13603  # every value of the 76 bundled pages (data/sample/kolada/README.md)
 MAPPING = ["N70845", "U70425", "U79134", "N79176"]  # the KPIs indicators/benchmarks.yaml compares with
 REGIONS = ["0000"] + [

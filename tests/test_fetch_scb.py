@@ -14,6 +14,8 @@ from pipelines.fetch.http import PoliteClient
 from pipelines.fetch.landing import STATE_FILE
 from pipelines.fetch.scb import fetch_scb
 
+pytestmark = pytest.mark.integration
+
 VASTMANLAND = ["19", "1904", "1907", "1960", "1961", "1962", "1980", "1981", "1982", "1983", "1984"]
 AGES = 101  # 0..99 and 100+ (TAB638, TAB698) or 100+1 (TAB5557)
 # Every municipality cell holds one person (the server's made-up data): a municipality has 101 ages x 2 sexes

@@ -13,6 +13,8 @@ from pipelines.publish import published_tables
 from pipelines.statistics import register_statistics
 from tests.conftest import build_relation
 
+pytestmark = pytest.mark.unit
+
 Z95, Z998 = 1.959964, 3.090232
 
 

@@ -19,6 +19,8 @@ from pipelines.synthetic.identities import Identities, luhn_digit, luhn_valid
 from pipelines.synthetic.landing import ENCODING, formats
 from pipelines.synthetic.units import build_organisation
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 REGIONAL = ["organisation", "listings", "staffing", "cost", "beds"]

@@ -10,6 +10,8 @@ from pipelines.goals.registry import GOAL_SCHEMA, load_goals
 from pipelines.relations import relation_files
 from pipelines.warehouse import forget_connection, register_macros
 
+pytestmark = pytest.mark.unit
+
 HEADER = """\
 region: "19"
 region_name: Test region

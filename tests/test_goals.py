@@ -12,6 +12,8 @@ from pipelines.indicators.catalogue import load_catalogue
 from pipelines.settings import PROJECT_ROOT
 from tests.conftest import build_relation
 
+pytestmark = pytest.mark.e2e
+
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 
 # DOMAIN.md's table of goals in the seed documents, one registry goal per measurable.

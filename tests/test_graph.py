@@ -25,6 +25,8 @@ from pipelines.sources import sources
 from tests.conftest import Site, failure_message
 from tests.snapshot_graph import COMMAND, SNAPSHOT, asset_specs, render
 
+pytestmark = pytest.mark.integration
+
 GRAPH = defs.resolve_asset_graph()
 SPECS = {spec.key: spec for asset in ASSETS for spec in asset.specs}
 CATALOGUE = load_catalogue()

@@ -39,6 +39,8 @@ from pipelines.warehouse import run_sql, sweep_work_dir
 from tests.conftest import FIXTURES, failure_message, table_state
 from tests.test_privacy import all_text_in_database
 
+pytestmark = pytest.mark.e2e
+
 HOSTILE = FIXTURES / "hostile"
 KEY = "hostile-corpus-key-not-secret-0123"
 ORGANISATION = HOSTILE / "register_delivered_again_under_a_new_name" / "organisation" / "enheter.csv"

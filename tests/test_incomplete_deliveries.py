@@ -26,6 +26,8 @@ from pipelines.cli import main
 from pipelines.settings import PROJECT_ROOT
 from tests.test_incremental import content_fingerprints
 
+pytestmark = pytest.mark.e2e
+
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 LISTING = "listings/listning_2024-03.csv"
 CENSUS = "beds/vardplatslage_2024-05.csv"

@@ -18,10 +18,13 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.cli import main
 from pipelines.content import content_fingerprints, differences
 from pipelines.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.e2e
 
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 

@@ -14,6 +14,8 @@ from pipelines.indicators.catalogue import CatalogueError, load_catalogue
 from pipelines.settings import CATALOGUE_DIR
 from tests.conftest import Site, failure_message
 
+pytestmark = pytest.mark.integration
+
 Z = 1.959964
 
 ORGANISATION = """enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;giltig_från;giltig_till;datakälla

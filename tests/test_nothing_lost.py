@@ -25,6 +25,8 @@ import pytest
 from pipelines.settings import PROJECT_ROOT
 from tests.conftest import Site, failure_message
 
+pytestmark = pytest.mark.integration
+
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 FACTS = ("core/units", "core/listed_inhabitants", "core/staff_fte", "core/cost", "core/bed_days", "core/quarantine")
 MAY_PAYROLL, JUNE_PAYROLL = "personal_2024-05.parquet", "personal_2024-06.parquet"

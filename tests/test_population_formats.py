@@ -5,6 +5,8 @@ import pytest
 from pipelines.population.formats import read_population_file
 from tests.conftest import POPULATION_FIXTURES
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     "name, fmt, encoding, separator",

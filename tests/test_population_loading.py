@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import failure_message
 
+pytestmark = pytest.mark.integration
+
 WESTMANLAND_MUNICIPALITIES = ["1904", "1907", "1960", "1961", "1962", "1980", "1981", "1982", "1983", "1984"]
 
 

@@ -22,6 +22,8 @@ from pipelines.warehouse import run_sql
 from tests.conftest import failure_message, live_database
 from tests.test_regional_sources import ORGANISATION, STAFFING_HEADER
 
+pytestmark = pytest.mark.e2e
+
 KEY = "test-key-not-secret-0123456789"
 # Shaped like personnummer but with wrong check digits: no real person has them.
 IDENTITIES = {

@@ -16,6 +16,8 @@ from pipelines.quality.runner import _frames, validate_table
 from pipelines.quality.suites import SuiteError, load_suites, parse_suite, source_headers
 from tests.conftest import Site
 
+pytestmark = pytest.mark.integration
+
 ORGANISATION = """enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;giltig_från;giltig_till
 19-VC-001;Vårdcentral Viksäng;vårdcentral;primärvård;;;1980;19-KS-1001;1;2015-01-01;2023-06-30
 19-VC-002;Vårdcentral Bäckby;vårdcentral;primärvård;;;1980;19-KS-1002;1;2015-01-01;2019-12-31

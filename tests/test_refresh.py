@@ -16,6 +16,8 @@ from pipelines.quality.suites import load_suites
 from pipelines.settings import PROJECT_ROOT
 from tests.conftest import table_files, table_state
 
+pytestmark = pytest.mark.e2e
+
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 PUBLISHED_TABLES = {
     "areas",

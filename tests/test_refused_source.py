@@ -23,6 +23,8 @@ from pipelines.definitions import defs
 from pipelines.indicators.catalogue import load_catalogue
 from pipelines.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.e2e
+
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 POPULATION_FILE = "folkmangd_vastmanland_kommuner_2015-2024.csv"
 # SCB's web export: Skinnskatteberg's boys aged 0 in 2024 (the last column) revised from 23 to 123, and the men's

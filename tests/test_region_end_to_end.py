@@ -8,6 +8,8 @@ import pytest
 from pipelines.cli import main
 from tests.conftest import live_database
 
+pytestmark = pytest.mark.e2e
+
 CORE_TABLES = ("units", "listed_inhabitants", "staff_fte", "cost", "bed_days")
 PERSONNUMMER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
 

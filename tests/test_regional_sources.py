@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import failure_message
 
+pytestmark = pytest.mark.integration
+
 ORGANISATION = """enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;giltig_från;giltig_till;datakälla
 19-VC-001;Vårdcentral Viksäng;vårdcentral;primärvård;;;1980;19-KS-1001;1;2015-01-01;2023-06-30;SYNTETISK test
 19-VC-002;Vårdcentral Bäckby;vårdcentral;primärvård;;;1980;19-KS-1002;1;2015-01-01;2023-06-30;SYNTETISK test

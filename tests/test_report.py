@@ -37,6 +37,8 @@ from pipelines.report.swedish import (
 )
 from pipelines.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.e2e
+
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 SCREENSHOTS = Path("/tmp/vardpuls-report-screenshots")
 COMMENTS = Path(__file__).parent / "fixtures" / "comments"  # an example comment, marked as one

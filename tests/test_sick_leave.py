@@ -15,6 +15,8 @@ from pipelines.relations import strip_comments
 from pipelines.settings import PROJECT_ROOT
 from pipelines.warehouse import forget_connection, register_macros
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def con():

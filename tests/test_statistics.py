@@ -28,6 +28,8 @@ import pytest
 
 from pipelines.statistics import ESP2013, POISSON_EXACT_LIMITS, register_statistics
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 Z95 = 1.959964
 Z998 = 3.090232

@@ -8,6 +8,8 @@ import pytest
 from pipelines.relations import relation_files
 from pipelines.warehouse import forget_connection, register_macros
 
+pytestmark = pytest.mark.unit
+
 # docs/statistics.md's worked example: k = 100, 120, 140, 160, 180 of 1,000 over five years: X^2 = 33.22, rising
 RISING = [100, 120, 140, 160, 180]
 

@@ -7,6 +7,8 @@ import pytest
 from pipelines.statistics import register_statistics
 from tests.conftest import build_relation
 
+pytestmark = pytest.mark.unit
+
 # By hand (docs/statistics.md, tests/test_statistics.py): n = 1000 each year, k = 100, 120, ..., 180:
 # S = 10,000, U = 200, slope 0.02; proportions X^2 = 200^2 / (0.14 * 0.86 * 10,000) = 33.2226,
 # rates X^2 = 200^2 / (0.14 * 10,000) = 28.5714; both above 9.5495 (99.8 %): increasing.

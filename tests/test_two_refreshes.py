@@ -30,6 +30,8 @@ import pytest
 from tests import test_validation_gate as gate
 from tests.test_faults import NIGHT_1, NIGHT_2, published_files, table_checksums, write
 
+pytestmark = pytest.mark.e2e
+
 FIXTURES = Path(__file__).parent / "fixtures" / "population"
 EXIT_BUSY = 75
 SAMPLED = 2  # checkpoints per direction in a normal run, one of them a step of switching the release

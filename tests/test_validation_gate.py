@@ -22,6 +22,8 @@ from pipelines.quality.runner import validate_table
 from pipelines.quality.suites import load_suites
 from tests.conftest import Site
 
+pytestmark = pytest.mark.e2e
+
 ORG_HEADER = (
     "enhets_id;enhetsnamn;enhetstyp;vårdnivå;sjukhus;specialitet;kommunkod;kostnadsställe;verksamhet;"
     "giltig_från;giltig_till\n"

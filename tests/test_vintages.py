@@ -34,6 +34,8 @@ from pipelines.cli import main
 from pipelines.settings import CATALOGUE_DIR, PROJECT_ROOT
 from tests import vintage_deliveries as deliveries
 
+pytestmark = pytest.mark.e2e
+
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 # a refresh with the catalogue read from a copy, as if indicators/ had been edited: the catalogue's relation (its
 # files are its definition), the indicators' assets and the code version (which covers indicators/) all see it

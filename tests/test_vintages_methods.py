@@ -17,6 +17,8 @@ from pipelines.settings import SQL_DIR
 from pipelines.vintages.digest import read_digest, to_markdown
 from pipelines.vintages.settings import VintageSettingError, anomaly_settings, check_settings, digest_send
 
+pytestmark = pytest.mark.unit
+
 UTC = dt.timezone.utc
 
 

@@ -38,6 +38,8 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
     changed_partitions: set[str] = field(default_factory=set)
     not_read: list[NotRead] = field(default_factory=list)
+    retracted: list[dict] = field(default_factory=list)  # versions whose rows this load took out
+    restored: list[str] = field(default_factory=list)  # files whose retraction was undone (read again if landed)
 
     @property
     def files_seen(self) -> int:
@@ -73,6 +75,8 @@ def load_changed_files(
     run_id: str,
     rehash: bool = False,
     period_column: str | None = None,
+    retracted: dict[tuple[str, str], str] | None = None,
+    on_retract: Callable[[str, str], None] | None = None,
 ) -> LoadReport:
     """Load each file of a source folder that is new or whose bytes changed, all in one transaction.
 
@@ -81,23 +85,35 @@ def load_changed_files(
     one file that fails leaves nothing of this load behind; what is not read is named through ``progress``
     and kept in the report. The partitions changed are recorded for
     what reads ``raw.<source>`` in the same transaction (and, with ``period_column``, their row counts).
+
+    ``retracted`` ((file, sha256) -> when, from decisions.yaml) are versions whose rows are taken out
+    (:func:`retract_versions`; ``on_retract(file, sha256)`` tidies a source's own register) and that are not loaded
+    again while the landed file has those bytes.
     """
     report = LoadReport(folder=folder)
     landing = scan_landing(folder)
     report.not_read = landing.not_read
     files = landing.files
     seen = seen_files(con, source)
+    retracted = retracted or {}
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
+        retract_versions(con, source, retracted, report, run_id, period_column, on_retract)
+        seen = {f: v for f, v in seen.items() if f not in report.restored}
         for number, path in enumerate(files, start=1):
             relative = path.relative_to(folder).as_posix()
             size, mtime = stat_key(path)
             before = seen.get(relative)
             if before and not rehash and before[:2] == (size, mtime):
-                report.unchanged.append(relative)
+                if (relative, before[2]) in retracted:
+                    report.not_read.append(_retracted_entry(relative, retracted[(relative, before[2])]))
+                else:
+                    report.unchanged.append(relative)
                 continue
             sha = sha256_of(path)
-            if before and before[2] == sha:
+            if (relative, sha) in retracted:
+                report.not_read.append(_retracted_entry(relative, retracted[(relative, sha)]))
+            elif before and before[2] == sha:
                 report.unchanged.append(relative)
             else:
                 loaded = load(path, relative, sha)
@@ -117,6 +133,62 @@ def load_changed_files(
         con.execute("ROLLBACK").fetchall()
         raise
     return report
+
+
+RETRACTED = "retracted"
+
+
+def _retracted_entry(relative: str, when: str) -> NotRead:
+    return NotRead(
+        relative,
+        f"{RETRACTED} on {when[:10]} (decisions.yaml): not loaded again while the file has the same bytes",
+        refused=False,
+    )
+
+
+def retract_versions(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    retracted: dict[tuple[str, str], str],
+    report: LoadReport,
+    run_id: str,
+    period_column: str | None,
+    on_retract: Callable[[str, str], None] | None,
+) -> None:
+    """Carry out the retractions not yet carried out (take the version's rows out of ``raw.<source>``, mark what they
+    held as changed) and undo those no longer decided (the file is read again, if it is still landed)."""
+    done = {
+        (f, h)
+        for f, h in con.execute("SELECT source_file, sha256 FROM meta.retracted WHERE source = ?", [source]).fetchall()
+    }
+    for relative, sha in sorted(set(retracted) - done):
+        where = f"FROM raw.{source} WHERE source_file = ? AND source_sha256 = ?"
+        partitions = (
+            [
+                p
+                for (p,) in con.execute(
+                    f"SELECT DISTINCT coalesce({period_column}, '') {where}", [relative, sha]
+                ).fetchall()
+            ]
+            if period_column
+            else ["*"]
+        )
+        rows = con.execute(f"SELECT count(*) {where}", [relative, sha]).fetchall()[0][0]
+        con.execute(f"DELETE {where}", [relative, sha]).fetchall()
+        if on_retract is not None:
+            on_retract(relative, sha)
+        con.execute(
+            "INSERT INTO meta.retracted VALUES (?, ?, ?, ?, ?)", [source, relative, sha, rows, run_id]
+        ).fetchall()
+        if rows:
+            report.changed_partitions |= set(partitions)
+        report.retracted.append({"file": relative, "sha256": sha, "rows": rows})
+    for relative, sha in sorted(done - set(retracted)):
+        con.execute(
+            "DELETE FROM meta.retracted WHERE source = ? AND source_file = ? AND sha256 = ?", [source, relative, sha]
+        ).fetchall()
+        con.execute("DELETE FROM meta.landed WHERE source = ? AND source_file = ?", [source, relative]).fetchall()
+        report.restored.append(relative)
 
 
 def _describe(loaded: dict) -> str:

@@ -3,7 +3,8 @@ without reading a landed file or starting a run, so a night with nothing new cos
 
 Something is new when a landed file is new or its size or modification time differ from when it was last
 seen (``meta.landed``), when the code or a definition changed (the code version: pipelines/runs.py), when
-a setting that decides published values changed (the disclosure threshold), when the month turned (the
+a setting that decides published values changed (the disclosure threshold), when an operator's decision
+changed (decisions.yaml: a retraction, an acknowledged quarantine), when the month turned (the
 organisation register is laid out up to the current month), or when the last refresh did not finish
 cleanly (something refused or failed is tried again). After a refresh and its publication have run
 through, :func:`remember_state` records what they saw. When new or changed files are all that is new, the
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.decisions import fingerprint as decisions_fingerprint
 from pipelines.landing import scan_landing, stat_key
 from pipelines.lock import LIVE_DIR
 from pipelines.runs import code_version
@@ -29,13 +31,14 @@ STATE_FILE = "state.json"
 LIVE_DATABASE = "vardpuls.duckdb"
 
 
-def settings_fingerprint() -> dict:
+def settings_fingerprint(root: Path) -> dict:
     from pipelines.settings import MIN_COUNT_ENV
 
     return {
         "code_version": code_version(),
         "min_count": os.environ.get(MIN_COUNT_ENV) or "",
         "month": dt.date.today().strftime("%Y-%m"),
+        "decisions": decisions_fingerprint(root),
     }
 
 
@@ -66,7 +69,7 @@ def news(landing: Path, root: Path) -> News:
     reasons = []
     if not state.get("clean"):
         reasons.append("the last refresh did not finish cleanly")
-    now = settings_fingerprint()
+    now = settings_fingerprint(root)
     for key, value in now.items():
         if state.get(key) != value:
             reasons.append(
@@ -74,6 +77,7 @@ def news(landing: Path, root: Path) -> News:
                     "code_version": "the code or a definition changed",
                     "min_count": "the disclosure threshold changed",
                     "month": "a new month began",
+                    "decisions": "an operator's decision changed (decisions.yaml)",
                 }[key]
             )
     if reasons:
@@ -118,7 +122,7 @@ def remember_state(root: Path, clean: bool) -> None:
     partial.write_text(
         json.dumps(
             {
-                **settings_fingerprint(),
+                **settings_fingerprint(root),
                 "clean": clean,
                 "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             }

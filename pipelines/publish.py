@@ -423,8 +423,10 @@ def quarantine_select(con: duckdb.DuckDBPyConnection) -> str:
     )
     return (
         f"SELECT f.source, f.source_file, f.source_row, f.finding[1] AS column_name, f.finding[2] AS rule, "
-        f"r.title AS rule_title, f.finding[3] AS value, f.load_run FROM ({held}) f "
-        "LEFT JOIN core.quality_rules r ON r.suite = f.source AND r.rule = f.finding[2]"
+        f"r.title AS rule_title, f.finding[3] AS value, f.load_run, "
+        "EXISTS (SELECT 1 FROM core.decisions d WHERE d.action = 'acknowledge' AND d.source = f.source "
+        "AND d.file = f.source_file AND coalesce(d.rule, f.finding[2]) = f.finding[2]) AS acknowledged "
+        f"FROM ({held}) f LEFT JOIN core.quality_rules r ON r.suite = f.source AND r.rule = f.finding[2]"
     )
 
 

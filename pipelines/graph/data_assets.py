@@ -1,6 +1,7 @@
 """Relations made from the project's own data files: the catalogue, the goal registry, the Kolada pairs,
-the rules of every suite and the disclosure rule. Each is read and checked in Python (a file that cannot be
-used is refused with the file and field), then kept like any other relation: rebuilt when its files change.
+the rules of every suite and the disclosure rule, and the warehouse's own decisions.yaml (the operator's
+retractions and acknowledgements). Each is read and checked in Python (a file that cannot be used is
+refused with the file and field), then kept like any other relation: rebuilt when its files change.
 """
 
 import hashlib
@@ -13,6 +14,7 @@ import dagster as dg
 import pyarrow as pa
 
 from pipelines.benchmark.mapping import MAPPING_FILE, BenchmarkMappingError, load_benchmarks
+from pipelines.decisions import DECISION_SCHEMA, DecisionsError, decisions_path, load_decisions
 from pipelines.disclosure import CONFIG as DISCLOSURE_CONFIG
 from pipelines.disclosure import MIN_COUNT_ENV, DisclosureError, load_rule
 from pipelines.goals.comments import COMMENT_SCHEMA, comments_dir, load_comments
@@ -26,7 +28,7 @@ from pipelines.quality.suites import SUITES_DIR, load_suites
 from pipelines.settings import CATALOGUE_DIR
 from pipelines.warehouse import Warehouse
 
-ERRORS = (CatalogueError, GoalRegistryError, BenchmarkMappingError, DisclosureError, ValueError)
+ERRORS = (CatalogueError, GoalRegistryError, BenchmarkMappingError, DisclosureError, DecisionsError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class DataRelation:
     files: Callable[[], list[Path]]  # the files it is made from (their bytes are its definition)
     rows: Callable[[], pa.Table]  # read and check them
     extra: Callable[[], str] = lambda: ""  # anything else that decides its content (a setting)
+    # in the warehouse, not the project (decisions.yaml): files and rows are given the warehouse folder
+    of_warehouse: bool = False
 
 
 def _catalogue_rows() -> pa.Table:
@@ -84,6 +88,10 @@ def _disclosure_rows() -> pa.Table:
     return pa.Table.from_pylist(load_rule().rows())
 
 
+def _decision_rows(root: Path) -> pa.Table:
+    return pa.Table.from_pylist([d.as_row() for d in load_decisions(root)], schema=DECISION_SCHEMA)
+
+
 DATA_RELATIONS = [
     DataRelation(
         "core.indicators",
@@ -126,12 +134,20 @@ DATA_RELATIONS = [
         _disclosure_rows,
         lambda: load_rule().min_count.__str__(),
     ),
+    DataRelation(
+        "core.decisions",
+        "The operator's decisions about deliveries (<warehouse>/decisions.yaml, written by vardpuls retract and "
+        "vardpuls acknowledge): retracted file versions and acknowledged quarantines, with who, when and why.",
+        lambda root: [p for p in [decisions_path(root)] if p.is_file()],
+        _decision_rows,
+        of_warehouse=True,
+    ),
 ]
 
 
-def data_definition(data: DataRelation) -> str:
+def data_definition(data: DataRelation, root: Path | None = None) -> str:
     digest = hashlib.sha256()
-    for path in data.files():
+    for path in data.files(root) if data.of_warehouse else data.files():
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(data.extra().encode())
     return digest.hexdigest()[:16]
@@ -149,7 +165,8 @@ def data_asset(data: DataRelation) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         try:
-            rows, definition = data.rows(), data_definition(data)
+            rows = data.rows(warehouse.root) if data.of_warehouse else data.rows()
+            definition = data_definition(data, warehouse.root)
         except ERRORS as error:
             raise dg.Failure(description=str(error), allow_retries=False) from None
         view = f"data_{name}"

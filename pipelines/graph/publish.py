@@ -271,9 +271,9 @@ def registry_relation_assets() -> list[dg.AssetsDefinition]:
         registry_relation_asset(
             "core.quarantine",
             quarantine_select,
-            lambda: (*staged(), "core.quality_rules"),
+            lambda: (*staged(), "core.quality_rules", "core.decisions"),
             "Every delivered row held out of the facts because it broke a blocking rule: source, file, row, column, "
-            "rule and title, the value as delivered, and the run that loaded it.",
+            "rule and title, the value as delivered, the run that loaded it, and whether an operator acknowledged it.",
         ),
         registry_relation_asset(
             "core.source_files",

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.benchmark.ingest import KoladaPageError, ingest_kolada, missing_pages
+from pipelines.decisions import DecisionsError, retracted_versions
 from pipelines.graph.fetch import fetch_key, fetched_sources
 from pipelines.graph.keys import REFRESH, stage_tags
 from pipelines.incremental import ensure_meta
@@ -37,7 +38,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
         tags=stage_tags(REFRESH),
         description=f"{source.title}: the files landed under <landing>/{source.name}/ as delivered, every row "
         "stamped with its file, sha256, row and load run; a file whose size and time are unchanged "
-        "is not read again.",
+        "is not read again, and a version retracted in decisions.yaml has its rows taken out.",
     )
     def _raw(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         rehash = context.run.tags.get(REHASH_TAG) == "true"
@@ -45,6 +46,12 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
             ensure_meta(con)
             load, extra = _load(con, source, warehouse, context, rehash)
             total = count_rows(con, source.rows_relation)
+        for done in load.retracted:
+            report(
+                context, f"{source.name}: {done['file']} retracted (decisions.yaml): {done['rows']:,} rows taken out"
+            )
+        for file in load.restored:
+            report(context, f"{source.name}: {file}: retraction removed from decisions.yaml; read again if landed")
         for entry in load.not_read:  # said every time, as a warning: nothing lands unread without a word
             report(
                 context,
@@ -73,6 +80,7 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
                 "rows_in_raw": total,
                 "dagster/row_count": total,
                 "partitions_changed": len(load.changed_partitions),
+                "retracted": dg.MetadataValue.json(load.retracted),
                 "loaded": dg.MetadataValue.json(load.loaded),
                 "not_read": dg.MetadataValue.json([entry.as_dict() for entry in load.not_read]),
                 **extra,
@@ -85,12 +93,16 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
 def _load(con, source: Source, warehouse: Warehouse, context, rehash: bool) -> tuple[LoadReport, dict]:
     progress = lambda message: report(context, message, detail=True)  # noqa: E731
     try:
+        retracted = retracted_versions(warehouse.root, source.name)
         if source.kind == "scb":
-            return ingest_scb(con, source.name, warehouse.landing, context.run_id, progress, rehash), {}
+            return ingest_scb(con, source.name, warehouse.landing, context.run_id, progress, rehash, retracted), {}
         if source.kind == "regional":
-            return ingest_source(
-                con, regional_formats()[source.name], warehouse.landing, context.run_id, progress, rehash
-            ), {}
+            spec = regional_formats()[source.name]
+            return ingest_source(con, spec, warehouse.landing, context.run_id, progress, rehash, retracted), {}
+        if retracted:
+            report(
+                context, "kolada: pages cannot be retracted (fetch them again); decisions.yaml ignored", warning=True
+            )
         load = ingest_kolada(con, warehouse.landing, context.run_id, progress, rehash)
     except PopulationFormatError as error:
         raise dg.Failure(
@@ -103,7 +115,7 @@ def _load(con, source: Source, warehouse: Warehouse, context, rehash: bool) -> t
                 "reason": scrub(error.reason),
             },
         ) from None
-    except (SourceFileError, PseudonymKeyError) as error:
+    except (SourceFileError, PseudonymKeyError, DecisionsError) as error:
         raise dg.Failure(description=scrub(str(error)), allow_retries=False) from None
     except KoladaPageError as error:
         raise dg.Failure(

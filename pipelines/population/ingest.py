@@ -31,8 +31,10 @@ def ingest_scb(
     load_run: str,
     progress: Callable[[str], None] = print,
     rehash: bool = False,
+    retracted: dict[tuple[str, str], str] | None = None,
 ) -> LoadReport:
-    """Load every new or changed file under ``<landing>/<name>/`` (see lineage.load_changed_files)."""
+    """Load every new or changed file under ``<landing>/<name>/`` (see lineage.load_changed_files); a retracted
+    version's cells give way to the version delivered before it, if any."""
     ensure_raw_tables(con, name)
     return load_changed_files(
         con,
@@ -42,6 +44,7 @@ def ingest_scb(
         progress,
         load_run,
         rehash,
+        retracted=retracted,
     )
 
 

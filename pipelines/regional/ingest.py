@@ -71,10 +71,24 @@ def ingest_source(
     load_run: str,
     progress: Callable[[str], None] = print,
     rehash: bool = False,
+    retracted: dict[tuple[str, str], str] | None = None,
 ) -> LoadReport:
     """Load every new or changed file under ``<landing>/<source>/`` (see lineage.load_changed_files)."""
     register_macros(con)
     ensure_raw_table(con, source)
+
+    def tidy_register(relative: str, sha: str) -> None:
+        """A retracted version delivers nothing any more: its register entry stays listed, with no periods."""
+        versions = "SELECT file_version_id FROM raw.regional_files WHERE source = ? AND source_file = ? AND sha256 = ?"
+        con.execute(
+            f"DELETE FROM meta.first_rows WHERE source = ? AND file_version_id IN ({versions})",
+            [source.name, source.name, relative, sha],
+        ).fetchall()
+        con.execute(
+            "UPDATE raw.regional_files SET periods = [] WHERE source = ? AND source_file = ? AND sha256 = ?",
+            [source.name, relative, sha],
+        ).fetchall()
+
     return load_changed_files(
         con,
         source.name,
@@ -84,6 +98,8 @@ def ingest_source(
         load_run,
         rehash,
         period_column=None if source.replaces == "file" else "period",
+        retracted=retracted,
+        on_retract=tidy_register,
     )
 
 

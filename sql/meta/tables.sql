@@ -48,6 +48,16 @@ CREATE TABLE IF NOT EXISTS meta.landed (
     mtime_ns     BIGINT NOT NULL,
     sha256       VARCHAR NOT NULL
 );
+
+-- The retractions of decisions.yaml the raw loads have carried out (pipelines/decisions.py, pipelines/lineage.py):
+-- a version listed here has had its rows taken out; one no longer in the file is brought back.
+CREATE TABLE IF NOT EXISTS meta.retracted (
+    source       VARCHAR NOT NULL,
+    source_file  VARCHAR NOT NULL,
+    sha256       VARCHAR NOT NULL,
+    rows         BIGINT NOT NULL,   -- the rows taken out
+    run_id       VARCHAR NOT NULL
+);
 CREATE SCHEMA IF NOT EXISTS meta;
 
 -- Each row-level rule per partition: the rows it judged and the rows that broke it.

@@ -7,5 +7,6 @@
 -- rule_title: that rule's title, what it checks
 -- value: the offending value as delivered (text; identities only as pseudonyms, never a personnummer); NULL where the field was empty
 -- load_run: the refresh run (Dagster run id) that loaded the file version
-SELECT source, source_file, source_row, column_name, rule, rule_title, value, load_run
+-- acknowledged: true when an operator has acknowledged the file's quarantine for this rule (table decisions, vardpuls acknowledge): still held out of the facts, no longer failing the night
+SELECT source, source_file, source_row, column_name, rule, rule_title, value, load_run, acknowledged
 FROM core.quarantine ORDER BY source, source_file, source_row

@@ -1,4 +1,4 @@
-"""The `vardpuls` command line: refresh the warehouse, or start the Dagster UI on it."""
+"""The `vardpuls` command line: refresh the warehouse, start the Dagster UI on it, and the other commands."""
 
 from __future__ import annotations
 
@@ -100,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     from pipelines.vintages.cli import add_diff_parser
 
     add_diff_parser(commands)
+    from pipelines.operator_cli import add_operator_parsers
+
+    add_operator_parsers(commands, _paths)
 
     args = parser.parse_args(argv)
     if args.command == "fetch":
@@ -119,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_diff(args)
     landing, warehouse = _resolve_paths(args)
+    if args.command in ("retract", "acknowledge"):
+        from pipelines.operator_cli import run_decision
+
+        return run_decision(args, landing, warehouse, lambda: run_refresh(landing, warehouse))
     if args.command == "refresh":
         level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
         return run_refresh(landing, warehouse, rehash=args.rehash, level=level)
@@ -311,10 +318,11 @@ def _refresh(landing: Path, warehouse_root: Path, rehash: bool, level: int, star
             file=sys.stderr,
         )
         return 1, clean
-    if _blocking_rule_failed(published):
+    if _quarantine_fails(published, manifest):
         print(
             "\nvardpuls refresh: rows broke blocking rules and were quarantined (see above and the table "
-            "quarantine); everything else is published. Exit status 1.",
+            "quarantine); everything else is published. Exit status 1. Once a quarantine is dealt with: "
+            "vardpuls retract SOURCE/FILE (take the delivery out) or vardpuls acknowledge SOURCE/FILE (accept it).",
             file=sys.stderr,
         )
         return 1, clean
@@ -337,10 +345,15 @@ def _count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
-def _blocking_rule_failed(published) -> bool:
-    """A blocking rule held rows back, or the GX audit found a blocking rule broken."""
+def _quarantine_fails(published, manifest: dict) -> bool:
+    """Rows a blocking rule held back that no operator has acknowledged, or a blocking rule the GX audit found broken
+    in a source with no quarantined rows at all (the two engines disagree: never passed over)."""
+    held = _quarantined(manifest)
+    if any(rows > acknowledged for *_, rows, acknowledged in held):
+        return True
     quality = _metadata(published, "publish/data_docs").get("failed") or {}
-    return any(outcome["severity"] == "blocking" for rules in quality.values() for outcome in rules.values())
+    audited = {s for s, rules in quality.items() for o in rules.values() if o["severity"] == "blocking"}
+    return bool(audited - {source for source, *_ in held})
 
 
 def _failure_of(result, step_key: str) -> str | None:
@@ -381,6 +394,7 @@ def _failures(result) -> list[str]:
 
 def _summary(result, derived, published, manifest: dict, elapsed: float, changed: frozenset | None = None) -> str:
     from pipelines.landing import is_expected
+    from pipelines.lineage import RETRACTED
     from pipelines.sources import sources
 
     names = list(sources())
@@ -404,8 +418,15 @@ def _summary(result, derived, published, manifest: dict, elapsed: float, changed
         not_read = raw.get("not_read") or []
         for entry in (e for e in not_read if e["refused"]):  # someone must act: a link outside, a device, a name
             lines.append(f"  {'':<{width}}REFUSED {entry['file']}: {entry['reason']}")
+        if retracted := [e for e in not_read if e["reason"].startswith(RETRACTED)]:
+            lines.append(
+                f"  {'':<{width}}{_count(len(retracted), 'file')} retracted, not loaded (decisions.yaml; e.g. "
+                f"{retracted[0]['file']})"
+            )
         # (documentation and hidden files are expected beside the data: named with -v, not here)
-        if skipped := [e for e in not_read if not e["refused"] and not is_expected(e)]:
+        if skipped := [
+            e for e in not_read if not e["refused"] and not is_expected(e) and not e["reason"].startswith(RETRACTED)
+        ]:
             lines.append(
                 f"  {'':<{width}}{_count(len(skipped), 'entry', 'entries')} not data, not read "
                 f"(e.g. {skipped[0]['file']}: {skipped[0]['reason']})"
@@ -424,10 +445,13 @@ def _summary(result, derived, published, manifest: dict, elapsed: float, changed
     if held:
         lines += [
             "",
-            f"Quarantined: {sum(n for *_, n in held):,} rows broke a blocking rule and are held out of the "
+            f"Quarantined: {sum(rows for *_, rows, _ in held):,} rows broke a blocking rule and are held out of the "
             "facts (table quarantine: file, row, column, value):",
         ]
-        lines += [f"  {source:<13}{rows:>9,} rows  {rule}: {title}" for source, rule, title, rows in held]
+        lines += [
+            f"  {source:<13}{rows:>9,} rows  {rule}: {title}{_acknowledged(rows, acknowledged)}"
+            for source, rule, title, rows, acknowledged in held
+        ]
     incomplete, not_computed = _incomplete(manifest)
     if incomplete:
         lines += [
@@ -515,13 +539,20 @@ def _incomplete(manifest: dict) -> tuple[list[tuple[str, str]], int]:
 
 
 def _quarantined(manifest: dict) -> list[tuple]:
-    """(source, rule, title, rows) of the published quarantine, by source and rule."""
+    """(source, rule, title, rows, rows acknowledged) of the published quarantine, by source and rule."""
     import duckdb
 
     with duckdb.connect(manifest["analyst_database"], read_only=True) as con:
         return con.execute(
-            "SELECT source, rule, any_value(rule_title), count(*) FROM quarantine GROUP BY ALL ORDER BY source, rule"
+            "SELECT source, rule, any_value(rule_title), count(*), count(*) FILTER (WHERE acknowledged) "
+            "FROM quarantine GROUP BY source, rule ORDER BY source, rule"
         ).fetchall()
+
+
+def _acknowledged(rows: int, acknowledged: int) -> str:
+    if not acknowledged:
+        return ""
+    return "  (acknowledged)" if acknowledged == rows else f"  ({acknowledged:,} of them acknowledged)"
 
 
 def _synthetic_values(manifest: dict) -> int:

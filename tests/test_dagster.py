@@ -57,7 +57,8 @@ def test_the_asset_graph_runs_one_direction():
     }
     staged = {f"staging/{name}" for name in SUITES}
     # the coverage suite only warns (a missing delivery has no row to hold out): the quarantine does not read it
-    assert upstream["core/quarantine"] == staged - {"staging/coverage"} | {"core/quality_rules"}
+    # and it reads the operator's acknowledgements (decisions.yaml)
+    assert upstream["core/quarantine"] == staged - {"staging/coverage"} | {"core/quality_rules", "core/decisions"}
     assert upstream["publish/data_docs"] == staged
     assert "publish/disclosure_cells" in upstream["publish/release"]
     assert upstream["publish/report"] == {"publish/release"}

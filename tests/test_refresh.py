@@ -51,6 +51,8 @@ PUBLISHED_TABLES = {
     # what was delivered against what the organisation register expects, and the price index
     "coverage",
     "deflators",
+    # the operator's retractions and acknowledgements (docs/using.md, "Operator")
+    "decisions",
     # vintages: what each release published and what changed (docs/vintages.md)
     "releases",
     "release_changes",

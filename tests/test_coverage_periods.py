@@ -201,3 +201,31 @@ def test_a_month_still_running_is_not_whole_but_names_no_ward(con):
     assert december["note"] == "vårdplatsläget för 2024-12 omfattar inte hela månaden"
     assert rows[("2024-11", None)]["complete"] is True
     assert rows[("2024", None)]["complete"] is False and rows[("2024", None)]["delivered"] == 11
+
+
+def test_a_centre_renamed_in_the_year_has_its_new_name_on_the_year(con):
+    # VC-001 is renamed from May: its months carry the name of their month, its year the name of the year's
+    # last month judged, whatever order the rows are read in (a refresh and a rebuild must publish the same)
+    renamed = [
+        (
+            f"2024-{m:02d}",
+            "19-VC-001",
+            "Vårdcentral Ett" if m < 5 else "Hälsocentral Ett",
+            "vårdcentral",
+            "KS-001",
+            None,
+        )
+        for m in range(1, 13)
+    ]
+    unit_months(con, renamed)
+    con.execute(
+        "CREATE TABLE core.listed_inhabitants (period VARCHAR, county_code VARCHAR, health_centre_id VARCHAR, "
+        "listed BIGINT)"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO core.listed_inhabitants SELECT period, '19', unit_id, 100 FROM core.unit_months"
+    ).fetchall()
+    rows = by_key(relation(con, "core", "listings_coverage"))
+    assert rows[("2024-04", "19-VC-001")]["unit_name"] == "Vårdcentral Ett"
+    assert rows[("2024-05", "19-VC-001")]["unit_name"] == "Hälsocentral Ett"
+    assert rows[("2024", "19-VC-001")]["unit_name"] == "Hälsocentral Ett"

@@ -13,8 +13,8 @@ WITH judged AS (
                                                 INTERVAL 1 DAY))::DATE AS day) d
     WHERE u.unit_type = 'vårdavdelning'
 ), units AS (
-    SELECT w.county_code, strftime(w.day, '%Y-%m') AS period, w.unit_id, any_value(w.unit_name) AS unit_name,
-           any_value(w.hospital) AS hospital, count(*) AS expected, count(b.ward_id) AS delivered,
+    SELECT w.county_code, strftime(w.day, '%Y-%m') AS period, w.unit_id, arg_max(w.unit_name, w.day) AS unit_name,
+           arg_max(w.hospital, w.day) AS hospital, count(*) AS expected, count(b.ward_id) AS delivered,
            any_value(j.first_day <= date_trunc('month', w.day) AND j.last_day >= last_day(w.day)) AS month_whole,
            bool_or(w.synthetic) AS synthetic
     FROM ward_days w

@@ -25,13 +25,14 @@ CREATE OR REPLACE MACRO coverage_list(notes) AS
 --   unit and month    complete when the unit delivered all it owed and the month is judged whole;
 --   county and month  expected and delivered summed over the units (units, or ward-days), complete when every
 --                     unit is; missing_units the ids of those that are not (missing_named: id and name);
---   unit and year     expected: the months the unit was expected, delivered: its complete months;
+--   unit and year     expected: the months the unit was expected, delivered: its complete months; its name and
+--                     hospital those of the year's last month judged (a unit renamed in the year: the new name);
 --   county and year   expected 12 months, delivered the complete ones; complete when all twelve are.
 -- coverage: delivered / expected. In Swedish: missing_note what is missing ('19-VC-005 saknas i listningen för 2024-03'), period_note what is
 -- not whole ('vårdplatsläget för 2024-12 omfattar inte hela månaden'), note both; NULL when there is nothing.
 CREATE OR REPLACE MACRO coverage_periods(units, source_name, source_sv, counted) AS TABLE
 WITH unit_month AS (
-    SELECT county_code, period, unit_id, any_value(unit_name) AS unit_name, any_value(hospital) AS hospital,
+    SELECT county_code, period, unit_id, max(unit_name) AS unit_name, max(hospital) AS hospital,
            sum(expected)::BIGINT AS expected, sum(delivered)::BIGINT AS delivered, bool_and(month_whole) AS month_whole,
            bool_or(synthetic) AS synthetic
     FROM query_table(units)
@@ -48,7 +49,7 @@ WITH unit_month AS (
     FROM unit_month
 ), county_rows AS (
     SELECT county_code, period, sum(expected)::BIGINT AS expected, sum(delivered)::BIGINT AS delivered,
-           bool_and(complete) AS complete, any_value(period_note) AS period_note, bool_or(synthetic) AS synthetic,
+           bool_and(complete) AS complete, max(period_note) AS period_note, bool_or(synthetic) AS synthetic,
            coalesce(list(unit_id ORDER BY unit_id) FILTER (WHERE delivered < expected), []) AS missing,
            coalesce(list(concat_ws(' ', unit_id, unit_name) ORDER BY unit_id) FILTER (WHERE delivered < expected), [])
                AS missing_named,
@@ -69,8 +70,8 @@ WITH unit_month AS (
     FROM county_rows
     GROUP BY county_code, left(period, 4)
 ), unit_years AS (
-    SELECT u.county_code, left(u.period, 4) AS year, u.unit_id, any_value(u.unit_name) AS unit_name,
-           any_value(u.hospital) AS hospital, count(*)::BIGINT AS expected,
+    SELECT u.county_code, left(u.period, 4) AS year, u.unit_id, arg_max(u.unit_name, u.period) AS unit_name,
+           arg_max(u.hospital, u.period) AS hospital, count(*)::BIGINT AS expected,
            count(*) FILTER (WHERE u.complete)::BIGINT AS delivered,
            bool_and(u.complete) AND any_value(y.whole) AS complete,
            coverage_list(coalesce(list(u.missing_note ORDER BY u.period) FILTER (WHERE u.missing_note IS NOT NULL), []))
@@ -111,7 +112,7 @@ SELECT county_code, period, unit_id AS site, complete, delivered / nullif(expect
 FROM c
 UNION ALL
 SELECT county_code, period, hospital, bool_and(complete), sum(delivered) / nullif(sum(expected), 0),
-       CASE WHEN NOT bool_and(complete) THEN concat_ws('; ', any_value(period_note),
+       CASE WHEN NOT bool_and(complete) THEN concat_ws('; ', max(period_note),
            coverage_list(coalesce(list(missing_note ORDER BY unit_id) FILTER (WHERE missing_note IS NOT NULL), []))) END
 FROM c
 WHERE unit_id IS NOT NULL AND hospital IS NOT NULL

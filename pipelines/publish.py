@@ -8,7 +8,10 @@ Each publication is a release, ``<warehouse>/releases/<time>-<run>/`` holding ``
 ``exports/parquet/<table>/data.parquet`` (a table cut by year: ``<table>/year=<YYYY>/data.parquet``, or
 ``data.parquet`` alone while it has no rows;
 key-value metadata: the run and the content fingerprint), ``exports/csv/<table>.csv`` (by year:
-``<table>/<table>_<YYYY>.csv``, each within Excel's row limit) and ``manifest.json``. It is written
+``<table>/<table>_<YYYY>.csv``, each within Excel's row limit), ``exports/xlsx/<table>.xlsx`` (by year:
+``<table>/<table>_<YYYY>.xlsx``; pipelines/excel.py: codes as text, dates as dates, Swedish captions; a part
+over a sheet's limit one workbook per region; none for a table over ``VARDPULS_EXCEL_MAX_ROWS``) and
+``manifest.json``. It is written
 completely under a hidden name, renamed into place, and then ``<warehouse>/current`` (a symbolic link)
 is switched to it in one rename. ``analyst.duckdb``, ``exports/`` and ``manifest.json`` in the
 warehouse folder are links through ``current``. A reader who resolves ``current`` once reads one
@@ -37,6 +40,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.compat import attach_for_readers
+from pipelines.excel import write_workbook
 from pipelines.exports import write_excel_csv
 from pipelines.faults import checkpoint
 from pipelines.incremental import ALL, ensure_meta
@@ -49,6 +53,7 @@ from pipelines.vintages.history import commit_release, stage_release
 ANALYST_DATABASE = "analyst.duckdb"
 PARQUET_DIR = Path("exports") / "parquet"
 CSV_DIR = Path("exports") / "csv"
+XLSX_DIR = Path("exports") / "xlsx"
 MANIFEST = "manifest.json"
 RELEASES = "releases"
 CURRENT = "current"
@@ -145,6 +150,8 @@ def publish(con: duckdb.DuckDBPyConnection, root: Path, run_id: str, run: dict |
     shutil.rmtree(partial, ignore_errors=True)
     (partial / PARQUET_DIR).mkdir(parents=True)
     (partial / CSV_DIR).mkdir(parents=True)
+    (partial / XLSX_DIR).mkdir(parents=True)
+    published_at = dt.datetime.now(dt.timezone.utc)
     snapshot = partial / ANALYST_DATABASE
     specs = published_specs()
     changes, seen = _changes_since_last_release(con, specs)
@@ -181,14 +188,15 @@ def publish(con: duckdb.DuckDBPyConnection, root: Path, run_id: str, run: dict |
                     missing[table.name] = str(error).splitlines()[0]
                     continue
                 action = "keep"
-            tables[table.name] = _files(con, table, action, before, previous_dir, partial, root, run_id)
+            stamp = (release.name, published_at)
+            tables[table.name] = _files(con, table, action, before, previous_dir, partial, root, run_id, stamp)
             checkpoint(f"publish: {table.name} written")
     finally:
         con.execute("DETACH snapshot").fetchall()
     manifest = {
         "run_id": run_id,
         "release": release.name,
-        "published_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "published_at": published_at.isoformat(timespec="seconds"),
         "analyst_database": str(root / ANALYST_DATABASE),
         "tables": tables,
         "not_published": missing,
@@ -260,10 +268,19 @@ def _build(con, table: PublishedTable, action, exists: bool) -> None:
 
 
 def _files(
-    con, table: PublishedTable, action, before: dict, previous_dir: Path | None, partial: Path, root: Path, run_id: str
+    con,
+    table: PublishedTable,
+    action,
+    before: dict,
+    previous_dir: Path | None,
+    partial: Path,
+    root: Path,
+    run_id: str,
+    stamp: tuple[str, dt.datetime],
 ) -> dict:
-    """Parquet and CSV of a table (by year where it is cut by year): a part whose fingerprint is unchanged is
-    the previous release's file, byte for byte; the manifest's entry for the table."""
+    """Parquet, CSV and Excel of a table (by year where it is cut by year): a part whose fingerprint is unchanged
+    is the previous release's files, byte for byte; the manifest's entry for the table. ``stamp``: the release's
+    name and publication time, which the workbooks state."""
     schema = con.execute(
         "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM duckdb_columns() "
         "WHERE database_name = 'snapshot' AND table_name = ?",
@@ -286,19 +303,23 @@ def _files(
     entry_parts, changed = {}, False
     for year, (rows, fingerprint) in parts.items():
         key = year or ""
-        parquet, csv = _paths(table, year)
+        parquet, csv, xlsx = _paths(table, year)
         old = old_parts.get(key, {})
+        old_xlsx = _in_release(root, old.get("xlsx"))
         reused = (
             old.get("content_sha256") == fingerprint
             and previous_dir is not None
+            and old_xlsx is not None
             and _reuse(previous_dir / parquet, partial / parquet)
             and _reuse(previous_dir / csv, partial / csv)
+            and all(_reuse(previous_dir / name, partial / name) for name in old_xlsx)
         )
+        workbooks = old_xlsx if reused else []
         if not reused:
             changed = True
             # a half-done reuse left a hard link into the previous release: never write through it
-            (partial / parquet).unlink(missing_ok=True)
-            (partial / csv).unlink(missing_ok=True)
+            for name in (parquet, csv, *(old_xlsx or [])):
+                (partial / name).unlink(missing_ok=True)
             (partial / parquet).parent.mkdir(parents=True, exist_ok=True)
             where = "true" if year is None else f"{table.year_sql()} = {_literal(year)}"
             part = f"(SELECT * FROM {relation} t WHERE {where})"
@@ -307,11 +328,24 @@ def _files(
                 f"KV_METADATA {{vardpuls_run: {_literal(run_id)}, content_sha256: {_literal(fingerprint)}}})"
             ).fetchall()
             write_excel_csv(con, part, partial / csv)
+            (partial / xlsx).parent.mkdir(parents=True, exist_ok=True)
+            written = write_workbook(
+                con,
+                part,
+                partial / xlsx,
+                release=stamp[0],
+                published_at=stamp[1],
+                table=table.name,
+                description=table.description,
+                comments=_column_comments(con, table.name),
+            )
+            workbooks = [path.relative_to(partial) for path in written]
         entry_parts[key] = {
             "rows": rows,
             "content_sha256": fingerprint,
             "parquet": str(root / CURRENT / parquet),
             "csv": str(root / CURRENT / csv),
+            "xlsx": [str(root / CURRENT / name) for name in workbooks],
             "published_run": old.get("published_run", run_id) if reused else run_id,
         }
     changed = changed or set(old_parts) != set(entry_parts)
@@ -328,6 +362,9 @@ def _files(
         "csv": str(
             root / CURRENT / (CSV_DIR / f"{table.name}.csv" if table.partition is None else CSV_DIR / table.name)
         ),
+        "xlsx": str(
+            root / CURRENT / (XLSX_DIR / f"{table.name}.xlsx" if table.partition is None else XLSX_DIR / table.name)
+        ),
         "partitioned_by": f"year of {table.partition}" if table.partition else None,
         "content_sha256": content,
         "changed": changed,
@@ -337,13 +374,38 @@ def _files(
     }
 
 
-def _paths(table: PublishedTable, year: str | None) -> tuple[Path, Path]:
+def _paths(table: PublishedTable, year: str | None) -> tuple[Path, Path, Path]:
     if year is None:
-        return PARQUET_DIR / table.name / "data.parquet", CSV_DIR / f"{table.name}.csv"
+        return (
+            PARQUET_DIR / table.name / "data.parquet",
+            CSV_DIR / f"{table.name}.csv",
+            XLSX_DIR / f"{table.name}.xlsx",
+        )
     return (
         PARQUET_DIR / table.name / f"year={year}" / "data.parquet",
         CSV_DIR / table.name / f"{table.name}_{year}.csv",
+        XLSX_DIR / table.name / f"{table.name}_{year}.xlsx",
     )
+
+
+def _in_release(root: Path, paths: list[str] | None) -> list[Path] | None:
+    """A part's workbooks as the manifest names them (under current/), relative to the release; None when the
+    manifest names none (a release from before workbooks were published) or names them elsewhere."""
+    if paths is None:
+        return None
+    try:
+        return [Path(path).relative_to(root / CURRENT) for path in paths]
+    except ValueError:
+        return None
+
+
+def _column_comments(con, table: str) -> dict[str, str]:
+    """The published table's column comments in the snapshot (the workbook's Kolumner sheet)."""
+    rows = con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'snapshot' AND table_name = ?",
+        [table],
+    ).fetchall()
+    return {name: comment for name, comment in rows if comment}
 
 
 def _remember(con, seen: dict[str, int]) -> None:

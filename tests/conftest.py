@@ -19,6 +19,11 @@ from pipelines.definitions import ASSETS, CHECKS
 from pipelines.graph.fetch import LandingArea
 from pipelines.warehouse import Warehouse, forget_connection, register_macros
 
+# Excel workbooks cost a release of the sample some 20 s (XlsxWriter writes every cell from Python), so the
+# suite's refreshes write them only for empty tables; tests/test_refresh.py's full sample refresh writes them all
+# (monkeypatch.delenv) and reads them back, and tests/test_excel.py tests the writer itself.
+os.environ.setdefault("VARDPULS_EXCEL_MAX_ROWS", "0")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 POPULATION_FIXTURES = FIXTURES / "population"
 
@@ -131,18 +136,20 @@ def table_files(root: Path, table: str, kind: str = "parquet") -> list[Path]:
     """The published files of a table under a warehouse or release folder: its one file, or its file per year
     (a table cut by year: ``parquet/<table>/year=<Y>/data.parquet``, ``csv/<table>/<table>_<Y>.csv``)."""
     base = root / "exports" / kind
-    single = base / table / "data.parquet" if kind == "parquet" else base / f"{table}.csv"
+    single = base / table / "data.parquet" if kind == "parquet" else base / f"{table}.{kind}"
     return (
         [single]
         if single.is_file()
-        else sorted((base / table).glob("*/data.parquet" if kind == "parquet" else f"{table}_*.csv"))
+        else sorted((base / table).glob("*/data.parquet" if kind == "parquet" else f"{table}_*.{kind}"))
     )
 
 
 def table_state(state: dict, table: str) -> dict:
-    """The entries of a {path under the warehouse: digest} map that are a published table's Parquet and CSV files."""
-    prefixes = (f"exports/parquet/{table}/", f"exports/csv/{table}/")
-    found = {k: v for k, v in state.items() if str(k).startswith(prefixes) or str(k) == f"exports/csv/{table}.csv"}
+    """The entries of a {path under the warehouse: digest} map that are a published table's Parquet, CSV and Excel
+    files."""
+    prefixes = (f"exports/parquet/{table}/", f"exports/csv/{table}/", f"exports/xlsx/{table}/")
+    singles = {f"exports/csv/{table}.csv", f"exports/xlsx/{table}.xlsx"}
+    found = {k: v for k, v in state.items() if str(k).startswith(prefixes) or str(k) in singles}
     assert found, f"no published file of {table}"
     return found
 

@@ -19,6 +19,13 @@ from pipelines.publish import column_comments, published_tables
 
 pytestmark = pytest.mark.unit
 
+
+@pytest.fixture(autouse=True)
+def no_row_limit(monkeypatch):
+    """The writer itself, without the limit the rest of the suite sets (tests/conftest.py)."""
+    monkeypatch.delenv("VARDPULS_EXCEL_MAX_ROWS", raising=False)
+
+
 HOSTILE = [
     "=1+1",
     '=HYPERLINK("http://example.invalid","x")',

@@ -7,13 +7,16 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
 from pipelines.cli import main
 from pipelines.indicators.catalogue import load_catalogue
+from pipelines.publish import publish
 from pipelines.quality.suites import load_suites
 from pipelines.settings import PROJECT_ROOT
+from pipelines.warehouse import Warehouse
 from tests.conftest import table_files, table_state
 
 pytestmark = pytest.mark.e2e
@@ -86,7 +89,8 @@ def analyst(tmp_path):
     return open_snapshot
 
 
-def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path, capsys):
+def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("VARDPULS_EXCEL_MAX_ROWS", raising=False)  # every table as Excel workbooks too
     code, out, _ = refresh(capsys)
     assert code == 0
     assert "analyst DuckDB" in out and "SYNTHETIC" in out
@@ -151,6 +155,25 @@ def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path,
         assert from_csv[1] == from_parquet[1] and abs(from_csv[0] - from_parquet[0]) < 1e-3
         assert ";" in csvs[0].read_text(encoding="utf-8-sig").splitlines()[0]
         assert csv_dir.is_dir()
+    # Excel workbooks: every table (by year where it is cut by year), its rows on the Data sheets, codes as text
+    for table, rows in counts.items():
+        books = table_files(tmp_path / "warehouse", table, "xlsx")
+        assert books, table
+        held = 0
+        for book in books:
+            workbook = openpyxl.load_workbook(book, read_only=True)
+            assert workbook.sheetnames[0] == "Om tabellen", book
+            held += sum(workbook[name].max_row - 1 for name in workbook.sheetnames if name.startswith("Data"))
+            workbook.close()
+        assert held == rows, table
+    areas = openpyxl.load_workbook(table_files(tmp_path / "warehouse", "areas", "xlsx")[0], read_only=True)["Data"]
+    first = next(areas.iter_rows(min_row=2, max_row=2))
+    assert first[0].value == "00" and first[0].data_type == "s"  # Riket's code, leading zero kept
+    values = table_files(tmp_path / "warehouse", "indicator_values", "xlsx")[0]
+    sheet = openpyxl.load_workbook(values, read_only=True)["Data"]
+    header = [cell.value for cell in next(sheet.iter_rows(min_row=1, max_row=1))]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("Värde")].value is not None)
+    assert row[header.index("Period")].data_type == "s" and row[header.index("Värde")].data_type == "n"
     # the runs table traces this publication to its refresh, its code and every file behind it
     with analyst() as con:
         run = con.execute(
@@ -188,6 +211,18 @@ def test_refresh_on_the_sample_publishes_every_table(refresh, analyst, tmp_path,
     assert {suite: (count, ok) for suite, count, ok in suites if suite != "releases"} == {
         suite: (rules[suite], True) for suite, *_ in suites if suite != "releases"
     }
+    # a release made again from the same live data: every workbook but those of the changed tables (the
+    # publication logs) is the release before's file itself, not written again
+    before = (tmp_path / "warehouse" / "current").resolve()
+    with Warehouse(landing_dir=str(SAMPLE), warehouse_dir=str(tmp_path / "warehouse")).connect() as con:
+        changed = {
+            t for t, entry in publish(con, tmp_path / "warehouse", "0123456789ab")["tables"].items() if entry["changed"]
+        }
+    after = (tmp_path / "warehouse" / "current").resolve()
+    assert after != before and changed and changed <= PUBLICATION_LOGS
+    for book in (before / "exports" / "xlsx").rglob("*.xlsx"):
+        kept = (after / book.relative_to(before)).stat().st_ino == book.stat().st_ino
+        assert kept == (not changed & {book.stem, book.parent.name}), book
 
 
 def test_sample_population_matches_published_totals(refresh, analyst, capsys):

@@ -111,9 +111,9 @@ def release_asset() -> dg.AssetsDefinition:
         key=["publish", "release"],
         deps=deps_of(release_reads(), "publish.release"),
         group_name="publish",
-        kinds={"duckdb", "parquet", "csv"},
+        kinds={"duckdb", "parquet", "csv", "excel"},
         tags=stage_tags(PUBLISH),
-        description="A release (analyst.duckdb, Parquet, CSV, manifest) under releases/, switched to as one set "
+        description="A release (analyst.duckdb, Parquet, CSV, Excel workbooks, manifest) under releases/, switched to as one set "
         "via current/; a table whose content is unchanged keeps its files byte for byte.",
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:

@@ -27,7 +27,7 @@ import duckdb
 import yaml
 
 from pipelines.settings import CATALOGUE_DIR, MIN_COUNT_ENV
-from pipelines.warehouse import run_sql
+from pipelines.sql_scripts import run_sql
 
 CONFIG = CATALOGUE_DIR / "disclosure.yaml"
 RULE_PARTS = ("primary", "zero", "secondary", "groupings", "tables", "limits")

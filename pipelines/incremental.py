@@ -32,7 +32,8 @@ from typing import Callable
 import duckdb
 
 from pipelines.relations import GRAINS, Partitioning
-from pipelines.warehouse import run_sql, transaction
+from pipelines.sql_scripts import run_sql
+from pipelines.warehouse import transaction
 
 ALL = "*"
 # the partition of rows whose period is missing (a month that is not a month): kept and judged like any other

@@ -3,7 +3,7 @@
 import duckdb
 
 from pipelines.settings import REFERENCE_DIR
-from pipelines.warehouse import run_sql
+from pipelines.sql_scripts import run_sql
 
 ESP2013 = REFERENCE_DIR / "european_standard_population_2013.csv"
 POISSON_EXACT_LIMITS = REFERENCE_DIR / "poisson_exact_limits.csv"

@@ -35,7 +35,8 @@ import yaml
 from pipelines.cli import main
 from pipelines.regional.reader import explain_read_error, open_delivery
 from pipelines.regional.spec import sources
-from pipelines.warehouse import run_sql, sweep_work_dir
+from pipelines.sql_scripts import run_sql
+from pipelines.warehouse import sweep_work_dir
 from tests.conftest import FIXTURES, failure_message, table_state
 from tests.test_privacy import all_text_in_database
 

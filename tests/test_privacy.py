@@ -18,7 +18,7 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.privacy import scrub
-from pipelines.warehouse import run_sql
+from pipelines.sql_scripts import run_sql
 from tests.conftest import failure_message, live_database
 from tests.test_regional_sources import ORGANISATION, STAFFING_HEADER
 

@@ -15,7 +15,7 @@ import duckdb
 
 from pipelines.lineage import LoadReport, load_changed_files
 from pipelines.privacy import scrub
-from pipelines.warehouse import run_sql
+from pipelines.sql_scripts import run_sql
 
 FOLDER = "kolada"
 

@@ -15,7 +15,8 @@ from pipelines.incremental import Spec, table_exists
 from pipelines.indicators.catalogue import Indicator, load_catalogue
 from pipelines.relations import Partitioning, definition_hash, reads, strip_comments
 from pipelines.settings import PROJECT_ROOT
-from pipelines.warehouse import Warehouse, register_macros, sql_path
+from pipelines.sql_scripts import sql_path
+from pipelines.warehouse import Warehouse, register_macros
 
 REQUIRED_COLUMNS = {"area_code", "period", "sex", "numerator", "denominator", "synthetic"}
 # Columns an indicator's SQL may leave out, and what they are then: the breakdowns, whether its inputs were

@@ -16,7 +16,7 @@ import duckdb
 
 from pipelines.lineage import LoadReport, load_changed_files
 from pipelines.population.formats import PopulationFormatError, read_population_file
-from pipelines.warehouse import execute_script, sql_path
+from pipelines.sql_scripts import execute_script, sql_path
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -27,7 +27,8 @@ from pipelines.lineage import LoadReport, load_changed_files
 from pipelines.privacy import configured_key, pseudonym_key
 from pipelines.regional.reader import Delivery, SourceFileError, explain_read_error, open_delivery
 from pipelines.regional.spec import Source
-from pipelines.warehouse import execute_script, register_macros, run_sql
+from pipelines.sql_scripts import execute_script, run_sql
+from pipelines.warehouse import register_macros
 
 # a month (YYYY-MM) or a day (YYYY-MM-DD) in a file name, not inside a longer run of digits
 NAMED_PERIOD = re.compile(r"(?<!\d)(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)(?![\d])")

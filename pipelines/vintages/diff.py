@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import SQL_DIR
+from pipelines.sql_scripts import execute_script, run_sql
 from pipelines.vintages.tables import VERSION_COLUMNS, versioned
-from pipelines.warehouse import execute_script, run_sql
 
 NUMERIC = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
 # the most telling first: goals whose status changed, warnings, a region's whole value; then by key

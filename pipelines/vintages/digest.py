@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 import duckdb
 
 from pipelines.report.swedish import MONTHS_SV, SEX_SV, STATUS_SV, decimals_of, number, region_name, stockholm_time
+from pipelines.sql_scripts import run_sql
 from pipelines.vintages.settings import anomaly_settings
-from pipelines.warehouse import run_sql
 
 TITLE = "Vad har ändrats sedan förra publiceringen"
 LIMIT = 8

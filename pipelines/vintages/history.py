@@ -31,10 +31,11 @@ from pipelines.faults import checkpoint
 from pipelines.incremental import ALL, Scope, mark_consumed, pending, stored_definition, table_exists
 from pipelines.relations import definition_hash, strip_comments
 from pipelines.settings import SQL_DIR
+from pipelines.sql_scripts import execute_script, run_sql
 from pipelines.vintages.lineage import file_periods_select, indicator_sources
 from pipelines.vintages.settings import anomaly_settings
 from pipelines.vintages.tables import VERSION_COLUMNS, Versioned, versioned
-from pipelines.warehouse import execute_script, register_macros, run_sql, transaction
+from pipelines.warehouse import register_macros, transaction
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 VERSION_SQL = SQL_DIR / "vintages" / "version.sql"

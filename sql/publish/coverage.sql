@@ -13,6 +13,7 @@
 -- missing_units: the units missing (id and name, '; ' between them); NULL on a unit's own row
 -- note: what is missing, in Swedish, as the report and the refresh summary write it ('19-VC-005 saknas i listningen för 2024-03'); NULL when complete
 -- synthetic: true when the units are synthetic (the register's datakälla): never report them as real
+--! partition: period year
 SELECT source, county_code AS area_code, period, unit_id, unit_name, hospital, counted, expected, delivered, coverage,
        complete, nullif(array_to_string(missing_named, '; '), '') AS missing_units, note, synthetic
 FROM (

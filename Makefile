@@ -8,7 +8,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-fast lint lock ui sample bench clean
+.PHONY: run test test-fast test-faults lint lock ui sample bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/vardpuls refresh
@@ -22,6 +22,10 @@ test: $(VENV)/.installed-dev
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m unit -q -n auto
+
+# The crash test at every one of its kill points (make test tries a seeded sample of them and prints the seed).
+test-faults: $(VENV)/.installed-dev
+	VARDPULS_KILL_POINTS=all $(BIN)/python -m pytest -q tests/test_faults.py
 
 # Fix what ruff can fix and format the code.
 lint: $(VENV)/.installed-dev

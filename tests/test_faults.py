@@ -12,10 +12,15 @@ each kill:
 
 Each refresh is `vardpuls refresh` in its own process (the kill must not take the test with it; a
 fork of the test process would inherit the locks of its threads).
+
+A run of the suite kills at a seeded sample of the points (``SAMPLED``, printed with the seed; a failure
+names it too): ``VARDPULS_KILL_SEED=<seed>`` replays that sample, and ``make test-faults``
+(``VARDPULS_KILL_POINTS=all``) kills at every one of them. Over a few runs every point is tried.
 """
 
 import hashlib
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -70,6 +75,7 @@ NIGHT_1 = {
     "beds": ("vardplatslage_2024-03.csv", gate.BEDS_HEADER, gate.BEDS_CLEAN),
 }
 KILL_POINTS = 20  # in all, the steps of switching the release among them
+SAMPLED = 6  # of them per run of the suite (VARDPULS_KILL_POINTS: a number, or all)
 
 
 def write(landing: Path, files: dict) -> None:
@@ -173,6 +179,15 @@ def kill_points(checkpoints: list[list[str]]) -> list[int]:
     return sorted(spread | switching)
 
 
+def sampled(points: list[int]) -> tuple[list[int], int]:
+    """The kill points this run tries, and the seed that drew them (VARDPULS_KILL_SEED, else a new one)."""
+    wanted = os.environ.get("VARDPULS_KILL_POINTS", str(SAMPLED)).strip().lower()
+    seed = int(os.environ.get("VARDPULS_KILL_SEED") or random.SystemRandom().randrange(1_000_000))
+    if wanted == "all":
+        return points, seed
+    return sorted(random.Random(seed).sample(points, min(int(wanted), len(points)))), seed
+
+
 def test_the_kill_points_cover_every_stage(nights):
     *_, checkpoints = nights
     labels = dict((int(n), label) for n, label in checkpoints)
@@ -194,7 +209,10 @@ def test_a_kill_anywhere_leaves_the_last_publication_and_the_next_refresh_conver
     # from this checkpoint on, night 2's release is the current one
     switched_at = next(int(n) for n, label in checkpoints if label.startswith("publish: release current"))
     failures = []
-    for point in kill_points(checkpoints):
+    points, seed = sampled(kill_points(checkpoints))
+    replay = f"VARDPULS_KILL_SEED={seed} (every point: make test-faults)"
+    print(f"kill points {points} of {kill_points(checkpoints)}; replay: {replay}")
+    for point in points:
         warehouse = tmp_path / f"kill_{point}"
         shutil.copytree(night_1, warehouse, symlinks=True)
         code = refresh(landing_2, warehouse, VARDPULS_KILL_AT=str(point))
@@ -211,9 +229,9 @@ def test_a_kill_anywhere_leaves_the_last_publication_and_the_next_refresh_conver
             con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
         finally:
             con.close()
-        assert refresh(landing_2, warehouse) == 0, f"{point} ({label}): the refresh after the kill failed"
+        assert refresh(landing_2, warehouse) == 0, f"{point} ({label}): the refresh after the kill failed; {replay}"
         if table_checksums(warehouse) != reference:
             diff = {t for t, s in table_checksums(warehouse).items() if reference.get(t) != s}
             failures.append(f"{point} ({label}): did not converge: {sorted(diff)}")
         shutil.rmtree(warehouse)
-    assert failures == []
+    assert failures == [], f"replay: {replay}"

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import yaml
 
 from pipelines.privacy import scrub
 from pipelines.settings import PROJECT_ROOT, SQL_DIR
+from pipelines.yaml_files import parse_yaml
 
 OWNERS_FILE = Path(__file__).with_name("owners.yaml")
 PREVIEW_ROWS = 5
@@ -102,7 +102,7 @@ def load_owners(path: Path | None = None) -> dict[str, list[str]]:
     path = Path(path or os.environ.get("VARDPULS_OWNERS_FILE") or OWNERS_FILE)
     if not path.is_file():
         raise FileNotFoundError(f"the owners file {path} does not exist (VARDPULS_OWNERS_FILE)")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = parse_yaml(path.read_text(encoding="utf-8")) or {}
     owners = {}
     for group, names in doc.items():
         names = [names] if isinstance(names, str) else list(names or [])

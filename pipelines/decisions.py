@@ -26,6 +26,8 @@ from pathlib import Path
 import pyarrow as pa
 import yaml
 
+from pipelines.yaml_files import parse_yaml
+
 DECISIONS_FILE = "decisions.yaml"
 HEADER = (
     "# The operator's decisions about deliveries (pipelines/decisions.py): written by `vardpuls retract` and\n"
@@ -72,7 +74,7 @@ def load_decisions(root: Path) -> list[Decision]:
     if not path.is_file():
         return []
     try:
-        body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        body = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise DecisionsError(f"{path}: not valid YAML ({error})") from None
     if not isinstance(body, dict) or set(body) - set(ACTIONS):

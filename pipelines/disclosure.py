@@ -28,6 +28,7 @@ import yaml
 
 from pipelines.settings import CATALOGUE_DIR, MIN_COUNT_ENV
 from pipelines.sql_scripts import run_sql
+from pipelines.yaml_files import parse_yaml
 
 CONFIG = CATALOGUE_DIR / "disclosure.yaml"
 RULE_PARTS = ("primary", "zero", "secondary", "groupings", "tables", "limits")
@@ -53,7 +54,7 @@ def load_rule(path: Path = CONFIG, environ: dict | None = None) -> Rule:
     """The rule from ``path``, the threshold overridden by ``VARDPULS_MIN_COUNT`` when it is set."""
     environ = os.environ if environ is None else environ
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise DisclosureError(f"{path}: cannot be read: {error}") from None
     if not isinstance(doc, dict):

@@ -52,10 +52,10 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import xlsxwriter
-import yaml
 
 from pipelines.indicators.catalogue import load_catalogue
 from pipelines.settings import SQL_DIR
+from pipelines.yaml_files import parse_yaml
 
 CAPTIONS = SQL_DIR / "publish" / "captions.yaml"
 # Excel's sheet: 1,048,576 rows, the first of them the header
@@ -122,7 +122,7 @@ class Column:
 @lru_cache(maxsize=4)
 def load_captions(path: Path = CAPTIONS) -> dict:
     """table -> {title, note, columns: {column: {caption, decimals}}} from captions.yaml."""
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    doc = parse_yaml(Path(path).read_text(encoding="utf-8")) or {}
     tables = {}
     for table, entry in doc.items():
         columns = {}

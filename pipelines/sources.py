@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from pipelines.regional.spec import sources as regional_sources
+from pipelines.yaml_files import parse_yaml
 
 SCB_TABLES = Path(__file__).with_name("population") / "tables.yaml"
 GRAIN_OF_REPLACES = {"month": "month", "day": "day", "file": None}
@@ -48,7 +47,7 @@ class Source:
 def sources() -> dict[str, Source]:
     """Every source by name, in loading order (SCB, the region's own, Kolada)."""
     found: dict[str, Source] = {}
-    for name, body in (yaml.safe_load(SCB_TABLES.read_text(encoding="utf-8")) or {}).items():
+    for name, body in (parse_yaml(SCB_TABLES.read_text(encoding="utf-8")) or {}).items():
         found[name] = Source(name, "scb", body["title"], "year", body.get("table"))
     for name, spec in regional_sources().items():
         found[name] = Source(name, "regional", spec.title, GRAIN_OF_REPLACES[spec.replaces])

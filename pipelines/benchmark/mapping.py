@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.settings import CATALOGUE_DIR, PROJECT_ROOT
+from pipelines.yaml_files import parse_yaml
 
 MAPPING_FILE = CATALOGUE_DIR / "benchmarks.yaml"
 COMPARABLE = ("exact", "approximate")
@@ -33,7 +34,7 @@ def load_benchmarks(path: Path | None = None) -> list[Benchmark]:
     path = path or MAPPING_FILE
     where = path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else str(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BenchmarkMappingError(f"{where}: the file is missing (expected a list under 'benchmarks')") from None
     except yaml.YAMLError as error:

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from pipelines.fetch.http import FetchError, PoliteClient
 from pipelines.fetch.landing import FetchFolder, FetchReport, read_state, stamp, write_state
 from pipelines.fetch.selection import SelectionError, scb_region_codes
+from pipelines.yaml_files import parse_yaml
 
 DEFAULT_API = "https://statistikdatabasen.scb.se/api/v2"
 API_ENV = "VARDPULS_SCB_API"
@@ -48,7 +47,7 @@ def api_base(explicit: str | None = None) -> str:
 
 def statistics() -> dict:
     """The statistics and their tables (scb_tables.yaml)."""
-    return yaml.safe_load(TABLES_FILE.read_text(encoding="utf-8"))
+    return parse_yaml(TABLES_FILE.read_text(encoding="utf-8"))
 
 
 @dataclass

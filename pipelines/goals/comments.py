@@ -18,6 +18,7 @@ import yaml
 
 from pipelines.goals.registry import GOALS_DIR, Goal, GoalRegistryError, _text
 from pipelines.settings import PROJECT_ROOT
+from pipelines.yaml_files import parse_yaml
 
 COMMENTS_DIR = GOALS_DIR / "comments"
 # The columns of core.goal_comments (one row per comment, Comment.as_row).
@@ -82,7 +83,7 @@ def load_comments(goals: list[Goal], folder: Path | None = None) -> list[Comment
 def _load_file(path: Path, goals: dict[str, Goal]) -> list[Comment]:
     where = path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else str(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise CommentError(f"{where}: not valid YAML: {error}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("comments"), list):

@@ -18,6 +18,7 @@ import pyarrow as pa
 import yaml
 
 from pipelines.settings import PROJECT_ROOT, REFERENCE_DIR
+from pipelines.yaml_files import parse_yaml
 
 GOALS_DIR = PROJECT_ROOT / "goals"
 DIRECTIONS = ("up", "down", "none")
@@ -154,7 +155,7 @@ def _text(value) -> str:
 def _load_file(path: Path, counties: dict, indicator_ids: set[str] | None) -> list[Goal]:
     where = path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else str(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise GoalRegistryError(f"{where}: not valid YAML: {error}") from None
     if not isinstance(doc, dict):

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.settings import CATALOGUE_DIR, PROJECT_ROOT
+from pipelines.yaml_files import parse_yaml
 
 BILINGUAL = ("title", "definition", "numerator", "denominator", "unit")
 POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement")
@@ -149,7 +150,7 @@ def load_catalogue(folder: Path = CATALOGUE_DIR) -> list[Indicator]:
 def _load(path: Path) -> Indicator:
     where = path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else str(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise CatalogueError(f"{where}: not valid YAML: {error}") from None
     if not isinstance(doc, dict):

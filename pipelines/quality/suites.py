@@ -37,9 +37,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipelines.settings import PROJECT_ROOT
+from pipelines.yaml_files import parse_yaml
 
 SUITES_DIR = Path(__file__).with_name("suites")
 # the regional sources' formats, read as data: their headers are what a rule may show
@@ -245,12 +244,12 @@ def load_suite(name: str, directory: Path = SUITES_DIR, headers: set[str] | None
     path = directory / f"{name}.yaml"
     if not path.is_file():
         raise SuiteError(f"{path}: no such suite file")
-    return parse_suite(yaml.safe_load(path.read_text(encoding="utf-8")), path, headers)
+    return parse_suite(parse_yaml(path.read_text(encoding="utf-8")), path, headers)
 
 
 def source_headers(name: str) -> set[str] | None:
     """The headers of a source described in formats.yaml (read as data), None for one that is not."""
-    spec = (yaml.safe_load(FORMATS.read_text(encoding="utf-8")) or {}).get(name)
+    spec = (parse_yaml(FORMATS.read_text(encoding="utf-8")) or {}).get(name)
     return set(spec["columns"]) if spec else None
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from pipelines.yaml_files import parse_yaml
 
 FORMATS_FILE = Path(__file__).with_name("formats.yaml")
 TYPES = ("text", "integer", "decimal", "date", "month", "flag")
@@ -50,7 +50,7 @@ def normalise_header(text: str) -> str:
 
 @cache
 def sources() -> dict[str, Source]:
-    doc = yaml.safe_load(FORMATS_FILE.read_text(encoding="utf-8"))
+    doc = parse_yaml(FORMATS_FILE.read_text(encoding="utf-8"))
     out = {}
     for name, body in doc.items():
         columns = tuple(

@@ -11,7 +11,8 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
-import yaml
+
+from pipelines.yaml_files import parse_yaml
 
 FORMATS = Path(__file__).resolve().parents[1] / "regional" / "formats.yaml"
 ENCODING = {
@@ -32,7 +33,7 @@ FILE_STEM = {
 
 @cache
 def formats() -> dict:
-    return yaml.safe_load(FORMATS.read_text(encoding="utf-8"))
+    return parse_yaml(FORMATS.read_text(encoding="utf-8"))
 
 
 def check_header(source: str, columns: list[str]) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from pipelines.settings import SQL_DIR
+from pipelines.yaml_files import parse_yaml
 
 VERSIONED = SQL_DIR / "vintages" / "versioned.yaml"
 # the columns a version adds to the published table's, in this order
@@ -42,7 +41,7 @@ class Versioned:
 
 @cache
 def versioned() -> dict[str, Versioned]:
-    body = yaml.safe_load(VERSIONED.read_text(encoding="utf-8")) or {}
+    body = parse_yaml(VERSIONED.read_text(encoding="utf-8")) or {}
     out = {}
     for table, entry in body.items():
         if not isinstance(entry, dict) or not entry.get("key") or not entry.get("history"):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pipelines.settings import SQL_DIR
@@ -85,6 +85,7 @@ class RelationFile:
         return self.path.read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=4096)
 def strip_comments(sql: str) -> str:
     """The SQL without -- comments (string literals kept: a table macro's argument names a relation)."""
     out, i, n = [], 0, len(sql)
@@ -194,16 +195,27 @@ def macros(sql_dir: Path = SQL_DIR) -> dict[str, str]:
 
 def macros_used(*texts: str, sql_dir: Path = SQL_DIR) -> set[str]:
     """Every macro the texts call, and the macros those call, by name."""
+    return set(_macros_used(texts, sql_dir))
+
+
+@lru_cache(maxsize=4096)
+def _macros_used(texts: tuple[str, ...], sql_dir: Path) -> frozenset[str]:
     defined = macros(sql_dir)
+    calls = _macro_calls(sql_dir)
     used: set[str] = set()
     pending = [strip_comments(text).lower() for text in texts]
     while pending:
-        body = pending.pop()
-        for name in defined:
-            if name not in used and re.search(rf"\b{name}\s*\(", body):
-                used.add(name)
-                pending.append(strip_comments(defined[name]).lower())
-    return used
+        for name in set(calls.findall(pending.pop())) - used:
+            used.add(name)
+            pending.append(strip_comments(defined[name]).lower())
+    return frozenset(used)
+
+
+@cache
+def _macro_calls(sql_dir: Path) -> re.Pattern:
+    """A call of any macro the macro files define (its name, a word of its own, then an opening bracket)."""
+    names = sorted(macros(sql_dir), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\s*\(" if names else r"(?!)")
 
 
 def reads(*texts: str, sql_dir: Path = SQL_DIR) -> tuple[str, ...]:

@@ -99,6 +99,7 @@ def audit(
         else:
             sets.setdefault(_signature(rule), []).append(rule)
     judged = sorted({name for _, names in sets for name in names})
+    judge = _Judge()  # one Great Expectations context and data source for the whole audit
     con.execute(
         "CREATE OR REPLACE TEMP TABLE audit_tuples (_id BIGINT, _set INTEGER, _partition VARCHAR, "
         "_rows BIGINT" + "".join(f", {column(n)} {types[n]}" for n in judged) + ")"
@@ -119,20 +120,44 @@ def audit(
                 f"FROM (SELECT {key_sql} AS _partition, count(*), {picked} FROM {relation} t WHERE {where} "
                 f"GROUP BY {grouped})"
             ).fetchall()
-            _judge(con, suite, number, names, rules, result)
+            _judge(con, judge, suite, number, names, rules, result)
         result.combinations = con.execute("SELECT count(*) FROM audit_tuples").fetchall()[0][0]
     table_rules = [rule for rule in suite.rules if not rule.row_level]
-    table_verdicts = _table_verdicts(con, suite, table_rules, relation, result)
+    table_verdicts = _table_verdicts(con, judge, suite, table_rules, relation, result)
     _store(con, suite, relation, where, key_sql, partitions, sets, table_verdicts, result, run_id)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _judge(con, suite: Suite, number: int, names: tuple[str, ...], rules: list[Rule], result: Audited) -> None:
+class _Judge:
+    """Great Expectations' validation of frames under one ephemeral context (made on first use: importing Great
+    Expectations takes seconds, and an audit with nothing to judge needs none of it)."""
+
+    def __init__(self):
+        self._source = None
+        self._context = None
+
+    def run(self, name: str, rules: list[Rule], frame):
+        import great_expectations as gx
+
+        if self._context is None:
+            self._context = gx_context()
+            self._source = self._context.data_sources.add_pandas("vardpuls")
+        batch = self._source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("values")
+        expectations = self._context.suites.add(
+            gx.ExpectationSuite(name=name, expectations=[r.expectation() for r in rules])
+        )
+        definition = self._context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=expectations)
+        )
+        return definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
+
+
+def _judge(
+    con, judge: _Judge, suite: Suite, number: int, names: tuple[str, ...], rules: list[Rule], result: Audited
+) -> None:
     """Great Expectations' verdict on every distinct combination of one set (the same values in many partitions
     are judged once), checked against the SQL of the blocking rules."""
-    import great_expectations as gx
-
     cols = ", ".join(column(n) for n in names)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE audit_combos AS SELECT min(_id) AS _combo, list(_id) AS members, {cols} "
@@ -142,17 +167,7 @@ def _judge(con, suite: Suite, number: int, names: tuple[str, ...], rules: list[R
     if frame.empty:
         return
     combos = frame.pop("_combo").tolist()
-    context = gx_context()
-    batch = (
-        context.data_sources.add_pandas("vardpuls")
-        .add_dataframe_asset(name=suite.name)
-        .add_batch_definition_whole_dataframe("values")
-    )
-    expectations = gx.ExpectationSuite(name=f"{suite.name} {number}", expectations=[r.expectation() for r in rules])
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{suite.name} audit {number}", data=batch, suite=context.suites.add(expectations))
-    )
-    outcome = definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
+    outcome = judge.run(f"{suite.name} audit {number}", rules, frame)
     for expectation_result in outcome.results:
         rule = expectation_result.expectation_config.meta["rule"]
         info = expectation_result.exception_info or {}
@@ -180,24 +195,14 @@ def _judge(con, suite: Suite, number: int, names: tuple[str, ...], rules: list[R
             ).fetchall()
 
 
-def _table_verdicts(con, suite: Suite, rules: list[Rule], relation: str, result: Audited) -> dict[str, bool]:
+def _table_verdicts(
+    con, judge: _Judge, suite: Suite, rules: list[Rule], relation: str, result: Audited
+) -> dict[str, bool]:
     """Table-level rules, judged by Great Expectations on the relation's columns (no rows needed)."""
     if not rules:
         return {}
-    import great_expectations as gx
-
     empty = con.execute(f"SELECT * FROM {relation} LIMIT 0").df()
-    context = gx_context()
-    batch = (
-        context.data_sources.add_pandas("vardpuls")
-        .add_dataframe_asset(name=suite.name)
-        .add_batch_definition_whole_dataframe("columns")
-    )
-    expectations = gx.ExpectationSuite(name=f"{suite.name} table", expectations=[r.expectation() for r in rules])
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{suite.name} table", data=batch, suite=context.suites.add(expectations))
-    )
-    outcome = definition.run(batch_parameters={"dataframe": empty}, result_format=RESULT_FORMAT)
+    outcome = judge.run(f"{suite.name} table", rules, empty)
     verdicts = {}
     for r in outcome.results:
         rule = r.expectation_config.meta["rule"]

@@ -1,9 +1,12 @@
 """Excel workbooks (.xlsx) of the published tables: codes as text, dates as dates, numbers as numbers.
 
 ``write_workbook(con, relation, path, release=..., published_at=...)`` writes one published table
-(a table in DuckDB, e.g. ``snapshot.main.indicator_values``) as ``path`` with XlsxWriter in its
-constant-memory mode, reading the rows from DuckDB in Arrow batches, never all at once. Each
-workbook has three kinds of sheet:
+(a table in DuckDB, e.g. ``snapshot.main.indicator_values``) as ``path``. XlsxWriter writes the
+workbook (sheets, formats, captions, properties), its data sheets with their header row only; the
+rows themselves are made as SpreadsheetML in DuckDB (``sql/excel/cells.sql``: the cells XlsxWriter's
+constant-memory mode writes) and streamed in Arrow batches of XML into each data sheet, so no row
+passes through Python one value at a time, and never all at once. Each workbook has three kinds
+of sheet:
 
 - ``Om tabellen`` (first): the table's Swedish title and description, "SYNTETISKA DATA" when any
   row of it is synthetic (the workbook then opens on this sheet), the source of real data
@@ -31,20 +34,23 @@ municipality with its county), by ``county_code`` or else ``area_code``; rows be
 limit (a table without a region column, or one region's rows) continue on sheets ``Data 2``,
 ``Data 3``. Each file is written under a hidden name and renamed into place.
 
-Cost: XlsxWriter writes every cell from Python, some 80,000 cells a second on one of this
-project's two cores (the sample's 2.2 million cells in about half a minute), so a national
-warehouse's fact tables (tens of millions of rows) take an hour. ``VARDPULS_EXCEL_MAX_ROWS`` (a
-whole number) leaves tables with more rows than that to CSV and Parquet: ``write_workbook`` then
-writes nothing and returns no file.
+Numbers are written as the shortest text that reads back as the same double (XlsxWriter's own
+16 digits could change the 17th), so a workbook's value is the Parquet file's value.
+
+Cost: about 750,000 cells a second on one of this project's two cores (the sample's four largest
+tables, 1.7 million cells, in 2.3 s; XlsxWriter writing each cell from Python managed 80,000), and
+some 0.05 to 0.2 s per workbook however small (XlsxWriter's files and the planning of the cells'
+SQL). ``VARDPULS_EXCEL_MAX_ROWS`` (a whole number) leaves tables with more rows than that to CSV and
+Parquet: ``write_workbook`` then writes nothing and returns no file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import math
 import os
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -52,12 +58,14 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from pipelines.indicators.catalogue import load_catalogue
 from pipelines.settings import SQL_DIR
 from pipelines.yaml_files import parse_yaml
 
 CAPTIONS = SQL_DIR / "publish" / "captions.yaml"
+CELLS = SQL_DIR / "excel" / "cells.sql"
 # Excel's sheet: 1,048,576 rows, the first of them the header
 SHEET_DATA_ROWS = 1_048_575
 CELL_CHARACTERS = 32_767
@@ -66,9 +74,6 @@ TIMEZONE = ZoneInfo("Europe/Stockholm")
 MAX_ROWS_VARIABLE = "VARDPULS_EXCEL_MAX_ROWS"
 # the region a row belongs to, for a table split into one workbook per region, in order of preference
 REGION_COLUMNS = ("county_code", "area_code")
-# Excel holds 15 significant digits: a whole number this large is written as text to stay exact
-EXACT_LIMIT = 10**15
-FIRST_EXCEL_DATE = dt.date(1900, 1, 1)
 TRUNCATED = " … [avkortad: Excel rymmer 32 767 tecken i en cell; hela värdet finns i CSV- och Parquet-filen]"
 INTEGER_TYPES = {
     "TINYINT",
@@ -104,7 +109,7 @@ class Column:
     name: str
     sql_type: str
     kind: str
-    select: str
+    value: str  # the expression that reads the column as its cells want it
     caption: str
     comment: str
     decimals: int | str | None = None  # a fixed number, "indicator" (the row's indicator's), or None
@@ -255,7 +260,7 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str, captions: dict, comm
     described = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {relation})").fetchall()
     columns = []
     for name, sql_type in described:
-        kind, select = _kind(name, sql_type)
+        kind, value = _kind(name, sql_type)
         spec = captions.get(name, {})
         decimals = spec.get("decimals")
         if decimals is None and kind == "decimal":
@@ -267,7 +272,7 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str, captions: dict, comm
                 name=name,
                 sql_type=sql_type,
                 kind=kind,
-                select=select,
+                value=value,
                 caption=spec.get("caption", name),
                 comment=comments.get(name, ""),
                 decimals=decimals,
@@ -277,7 +282,7 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str, captions: dict, comm
 
 
 def _kind(name: str, sql_type: str) -> tuple[str, str]:
-    """How a column of this DuckDB type is written, and the SELECT expression that reads it for that."""
+    """How a column of this DuckDB type is written, and the expression that reads it for that."""
     q = _quoted(name)
     base = sql_type.upper()
     if base == "BOOLEAN":
@@ -291,16 +296,16 @@ def _kind(name: str, sql_type: str) -> tuple[str, str]:
     if base == "DATE":
         return "date", q
     if base in TIMESTAMP_TYPES:
-        return "datetime", f"{q}::TIMESTAMP AS {q}"
+        return "datetime", f"{q}::TIMESTAMP"
     if base in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
-        return "datetime_tz", f"timezone('Europe/Stockholm', {q}) AS {q}"
+        return "datetime_tz", f"timezone('Europe/Stockholm', {q})"
     if base == "VARCHAR":
         return "text", q
     if base == "JSON":
-        return "json", f"{q}::VARCHAR AS {q}"
+        return "json", f"{q}::VARCHAR"
     if base.endswith("]") or base.startswith(("STRUCT", "MAP", "UNION")):
-        return "json", f"to_json({q})::VARCHAR AS {q}"
-    return "text", f"{q}::VARCHAR AS {q}"
+        return "json", f"to_json({q})::VARCHAR"
+    return "text", f"{q}::VARCHAR"
 
 
 @dataclass
@@ -341,40 +346,10 @@ def _file_part(group: str | None) -> str:
 # ------------------------------------------------------------------------------------------ writing
 
 
-class _Sheets:
-    """The data sheets of one workbook: a header on each, a new one when a sheet is full."""
-
-    def __init__(self, book: xlsxwriter.Workbook, columns: list[Column], formats: "_Formats", max_rows: int):
-        self.book, self.columns, self.formats, self.max_rows = book, columns, formats, max_rows
-        self.sheets: list[tuple[str, int]] = []
-        self.sheet, self.row = None, 0
-
-    def next_row(self):
-        if self.sheet is None or self.row > self.max_rows:
-            self._close_sheet()
-            name = "Data" if not self.sheets else f"Data {len(self.sheets) + 1}"
-            self.sheet = self.book.add_worksheet(name)
-            for index, column in enumerate(self.columns):
-                self.sheet.set_column(index, index, _width(column))
-                self.sheet.write_string(0, index, column.caption, self.formats.header)
-            self.sheet.freeze_panes(1, 0)
-            self.sheets.append((name, 0))
-            self.row = 1
-        row = self.row
-        self.row += 1
-        return self.sheet, row
-
-    def _close_sheet(self):
-        if self.sheet is not None:
-            name, _ = self.sheets[-1]
-            self.sheets[-1] = (name, self.row - 1)
-            self.sheet.autofilter(0, 0, max(self.row - 1, 1), len(self.columns) - 1)
-
-    def close(self):
-        if self.sheet is None:  # an empty table: the header alone
-            self.next_row()
-            self.row -= 1
-        self._close_sheet()
+def _sheet_rows(rows: int, max_rows: int) -> list[int]:
+    """The rows of each data sheet: full sheets, then the rest (one sheet with only its header when empty)."""
+    counts = [max_rows] * (rows // max_rows) + ([rows % max_rows] if rows % max_rows else [])
+    return counts or [0]
 
 
 class _Formats:
@@ -398,6 +373,13 @@ class _Formats:
             self._numbers[decimals] = self.book.add_format({"num_format": pattern})
         return self._numbers[decimals]
 
+    @staticmethod
+    def style(cell_format) -> str:
+        """The ``s`` attribute of a cell in this format ('' for none). XlsxWriter numbers a format when a cell
+        first uses it and writes the styles of the numbered formats when the workbook closes; asking for the
+        number here is that use, for the cells made in DuckDB."""
+        return "" if cell_format is None else f' s="{cell_format._get_xf_index()}"'
+
 
 def _write_one(
     con,
@@ -411,9 +393,13 @@ def _write_one(
     max_rows: int,
     batch_rows: int,
 ) -> None:
+    """The workbook in two steps: XlsxWriter writes every sheet, the data sheets with their header row only; then
+    the rows, made as XML in DuckDB (sql/excel/cells.sql), go into each data sheet of the package."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
+    _install_macros(con)
+    source = f"(SELECT * FROM {relation}" + (f" WHERE {where})" if where else ")")
     book = xlsxwriter.Workbook(
         str(partial),
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
@@ -430,13 +416,14 @@ def _write_one(
         )
         formats = _Formats(book)
         front = book.add_worksheet("Om tabellen")
-        sheets = _Sheets(book, columns, formats, max_rows)
-        truncated = _write_rows(con, relation, columns, where, params, sheets, formats, batch_rows)
-        sheets.close()
+        data_sheets = _add_data_sheets(book, columns, formats, _sheet_rows(group.rows, max_rows))
+        texts = _texts(con, source, columns, params)
+        query = _rows_query(columns, formats, texts, source, max_rows)
         _write_columns_sheet(book, columns, formats)
-        _write_about(front, formats, about, group, sheets.sheets, truncated)
+        _write_about(front, formats, about, group, data_sheets, texts.truncated)
         (front if synthetic else book.get_worksheet_by_name("Data")).activate()
         book.close()
+        _fill_data_sheets(con, partial, query, params, data_sheets, batch_rows)
     except BaseException:
         with contextlib.suppress(Exception):  # XlsxWriter's temporary files go with the workbook
             book.close()
@@ -447,75 +434,156 @@ def _write_one(
     os.replace(partial, target)
 
 
-def _write_rows(
-    con,
-    relation: str,
-    columns: list[Column],
-    where: str | None,
-    params: list,
-    sheets: _Sheets,
-    formats: _Formats,
-    batch_rows: int,
-) -> int:
-    """Stream the rows from DuckDB in Arrow batches into the data sheets; the number of texts cut to fit."""
-    query = f"SELECT {', '.join(c.select for c in columns)} FROM {relation}" + (f" WHERE {where}" if where else "")
-    writers = [_cell_writer(column, formats, columns) for column in columns]
-    indicator_index = next((i for i, c in enumerate(columns) if c.name == "indicator_id"), None)
-    state = {"truncated": 0}
+def _install_macros(con) -> None:
+    """sql/excel/cells.sql as temporary macros of this connection (once per connection)."""
+    if con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = 'xlsx_timestamp'").fetchall()[0][0]:
+        return
+    for statement in con.extract_statements(CELLS.read_text(encoding="utf-8")):
+        con.execute(statement.query.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1)).fetchall()
+
+
+def _add_data_sheets(book, columns: list[Column], formats: _Formats, counts: list[int]) -> list[tuple[str, int]]:
+    """The data sheets, each with its header, frozen, and a filter over the rows it will hold."""
+    sheets = []
+    for number, rows in enumerate(counts, start=1):
+        name = "Data" if number == 1 else f"Data {number}"
+        sheet = book.add_worksheet(name)
+        for index, column in enumerate(columns):
+            sheet.set_column(index, index, _width(column))
+            sheet.write_string(0, index, column.caption, formats.header)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
+        sheets.append((name, rows))
+    return sheets
+
+
+def _cells_sql(columns: list[Column], formats: _Formats, texts: "_Texts") -> list[str]:
+    """Per column, the SQL of its cell in a row (over the columns _c0, _c1, … and the row number _r as text)."""
+    cells = []
+    for index, column in enumerate(columns):
+        ref = f"'{xl_col_to_name(index)}' || _r"
+        value = f"_c{index}"
+        kind = column.kind
+        if kind in ("text", "json"):
+            escaped = f"xlsx_escaped({value})" if index in texts.escaped else f"xlsx_xml({value})"
+            cells.append(f"xlsx_inline({ref}, {value}, {escaped})")
+        elif kind == "boolean":
+            cells.append(f"xlsx_boolean({ref}, {value})")
+        elif kind == "date":
+            cells.append(f"xlsx_date({ref}, {_literal(formats.style(formats.date))}, {value})")
+        elif kind in ("datetime", "datetime_tz"):
+            cells.append(f"xlsx_timestamp({ref}, {_literal(formats.style(formats.datetime))}, {value})")
+        else:
+            if column.decimals == "indicator":  # the format of the row's indicator's decimals
+                indicator = next((f"_c{i}" for i, c in enumerate(columns) if c.name == "indicator_id"), "NULL")
+                styles = {i: formats.style(formats.number(d)) for i, d in indicator_decimals().items()}
+                style = (
+                    f"CASE {indicator} "
+                    + "".join(f"WHEN {_literal(i)} THEN {_literal(s)} " for i, s in sorted(styles.items()))
+                    + "ELSE '' END"
+                )
+            else:
+                style = _literal(formats.style(formats.number(column.decimals)))
+            macro = {"integer": "xlsx_integer", "decimal": "xlsx_decimal"}.get(kind, "xlsx_double")
+            cells.append(f"{macro}({ref}, {style}, {value})")
+    return cells
+
+
+@dataclass
+class _Texts:
+    """What the text columns of a workbook hold that their cells must handle: by column index, those with a
+    character to write as _xHHHH_ and those with a text longer than a cell holds; how many texts are cut."""
+
+    escaped: set[int]
+    long: set[int]
+    truncated: int
+
+
+def _texts(con, source: str, columns: list[Column], params: list) -> _Texts:
+    """One pass over the text columns (the heavier cell expressions are planned only where they are needed)."""
+    texts = [i for i, c in enumerate(columns) if c.kind in ("text", "json")]
+    if not texts:
+        return _Texts(set(), set(), 0)
+    checks = ", ".join(
+        f"bool_or(xlsx_has_escapes({columns[i].value})), bool_or(length({columns[i].value}) > {CELL_CHARACTERS // 2})"
+        for i in texts
+    )
+    found = con.execute(f"SELECT {checks} FROM {source}", params).fetchall()[0]
+    escaped = {i for n, i in enumerate(texts) if found[2 * n]}
+    long = {i for n, i in enumerate(texts) if found[2 * n + 1]}
+    truncated = 0
+    if long:
+        counts = " + ".join(f"count_if(xlsx_too_long({columns[i].value}, {CELL_CHARACTERS}))" for i in sorted(long))
+        truncated = con.execute(f"SELECT {counts} FROM {source}", params).fetchall()[0][0] or 0
+    return _Texts(escaped, long, truncated)
+
+
+def _rows_query(columns: list[Column], formats: _Formats, texts: _Texts, source: str, max_rows: int) -> str:
+    """The SQL giving each row of ``source`` as a data sheet's ``<row>`` element, in the table's order (the row
+    number restarts on each sheet, under its header). Texts are fitted to a cell a level below the cells, so that
+    each cell's expression reads a plain column."""
+    values = ", ".join(f"{c.value} AS _c{i}" for i, c in enumerate(columns))
+    fitted = ", ".join(
+        f"xlsx_fitted(_c{i}, {CELL_CHARACTERS}, {_literal(TRUNCATED)}) AS _c{i}" for i in sorted(texts.long)
+    )
+    return (
+        f"SELECT concat('<row r=\"', _r, '\">', {', '.join(_cells_sql(columns, formats, texts))}, '</row>') FROM "
+        f"(SELECT * {f'REPLACE ({fitted})' if fitted else ''} FROM "
+        f"(SELECT ((row_number() OVER () - 1) % {max_rows} + 2)::VARCHAR AS _r, * FROM "
+        f"(SELECT {values} FROM {source})))"
+    )
+
+
+def _fill_data_sheets(
+    con, path: Path, query: str, params: list, sheets: list[tuple[str, int]], batch_rows: int
+) -> None:
+    """Put the rows into the data sheets of the workbook at ``path``: the package is copied member by member, and
+    each data sheet (the second sheet on) gets its rows, streamed from DuckDB in Arrow batches of XML, before the
+    end of its sheet data; its dimension says the range it now holds."""
+    names = {f"xl/worksheets/sheet{number}.xml": rows for number, (_, rows) in enumerate(sheets, start=2)}
+    filled = path.with_name(path.name + ".rows")
     reader = con.sql(query, params=params or None).to_arrow_reader(batch_rows)
+    pending: list = []  # the rest of a batch that ran past a sheet's last row
     try:
-        for batch in reader:
-            values = [column.to_pylist() for column in batch.columns]
-            indicators = values[indicator_index] if indicator_index is not None else None
-            for i in range(batch.num_rows):
-                sheet, row = sheets.next_row()
-                indicator = indicators[i] if indicators is not None else None
-                for index, write in enumerate(writers):
-                    value = values[index][i]
-                    if value is not None:
-                        write(sheet, row, index, value, indicator, state)
+        with zipfile.ZipFile(path) as old, zipfile.ZipFile(filled, "w", zipfile.ZIP_DEFLATED) as new:
+            for item in old.infolist():
+                if item.filename not in names:
+                    new.writestr(item, old.read(item.filename))
+                    continue
+                head, tail = old.read(item.filename).decode("utf-8").split("</sheetData>", 1)
+                last = f"{_last_column(head)}{names[item.filename] + 1}"
+                head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head, count=1)
+                member = zipfile.ZipInfo(item.filename, item.date_time)
+                member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, item.external_attr
+                with new.open(member, "w", force_zip64=True) as sheet:
+                    sheet.write(head.encode("utf-8"))
+                    wanted = names[item.filename]
+                    while wanted:
+                        batch = pending.pop() if pending else reader.read_next_batch().column(0)
+                        if len(batch) > wanted:
+                            pending.append(batch.slice(wanted))
+                            batch = batch.slice(0, wanted)
+                        sheet.write(_utf8(batch))
+                        wanted -= len(batch)
+                    sheet.write(("</sheetData>" + tail).encode("utf-8"))
+    except BaseException:
+        filled.unlink(missing_ok=True)
+        raise
     finally:
         reader.close()
-    return state["truncated"]
+    os.replace(filled, path)
 
 
-def _cell_writer(column: Column, formats: _Formats, columns: list[Column]):
-    """A function writing one value of this column into a cell of the right type."""
-    kind = column.kind
-    if kind in ("text", "json"):
-        return lambda sheet, row, col, value, indicator, state: _write_text(sheet, row, col, value, state)
-    if kind == "boolean":
-        return lambda sheet, row, col, value, indicator, state: sheet.write_boolean(row, col, value)
-    if kind == "date":
-        return lambda sheet, row, col, value, indicator, state: (
-            sheet.write_datetime(row, col, value, formats.date)
-            if value >= FIRST_EXCEL_DATE
-            else sheet.write_string(row, col, value.isoformat())
-        )
-    if kind in ("datetime", "datetime_tz"):
-        return lambda sheet, row, col, value, indicator, state: (
-            sheet.write_datetime(row, col, value, formats.datetime)
-            if value.date() >= FIRST_EXCEL_DATE
-            else sheet.write_string(row, col, value.isoformat(sep=" "))
-        )
-    if column.decimals == "indicator":
-        decimals = indicator_decimals()
-        return lambda sheet, row, col, value, indicator, state: _write_number(
-            sheet, row, col, value, formats.number(decimals.get(indicator))
-        )
-    fixed = formats.number(column.decimals)
-    return lambda sheet, row, col, value, indicator, state: _write_number(sheet, row, col, value, fixed)
+def _last_column(head: str) -> str:
+    """The last column of a sheet, from the header row XlsxWriter wrote (its last cell's reference)."""
+    return re.findall(r'<c r="([A-Z]+)1"', head)[-1]
 
 
-def _write_number(sheet, row: int, col: int, value, number_format) -> None:
-    if isinstance(value, float):
-        if not math.isfinite(value):  # Excel has no NaN or infinity
-            sheet.write_string(row, col, "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"))
-            return
-    elif abs(value) >= EXACT_LIMIT:  # a whole number or decimal beyond Excel's 15 digits: exact as text
-        sheet.write_string(row, col, str(value))
-        return
-    sheet.write_number(row, col, float(value), number_format)
+def _utf8(strings) -> memoryview:
+    """The text of an Arrow array of strings (none of them NULL) as one run of UTF-8, without a copy: an Arrow
+    string array keeps its values end to end in one buffer."""
+    offsets = memoryview(strings.buffers()[1]).cast("i")  # 32-bit offsets, the array's from its own offset on
+    return memoryview(strings.buffers()[2])[offsets[strings.offset] : offsets[strings.offset + len(strings)]]
 
 
 def _write_text(sheet, row: int, col: int, value: str, state: dict, cell_format=None) -> None:
@@ -651,3 +719,7 @@ def _stockholm(moment: dt.datetime | str) -> dt.datetime:
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

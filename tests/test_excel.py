@@ -363,3 +363,21 @@ def test_a_table_over_the_configured_limit_is_left_to_csv_and_parquet(con, tmp_p
     monkeypatch.setenv("VARDPULS_EXCEL_MAX_ROWS", "ten")
     with pytest.raises(ValueError, match="VARDPULS_EXCEL_MAX_ROWS is 'ten': expected a whole number"):
         write_workbook(con, "quarantine", tmp_path / "q.xlsx", release="r", published_at=PUBLISHED)
+
+
+def test_a_number_reads_back_as_the_same_double_and_old_dates_as_excel_counts_them(con, tmp_path):
+    """The 17th digit is kept (1870.0000000000002 is not 1870), and the serials around Excel's 29 February 1900."""
+    values = [1870.0000000000002, 0.1 + 0.2, -30.999999999999996, 1e-300, 123456789012345.6]
+    con.execute(
+        "CREATE TABLE exact AS SELECT * FROM (VALUES "
+        + ", ".join(f"({i}, {v!r}::DOUBLE, DATE '1900-01-01' + {58 + i})" for i, v in enumerate(values))
+        + ") t(n, share, day)"
+    ).fetchall()
+    path = tmp_path / "exact.xlsx"
+    write_workbook(con, "exact", path, release="r", published_at=PUBLISHED)
+    rows = list(openpyxl.load_workbook(path)["Data"].iter_rows(min_row=2, values_only=True))
+    assert [row[1] for row in rows] == values
+    # 1900-02-28 is serial 59 and 1900-03-01 serial 61 (Excel's 60 is a 29 February that never was)
+    serials = re.findall(r'<c r="C\d+" s="\d+"><v>(\d+)</v>', zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml").decode())
+    assert serials[:3] == ["59", "61", "62"]
+    assert [row[2] for row in rows][:2] == [dt.datetime(1900, 2, 28), dt.datetime(1900, 3, 1)]

@@ -378,6 +378,8 @@ def test_a_number_reads_back_as_the_same_double_and_old_dates_as_excel_counts_th
     rows = list(openpyxl.load_workbook(path)["Data"].iter_rows(min_row=2, values_only=True))
     assert [row[1] for row in rows] == values
     # 1900-02-28 is serial 59 and 1900-03-01 serial 61 (Excel's 60 is a 29 February that never was)
-    serials = re.findall(r'<c r="C\d+" s="\d+"><v>(\d+)</v>', zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml").decode())
+    serials = re.findall(
+        r'<c r="C\d+" s="\d+"><v>(\d+)</v>', zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml").decode()
+    )
     assert serials[:3] == ["59", "61", "62"]
     assert [row[2] for row in rows][:2] == [dt.datetime(1900, 2, 28), dt.datetime(1900, 3, 1)]

@@ -436,8 +436,11 @@ def _write_one(
 
 def _install_macros(con) -> None:
     """sql/excel/cells.sql as temporary macros of this connection (once per connection)."""
-    if con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = 'xlsx_timestamp'").fetchall()[0][0]:
+    try:  # the last macro of the file (asking duckdb_functions() costs more than a write of a small workbook)
+        con.execute("SELECT xlsx_timestamp('A1', '', NULL::TIMESTAMP)").fetchall()
         return
+    except (duckdb.CatalogException, duckdb.BinderException):
+        pass
     for statement in con.extract_statements(CELLS.read_text(encoding="utf-8")):
         con.execute(statement.query.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1)).fetchall()
 
@@ -545,7 +548,8 @@ def _fill_data_sheets(
     reader = con.sql(query, params=params or None).to_arrow_reader(batch_rows)
     pending: list = []  # the rest of a batch that ran past a sheet's last row
     try:
-        with zipfile.ZipFile(path) as old, zipfile.ZipFile(filled, "w", zipfile.ZIP_DEFLATED) as new:
+        # the data sheets deflated at level 1: four times as fast as the default 6, the file about 30 % larger
+        with zipfile.ZipFile(path) as old, zipfile.ZipFile(filled, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as new:
             for item in old.infolist():
                 if item.filename not in names:
                     new.writestr(item, old.read(item.filename))
@@ -553,9 +557,7 @@ def _fill_data_sheets(
                 head, tail = old.read(item.filename).decode("utf-8").split("</sheetData>", 1)
                 last = f"{_last_column(head)}{names[item.filename] + 1}"
                 head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head, count=1)
-                member = zipfile.ZipInfo(item.filename, item.date_time)
-                member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, item.external_attr
-                with new.open(member, "w", force_zip64=True) as sheet:
+                with new.open(item.filename, "w", force_zip64=True) as sheet:
                     sheet.write(head.encode("utf-8"))
                     wanted = names[item.filename]
                     while wanted:

@@ -33,3 +33,10 @@ def execute_script(con: duckdb.DuckDBPyConnection, script: str, name: str = "scr
             raise KeyError(f"{name} needs parameters {sorted(missing)}")
         rows = con.execute(statement, {k: params[k] for k in wanted} if wanted else None).fetchall()
     return rows
+
+
+def temporary_macros(con: duckdb.DuckDBPyConnection, relative: str) -> None:
+    """The macros of ``sql/<relative>`` on this connection only (each ``CREATE OR REPLACE MACRO`` run as a TEMP
+    MACRO), whatever database the connection has in use or attached read-only."""
+    for statement in con.extract_statements(sql_path(relative).read_text(encoding="utf-8")):
+        con.execute(statement.query.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1)).fetchall()

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import SQL_DIR
-from pipelines.sql_scripts import execute_script, run_sql
+from pipelines.sql_scripts import execute_script, run_sql, temporary_macros
 from pipelines.vintages.tables import VERSION_COLUMNS, versioned
 
 NUMERIC = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
@@ -202,9 +202,7 @@ def _same(con: duckdb.DuckDBPyConnection, v) -> str:
 
 def _temporary_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The comparison's macros on this (read-only) connection, whatever the release holds."""
-    text = (SQL_DIR / "vintages" / "macros.sql").read_text(encoding="utf-8")
-    for statement in con.extract_statements(text):
-        con.execute(statement.query.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1)).fetchall()
+    temporary_macros(con, "vintages/macros.sql")
 
 
 def _is_moment(text: str) -> bool:

@@ -221,6 +221,8 @@ def run_generate(args: argparse.Namespace) -> int:
 def run_refresh(landing: Path, warehouse_root: Path, rehash: bool = False, level: int = logging.INFO) -> int:
     from pipelines.lock import WarehouseBusy, writer_lock
     from pipelines.plan import News, news, remember_state
+    from pipelines.quality import gx_process
+    from pipelines.quality.suites import SUITES_DIR
 
     if level <= logging.INFO:
         print(f"vardpuls refresh: landing {landing}\n                  warehouse {warehouse_root}", flush=True)
@@ -238,6 +240,8 @@ def run_refresh(landing: Path, warehouse_root: Path, rehash: bool = False, level
             # until this refresh has run through, the record says unclean: one killed midway (after its files were
             # recorded as landed) makes the next one run every step instead of finding nothing new
             remember_state(warehouse_root, False)
+            if new.sources is None or any((SUITES_DIR / f"{source}.yaml").is_file() for source in new.sources):
+                gx_process.warm()  # the audit's Great Expectations imported on the other core while the rest starts
             code, clean = _refresh(landing, warehouse_root, rehash, level, started, new)
             remember_state(warehouse_root, clean)
             return code

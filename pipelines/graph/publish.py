@@ -186,16 +186,12 @@ def data_docs_asset(staged: list[tuple[str, object]]) -> dg.AssetsDefinition:
         "<warehouse>/quality/ (they open offline).",
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        from pipelines.quality.audit import gx_result, outcome_of
-        from pipelines.quality.docs import write_data_docs
+        from pipelines.quality import gx_process
+        from pipelines.quality.audit import outcome_of
 
-        outcomes = []
         with warehouse.connect() as con:
-            for relation, suite in staged:
-                outcome = outcome_of(con, suite, relation)
-                outcome.gx_result = gx_result(outcome)
-                outcomes.append(outcome)
-        index = write_data_docs(outcomes, warehouse.root / QUALITY_DIR)
+            outcomes = [outcome_of(con, suite, relation) for relation, suite in staged]
+        index = gx_process.write_docs(outcomes, warehouse.root / QUALITY_DIR)
         report(context, f"quality: Data Docs at {index}")
         failed = {
             o.suite: {r.rule: {"severity": r.severity, "rows": r.unexpected, "title": r.title} for r in o.failed}

@@ -15,7 +15,8 @@ so what reads the relation waits).
 
 Results are kept per partition (``meta.audit_results``, ``meta.audit_failing``): an incremental night
 audits the partitions that changed, and the relation's totals are the sum over all of them, whatever order
-they were audited in. Great Expectations is imported on first use (importing it takes seconds).
+they were audited in. Great Expectations judges in a process of its own (pipelines/quality/gx_process.py), which
+a refresh starts early: importing it takes seconds.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from typing import Any
 
 import duckdb
 
+from pipelines.quality import gx_process
 from pipelines.quality.quarantine import column, condition_sql, violation_sql
-from pipelines.quality.runner import RESULT_FORMAT, FailingRow, RuleOutcome, SuiteOutcome, _map_result, gx_context
+from pipelines.quality.runner import FailingRow, RuleOutcome, SuiteOutcome, _map_result
 from pipelines.quality.suites import Rule, Suite
 
 # failing rows kept per rule and partition (the smallest source_file, source_row)
@@ -99,7 +101,6 @@ def audit(
         else:
             sets.setdefault(_signature(rule), []).append(rule)
     judged = sorted({name for _, names in sets for name in names})
-    judge = _Judge()  # one Great Expectations context and data source for the whole audit
     con.execute(
         "CREATE OR REPLACE TEMP TABLE audit_tuples (_id BIGINT, _set INTEGER, _partition VARCHAR, "
         "_rows BIGINT" + "".join(f", {column(n)} {types[n]}" for n in judged) + ")"
@@ -120,42 +121,16 @@ def audit(
                 f"FROM (SELECT {key_sql} AS _partition, count(*), {picked} FROM {relation} t WHERE {where} "
                 f"GROUP BY {grouped})"
             ).fetchall()
-            _judge(con, judge, suite, number, names, rules, result)
+            _judge(con, suite, number, names, rules, result)
         result.combinations = con.execute("SELECT count(*) FROM audit_tuples").fetchall()[0][0]
     table_rules = [rule for rule in suite.rules if not rule.row_level]
-    table_verdicts = _table_verdicts(con, judge, suite, table_rules, relation, result)
+    table_verdicts = _table_verdicts(con, suite, table_rules, relation, result)
     _store(con, suite, relation, where, key_sql, partitions, sets, table_verdicts, result, run_id)
     result.seconds = time.perf_counter() - started
     return result
 
 
-class _Judge:
-    """Great Expectations' validation of frames under one ephemeral context (made on first use: importing Great
-    Expectations takes seconds, and an audit with nothing to judge needs none of it)."""
-
-    def __init__(self):
-        self._source = None
-        self._context = None
-
-    def run(self, name: str, rules: list[Rule], frame):
-        import great_expectations as gx
-
-        if self._context is None:
-            self._context = gx_context()
-            self._source = self._context.data_sources.add_pandas("vardpuls")
-        batch = self._source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("values")
-        expectations = self._context.suites.add(
-            gx.ExpectationSuite(name=name, expectations=[r.expectation() for r in rules])
-        )
-        definition = self._context.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch, suite=expectations)
-        )
-        return definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
-
-
-def _judge(
-    con, judge: _Judge, suite: Suite, number: int, names: tuple[str, ...], rules: list[Rule], result: Audited
-) -> None:
+def _judge(con, suite: Suite, number: int, names: tuple[str, ...], rules: list[Rule], result: Audited) -> None:
     """Great Expectations' verdict on every distinct combination of one set (the same values in many partitions
     are judged once), checked against the SQL of the blocking rules."""
     cols = ", ".join(column(n) for n in names)
@@ -167,13 +142,11 @@ def _judge(
     if frame.empty:
         return
     combos = frame.pop("_combo").tolist()
-    outcome = judge.run(f"{suite.name} audit {number}", rules, frame)
-    for expectation_result in outcome.results:
-        rule = expectation_result.expectation_config.meta["rule"]
-        info = expectation_result.exception_info or {}
-        if info.get("raised_exception"):
-            result.errors[rule] = str(info.get("exception_message") or "error")
-        gx_failed = {combos[i] for i in (expectation_result.result or {}).get("unexpected_index_list") or []}
+    for verdict in gx_process.judge(f"{suite.name} audit {number}", rules, frame):
+        rule = verdict.rule
+        if verdict.error is not None:
+            result.errors[rule] = verdict.error
+        gx_failed = {combos[i] for i in verdict.unexpected_index_list}
         definition_of = next(r for r in rules if r.rule == rule)
         if definition_of.severity == "blocking":
             sql_failed = {
@@ -195,20 +168,16 @@ def _judge(
             ).fetchall()
 
 
-def _table_verdicts(
-    con, judge: _Judge, suite: Suite, rules: list[Rule], relation: str, result: Audited
-) -> dict[str, bool]:
+def _table_verdicts(con, suite: Suite, rules: list[Rule], relation: str, result: Audited) -> dict[str, bool]:
     """Table-level rules, judged by Great Expectations on the relation's columns (no rows needed)."""
     if not rules:
         return {}
     empty = con.execute(f"SELECT * FROM {relation} LIMIT 0").df()
-    outcome = judge.run(f"{suite.name} table", rules, empty)
     verdicts = {}
-    for r in outcome.results:
-        rule = r.expectation_config.meta["rule"]
-        verdicts[rule] = bool(r.success)
-        if (r.exception_info or {}).get("raised_exception"):
-            result.errors[rule] = str(r.exception_info.get("exception_message") or "error")
+    for verdict in gx_process.judge(f"{suite.name} table", rules, empty):
+        verdicts[verdict.rule] = verdict.success
+        if verdict.error is not None:
+            result.errors[verdict.rule] = verdict.error
     return verdicts
 
 

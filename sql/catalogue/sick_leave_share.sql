@@ -6,9 +6,10 @@
 -- (ordinary_full_time_hours, sql/macros/calendar.sql). Per month and whole year, per region, health centre and
 -- hospital (the wards of the site together); persons: the employees behind each value (disclosure control).
 -- A period a unit of it is missing from the payroll export has no value (core.staffing_coverage).
+-- Only the years the build computes are read (in_scope: a year's value is its months', nothing before it).
 WITH months AS (
     SELECT period, ordinary_full_time_hours(period) AS full_time_hours
-    FROM (SELECT DISTINCT period FROM staging.staffing WHERE finding IS NULL)
+    FROM (SELECT DISTINCT period FROM staging.staffing WHERE finding IS NULL AND in_scope(period))
 ), staff AS (
     SELECT s.period, s.county_code,
            CASE WHEN s.unit_type = 'vårdcentral' THEN s.unit_id WHEN s.unit_type = 'vårdavdelning' THEN u.hospital END
@@ -18,7 +19,7 @@ WITH months AS (
     FROM staging.staffing s
     JOIN months m USING (period)
     LEFT JOIN core.unit_months u ON u.unit_id = s.unit_id AND u.period = s.period
-    WHERE s.finding IS NULL AND NOT s.hired AND s.employment_form IN ('tillsvidare', 'visstid')
+    WHERE s.finding IS NULL AND in_scope(s.period) AND NOT s.hired AND s.employment_form IN ('tillsvidare', 'visstid')
 ), periods AS (
     SELECT * FROM staff
     UNION ALL

@@ -13,13 +13,8 @@ from pathlib import Path
 from pipelines import settings
 
 # No telemetry (no network); runs started by the schedule or the sensor wait in a queue one at a time,
-# because the live DuckDB file has one writer; the event log keeps its SQLite files open (pipelines/event_log.py).
-DAGSTER_YAML = (
-    "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n"
-    "event_log_storage:\n  module: pipelines.event_log\n  class: EventLogStorage\n"
-)
-# what the CLI wrote before: such a file is brought up to date, any other is the operator's own and left alone
-_EARLIER_DAGSTER_YAML = ("telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n",)
+# because the live DuckDB file has one writer.
+DAGSTER_YAML = "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n"
 EXIT_BUSY = 75  # EX_TEMPFAIL (pipelines.lock): another refresh or a reader holds the warehouse
 
 
@@ -177,7 +172,7 @@ def _dagster_home(warehouse: Path) -> Path:
     home = Path(os.environ.get("DAGSTER_HOME") or warehouse / "dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text(encoding="utf-8") in _EARLIER_DAGSTER_YAML:
+    if not config.exists():
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
@@ -259,6 +254,7 @@ def _refresh(landing: Path, warehouse_root: Path, rehash: bool, level: int, star
     import dagster as dg
 
     from pipelines.definitions import build_definitions
+    from pipelines.event_log import keep_open
     from pipelines.graph.raw import REHASH_TAG
     from pipelines.graph.selection import downstream_of_sources, job_selection
     from pipelines.progress import show_on_terminal
@@ -286,6 +282,7 @@ def _refresh(landing: Path, warehouse_root: Path, rehash: bool, level: int, star
         )
 
     with dg.DagsterInstance.get() as instance:
+        keep_open(instance.event_log_storage)  # (pipelines/event_log.py: ~1,000 events a night)
         result = run("refresh", tags)
         # derive and publish whatever became of the refresh: a refused source keeps what it had published
         follow = {"vardpuls/refresh_run": result.run_id}

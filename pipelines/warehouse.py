@@ -19,6 +19,7 @@ import duckdb
 from pydantic import PrivateAttr
 
 from pipelines import settings
+from pipelines.event_log import keep_open
 from pipelines.lock import LIVE_DIR, WarehouseBusy, duckdb_holder, writer_lock
 
 LIVE_DATABASE = "vardpuls.duckdb"
@@ -50,6 +51,8 @@ class Warehouse(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if context.run_id is None:
             return  # a sensor's or schedule's tick reads the paths only: no lock, no connection
+        if context.instance is not None:
+            keep_open(context.instance.event_log_storage)  # a run's events: files kept open (pipelines/event_log.py)
         self._lock = writer_lock(self.root, f"a Dagster run ({context.run_id[:8] if context.run_id else 'run'})")
         self._lock.__enter__()
         try:

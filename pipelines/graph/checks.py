@@ -51,7 +51,8 @@ def suite_checks(relation: RelationFile, suite: Suite) -> dg.AssetChecksDefiniti
             context,
             f"quality: {suite.name}: {len(audited.partitions)} partition"
             f"{'s' if len(audited.partitions) != 1 else ''} audited ({audited.rows:,} rows, "
-            f"{audited.combinations:,} combinations of values) in {audited.seconds:.1f} s"
+            f"{audited.combinations:,} combinations of values, {audited.judged:,} of them new to Great "
+            f"Expectations) in {audited.seconds:.1f} s"
             + (f"; {held:,} rows held out by blocking rules" if held else ""),
             warning=bool(audited.disagreements or audited.errors),
             detail=not held,

@@ -13,6 +13,12 @@ For every blocking rule the quarantine's own SQL (pipelines/quality/quarantine.p
 combinations: the two engines must agree on every one, else the audit fails (the asset check is blocking,
 so what reads the relation waits).
 
+Great Expectations' verdict on a combination depends on nothing but the combination, the suite's definition
+and the versions of GX, DuckDB and pandas that judged it, so each verdict is remembered
+(``meta.audit_verdicts``): a combination judged before under the same definition and versions is not sent to
+GX again (a night whose values were all seen before needs no GX at all), and the quarantine's SQL still judges
+every combination against them. A set with a rule GX could not evaluate is not remembered.
+
 Results are kept per partition (``meta.audit_results``, ``meta.audit_failing``): an incremental night
 audits the partitions that changed, and the relation's totals are the sum over all of them, whatever order
 they were audited in. Great Expectations judges in a process of its own (pipelines/quality/gx_process.py), which
@@ -21,17 +27,18 @@ a refresh starts early: importing it takes seconds.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from typing import Any
 
 import duckdb
 
 from pipelines.quality import gx_process
 from pipelines.quality.quarantine import column, condition_sql, violation_sql
-from pipelines.quality.runner import FailingRow, RuleOutcome, SuiteOutcome, _map_result
+from pipelines.quality.runner import FailingRow, RuleOutcome, SuiteOutcome
 from pipelines.quality.suites import Rule, Suite
 
 # failing rows kept per rule and partition (the smallest source_file, source_row)
@@ -46,6 +53,7 @@ class Audited:
     partitions: list[str]
     rows: int = 0
     combinations: int = 0
+    judged: int = 0  # combinations Great Expectations judged (the others' verdicts were remembered)
     seconds: float = 0.0
     disagreements: dict[str, str] = field(default_factory=dict)  # blocking rule -> what differed
     errors: dict[str, str] = field(default_factory=dict)  # rule -> why it could not be judged
@@ -54,6 +62,14 @@ class Audited:
 def suite_definition(suite: Suite) -> str:
     text = suite.path.read_text(encoding="utf-8") if suite.path else repr(suite)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def verdict_definition(suite: Suite) -> str:
+    """What a remembered verdict holds for: the suite's definition and the versions of what judged it."""
+    return (
+        f"{suite_definition(suite)} gx {version('great_expectations')} duckdb {duckdb.__version__} "
+        f"pandas {version('pandas')}"
+    )
 
 
 def judged_columns(rule: Rule) -> list[str]:
@@ -101,6 +117,10 @@ def audit(
         else:
             sets.setdefault(_signature(rule), []).append(rule)
     judged = sorted({name for _, names in sets for name in names})
+    remembered = verdict_definition(suite)
+    con.execute(
+        "DELETE FROM meta.audit_verdicts WHERE suite = ? AND definition <> ?", [suite.name, remembered]
+    ).fetchall()
     con.execute(
         "CREATE OR REPLACE TEMP TABLE audit_tuples (_id BIGINT, _set INTEGER, _partition VARCHAR, "
         "_rows BIGINT" + "".join(f", {column(n)} {types[n]}" for n in judged) + ")"
@@ -121,33 +141,64 @@ def audit(
                 f"FROM (SELECT {key_sql} AS _partition, count(*), {picked} FROM {relation} t WHERE {where} "
                 f"GROUP BY {grouped})"
             ).fetchall()
-            _judge(con, suite, number, names, rules, result)
+            _judge(con, suite, remembered, number, (how, names), rules, result)
         result.combinations = con.execute("SELECT count(*) FROM audit_tuples").fetchall()[0][0]
     table_rules = [rule for rule in suite.rules if not rule.row_level]
-    table_verdicts = _table_verdicts(con, suite, table_rules, relation, result)
+    table_verdicts = _table_verdicts(con, suite, remembered, table_rules, relation, types, result)
     _store(con, suite, relation, where, key_sql, partitions, sets, table_verdicts, result, run_id)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _judge(con, suite: Suite, number: int, names: tuple[str, ...], rules: list[Rule], result: Audited) -> None:
+def _judge(
+    con, suite: Suite, remembered: str, number: int, signature: tuple, rules: list[Rule], result: Audited
+) -> None:
     """Great Expectations' verdict on every distinct combination of one set (the same values in many partitions
-    are judged once), checked against the SQL of the blocking rules."""
+    are judged once, and a combination judged before is remembered), checked against the SQL of the blocking
+    rules."""
+    how, names = signature
     cols = ", ".join(column(n) for n in names)
+    # a not-null rule's verdict is whether the value is there; any other's the values themselves (JSON keeps
+    # NULL apart from the text 'NULL', and a number as its shortest exact form)
+    key = f"json_array({column(names[0])} IS NULL)" if how == "present" else f"json_array({cols})"
+    kind = f"{how}: {', '.join(names)}"
+    picked = ", ".join(f"any_value({column(n)}) AS {column(n)}" for n in names)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE audit_combos AS SELECT min(_id) AS _combo, list(_id) AS members, {cols} "
-        f"FROM audit_tuples WHERE _set = {number} GROUP BY ALL"
+        "CREATE OR REPLACE TEMP TABLE audit_combos AS SELECT c.*, v.failed AS _remembered FROM ("
+        f"  SELECT min(_id) AS _combo, list(_id) AS members, {picked}, _key "
+        f"  FROM (SELECT *, {key}::VARCHAR AS _key FROM audit_tuples WHERE _set = {number}) GROUP BY _key) c "
+        "LEFT JOIN (SELECT combination, failed FROM meta.audit_verdicts WHERE suite = ? AND definition = ? "
+        "           AND columns = ?) v ON v.combination = c._key",
+        [suite.name, remembered, kind],
     ).fetchall()
-    frame = con.execute(f"SELECT _combo, {cols} FROM audit_combos ORDER BY _combo").df()
-    if frame.empty:
-        return
-    combos = frame.pop("_combo").tolist()
-    for verdict in gx_process.judge(f"{suite.name} audit {number}", rules, frame):
-        rule = verdict.rule
-        if verdict.error is not None:
-            result.errors[rule] = verdict.error
-        gx_failed = {combos[i] for i in verdict.unexpected_index_list}
-        definition_of = next(r for r in rules if r.rule == rule)
+    failed: dict[str, set[int]] = {rule.rule: set() for rule in rules}
+    for combo, rule in con.execute(
+        "SELECT _combo, unnest(_remembered) FROM audit_combos WHERE len(_remembered) > 0"
+    ).fetchall():
+        failed.setdefault(rule, set()).add(combo)
+    frame = con.execute(f"SELECT _combo, {cols} FROM audit_combos WHERE _remembered IS NULL ORDER BY _combo").df()
+    if not frame.empty:
+        combos = frame.pop("_combo").tolist()
+        new: list[tuple[int, str]] = []
+        errors = False
+        for verdict in gx_process.judge(f"{suite.name} audit {number}", rules, frame):
+            if verdict.error is not None:
+                result.errors[verdict.rule] = verdict.error
+                errors = True
+            broken = {combos[i] for i in verdict.unexpected_index_list}
+            failed[verdict.rule] |= broken
+            new += [(combo, verdict.rule) for combo in broken]
+        result.judged += len(combos)
+        if not errors:  # (a rule GX could not evaluate is asked again next time)
+            con.execute(
+                "INSERT INTO meta.audit_verdicts SELECT ?, ?, ?, c._key, "
+                "coalesce(list(DISTINCT f.rule ORDER BY f.rule) FILTER (WHERE f.rule IS NOT NULL), []) "
+                "FROM audit_combos c LEFT JOIN (SELECT unnest(?::BIGINT[]) AS combo, unnest(?::VARCHAR[]) AS rule) f "
+                "  ON f.combo = c._combo WHERE c._remembered IS NULL GROUP BY c._key",
+                [suite.name, remembered, kind, [c for c, _ in new], [r for _, r in new]],
+            ).fetchall()
+    for definition_of in rules:
+        rule, gx_failed = definition_of.rule, failed[definition_of.rule]
         if definition_of.severity == "blocking":
             sql_failed = {
                 row[0]
@@ -168,16 +219,32 @@ def _judge(con, suite: Suite, number: int, names: tuple[str, ...], rules: list[R
             ).fetchall()
 
 
-def _table_verdicts(con, suite: Suite, rules: list[Rule], relation: str, result: Audited) -> dict[str, bool]:
-    """Table-level rules, judged by Great Expectations on the relation's columns (no rows needed)."""
+def _table_verdicts(
+    con, suite: Suite, remembered: str, rules: list[Rule], relation: str, types: dict[str, str], result: Audited
+) -> dict[str, bool]:
+    """Table-level rules, judged by Great Expectations on the relation's columns (no rows needed; remembered
+    for the same columns and types)."""
     if not rules:
         return {}
+    key = json.dumps(sorted(types.items()))
+    known = con.execute(
+        "SELECT failed FROM meta.audit_verdicts WHERE suite = ? AND definition = ? AND columns = 'table' "
+        "AND combination = ?",
+        [suite.name, remembered, key],
+    ).fetchall()
+    if known:
+        return {rule.rule: rule.rule not in known[0][0] for rule in rules}
     empty = con.execute(f"SELECT * FROM {relation} LIMIT 0").df()
     verdicts = {}
     for verdict in gx_process.judge(f"{suite.name} table", rules, empty):
         verdicts[verdict.rule] = verdict.success
         if verdict.error is not None:
             result.errors[verdict.rule] = verdict.error
+    if not any(rule.rule in result.errors for rule in rules):
+        con.execute(
+            "INSERT INTO meta.audit_verdicts VALUES (?, ?, 'table', ?, ?)",
+            [suite.name, remembered, key, sorted(rule for rule, ok in verdicts.items() if not ok)],
+        ).fetchall()
     return verdicts
 
 
@@ -286,56 +353,3 @@ def outcome_of(con: duckdb.DuckDBPyConnection, suite: Suite, relation: str) -> S
     return SuiteOutcome(
         suite=suite.name, table=relation, rules=outcomes, rows=rows, batches=0, seconds=0.0, definition=suite
     )
-
-
-def gx_result(outcome: SuiteOutcome):
-    """The added-up ExpectationSuiteValidationResult of an outcome, shaped as GX's own COMPLETE result."""
-    import great_expectations as gx
-    from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
-    from great_expectations.core.run_identifier import RunIdentifier
-
-    suite = outcome.definition
-    results = []
-    for rule, rule_outcome in zip(suite.rules, outcome.rules):
-        body = _map_result(rule_outcome, None, rule.value_column) if rule.row_level else {}
-        results.append(
-            ExpectationValidationResult(
-                success=rule_outcome.success,
-                expectation_config=rule.expectation().configuration,
-                result=body,
-                exception_info={
-                    "raised_exception": rule_outcome.error is not None,
-                    "exception_message": rule_outcome.error,
-                    "exception_traceback": None,
-                },
-            )
-        )
-    passed = sum(r.success for r in results)
-    moment = dt.datetime.now(dt.timezone.utc)
-    now = moment.isoformat()
-    result = ExpectationSuiteValidationResult(
-        success=passed == len(results),
-        results=results,
-        suite_name=suite.name,
-        batch_id=f"{outcome.table}",
-        statistics={
-            "evaluated_expectations": len(results),
-            "successful_expectations": passed,
-            "unsuccessful_expectations": len(results) - passed,
-            "success_percent": passed / len(results) * 100 if results else None,
-        },
-    )
-    result.meta = {
-        "run_id": RunIdentifier(run_name=f"{suite.name} on {outcome.table}", run_time=moment),
-        "batch_spec": {
-            "duckdb_table": outcome.table,
-            "rows": outcome.rows,
-            "audit": "every distinct combination of the values each rule reads, with its rows",
-        },
-        "batch_markers": {},
-        "batch_parameters": None,
-        "active_batch_definition": {"datasource_name": "vardpuls", "data_asset_name": outcome.table},
-        "validation_time": now,
-        "great_expectations_version": gx.__version__,
-    }
-    return result

@@ -15,12 +15,13 @@ old site or the new one; pages of earlier runs do not linger.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipelines.quality.runner import SuiteOutcome, gx_context
+from pipelines.quality.runner import SuiteOutcome, _map_result, gx_context
 from pipelines.quality.views import VENDOR
 
 SITE = "vardpuls_quality"
@@ -105,3 +106,57 @@ def validation_key(key) -> str:
     them back from a link."""
     suite, (run_name, run_time) = key.expectation_suite_identifier.to_tuple(), key.run_id.to_tuple()
     return "/".join([*suite, run_name, run_time])
+
+
+def gx_result(outcome: SuiteOutcome):
+    """The added-up ExpectationSuiteValidationResult of an outcome (pipelines.quality.audit.outcome_of), shaped as
+    GX's own COMPLETE result."""
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    suite = outcome.definition
+    results = []
+    for rule, rule_outcome in zip(suite.rules, outcome.rules):
+        body = _map_result(rule_outcome, None, rule.value_column) if rule.row_level else {}
+        results.append(
+            ExpectationValidationResult(
+                success=rule_outcome.success,
+                expectation_config=rule.expectation().configuration,
+                result=body,
+                exception_info={
+                    "raised_exception": rule_outcome.error is not None,
+                    "exception_message": rule_outcome.error,
+                    "exception_traceback": None,
+                },
+            )
+        )
+    passed = sum(r.success for r in results)
+    moment = dt.datetime.now(dt.timezone.utc)
+    now = moment.isoformat()
+    result = ExpectationSuiteValidationResult(
+        success=passed == len(results),
+        results=results,
+        suite_name=suite.name,
+        batch_id=f"{outcome.table}",
+        statistics={
+            "evaluated_expectations": len(results),
+            "successful_expectations": passed,
+            "unsuccessful_expectations": len(results) - passed,
+            "success_percent": passed / len(results) * 100 if results else None,
+        },
+    )
+    result.meta = {
+        "run_id": RunIdentifier(run_name=f"{suite.name} on {outcome.table}", run_time=moment),
+        "batch_spec": {
+            "duckdb_table": outcome.table,
+            "rows": outcome.rows,
+            "audit": "every distinct combination of the values each rule reads, with its rows",
+        },
+        "batch_markers": {},
+        "batch_parameters": None,
+        "active_batch_definition": {"datasource_name": "vardpuls", "data_asset_name": outcome.table},
+        "validation_time": now,
+        "great_expectations_version": gx.__version__,
+    }
+    return result

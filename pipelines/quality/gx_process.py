@@ -154,8 +154,7 @@ def _error_of(info: dict) -> str | None:
 
 
 def _docs(outcomes: list, folder: Path) -> Path:
-    from pipelines.quality.audit import gx_result
-    from pipelines.quality.docs import write_data_docs
+    from pipelines.quality.docs import gx_result, write_data_docs
 
     for outcome in outcomes:
         outcome.gx_result = gx_result(outcome)

@@ -91,6 +91,16 @@ CREATE TABLE IF NOT EXISTS meta.audit_tables (
     run_id   VARCHAR NOT NULL
 );
 
+-- Great Expectations' verdicts remembered (pipelines/quality/audit.py): per suite, each combination of the values
+-- a set of rules reads, judged once under one definition and the versions of GX, DuckDB and pandas.
+CREATE TABLE IF NOT EXISTS meta.audit_verdicts (
+    suite        VARCHAR NOT NULL,
+    definition   VARCHAR NOT NULL,   -- the suite file's fingerprint and the versions that judged
+    columns      VARCHAR NOT NULL,   -- the set ('values: a, b', 'present: a') or 'table' (the columns it has)
+    combination  VARCHAR NOT NULL,   -- the values as JSON (a table: its columns and their types)
+    failed       VARCHAR[] NOT NULL  -- the rules the combination breaks
+);
+
 -- The first row each file version of a monthly source delivered per month (pipelines/regional/ingest.py), so
 -- the continuity of the months is read from the register, not from the rows (month_gaps, sql/macros/continuity.sql).
 CREATE TABLE IF NOT EXISTS meta.first_rows (

@@ -49,6 +49,7 @@ from pipelines.runs import code_version
 from pipelines.settings import SQL_DIR
 from pipelines.sources import sources
 from pipelines.vintages.history import commit_release, stage_release
+from pipelines.warehouse import transaction
 
 ANALYST_DATABASE = "analyst.duckdb"
 PARQUET_DIR = Path("exports") / "parquet"
@@ -181,7 +182,8 @@ def publish(con: duckdb.DuckDBPyConnection, root: Path, run_id: str, run: dict |
                 ).fetchall()
             action = _action(table, before, changes, table.name in present and bool(carried))
             try:
-                _build(con, table, action, table.name in present)
+                with transaction(con):  # (one commit per table, not one per statement and comment)
+                    _build(con, table, action, table.name in present)
             except duckdb.CatalogException as error:
                 # a table whose source never loaded (its first file refused): what was published stays
                 if table.name not in present:

@@ -61,8 +61,9 @@ def test_no_personnummer_in_the_published_tables(region):
             hit = con.execute(
                 f'SELECT count(*) FROM "{schema}"."{table}" '
                 f"WHERE regexp_matches(\"{column}\", '(^|\\D)(\\d{{2}})?\\d{{6}}[-+]?\\d{{4}}(\\D|$)')"
-                # a fingerprint (hex digits only, as a suite's or a definition's) is not one
-                f" AND NOT regexp_full_match(\"{column}\", '[0-9a-f]{{16,64}}')"
+                # a fingerprint (hex digits only, as a suite's or a definition's) is not one, nor a release's name
+                # (its time, then the run id's first 8 hex digits: '20261204T192701-1234abcd' looks like one)
+                f" AND NOT regexp_full_match(\"{column}\", '[0-9a-f]{{16,64}}|\\d{{8}}T\\d{{6}}-[0-9a-f]{{8}}')"
             ).fetchall()[0][0]
             assert hit == 0, f"{schema}.{table}.{column}"
     finally:

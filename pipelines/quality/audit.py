@@ -66,10 +66,9 @@ def suite_definition(suite: Suite) -> str:
 
 def verdict_definition(suite: Suite) -> str:
     """What a remembered verdict holds for: the suite's definition and the versions of what judged it."""
-    return (
-        f"{suite_definition(suite)} gx {version('great_expectations')} duckdb {duckdb.__version__} "
-        f"pandas {version('pandas')}"
-    )
+    versions = f"gx {version('great_expectations')} duckdb {duckdb.__version__} pandas {version('pandas')}"
+    text = f"{suite_definition(suite)} {versions}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def judged_columns(rule: Rule) -> list[str]:
@@ -158,15 +157,20 @@ def _judge(
     rules."""
     how, names = signature
     cols = ", ".join(column(n) for n in names)
-    # a not-null rule's verdict is whether the value is there; any other's the values themselves (JSON keeps
-    # NULL apart from the text 'NULL', and a number as its shortest exact form)
-    key = f"json_array({column(names[0])} IS NULL)" if how == "present" else f"json_array({cols})"
+    # a not-null rule's verdict is whether the value is there; any other's the values themselves, kept as the MD5
+    # of their JSON (which keeps NULL apart from the text 'NULL', and a number as its shortest exact form): no
+    # value of the data is stored beside its verdict
+    key = (
+        f"md5(json_array({column(names[0])} IS NULL)::VARCHAR)"
+        if how == "present"
+        else f"md5(json_array({cols})::VARCHAR)"
+    )
     kind = f"{how}: {', '.join(names)}"
     picked = ", ".join(f"any_value({column(n)}) AS {column(n)}" for n in names)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE audit_combos AS SELECT c.*, v.failed AS _remembered FROM ("
         f"  SELECT min(_id) AS _combo, list(_id) AS members, {picked}, _key "
-        f"  FROM (SELECT *, {key}::VARCHAR AS _key FROM audit_tuples WHERE _set = {number}) GROUP BY _key) c "
+        f"  FROM (SELECT *, {key} AS _key FROM audit_tuples WHERE _set = {number}) GROUP BY _key) c "
         "LEFT JOIN (SELECT combination, failed FROM meta.audit_verdicts WHERE suite = ? AND definition = ? "
         "           AND columns = ?) v ON v.combination = c._key",
         [suite.name, remembered, kind],
@@ -226,7 +230,7 @@ def _table_verdicts(
     for the same columns and types)."""
     if not rules:
         return {}
-    key = json.dumps(sorted(types.items()))
+    key = hashlib.md5(json.dumps(sorted(types.items())).encode()).hexdigest()
     known = con.execute(
         "SELECT failed FROM meta.audit_verdicts WHERE suite = ? AND definition = ? AND columns = 'table' "
         "AND combination = ?",

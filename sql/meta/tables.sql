@@ -95,9 +95,9 @@ CREATE TABLE IF NOT EXISTS meta.audit_tables (
 -- a set of rules reads, judged once under one definition and the versions of GX, DuckDB and pandas.
 CREATE TABLE IF NOT EXISTS meta.audit_verdicts (
     suite        VARCHAR NOT NULL,
-    definition   VARCHAR NOT NULL,   -- the suite file's fingerprint and the versions that judged
+    definition   VARCHAR NOT NULL,   -- fingerprint of the suite file and the versions that judged
     columns      VARCHAR NOT NULL,   -- the set ('values: a, b', 'present: a') or 'table' (the columns it has)
-    combination  VARCHAR NOT NULL,   -- the values as JSON (a table: its columns and their types)
+    combination  VARCHAR NOT NULL,   -- MD5 of the values as JSON (a table: of its columns and their types)
     failed       VARCHAR[] NOT NULL  -- the rules the combination breaks
 );
 

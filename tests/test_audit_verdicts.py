@@ -7,49 +7,9 @@ import pytest
 
 from pipelines.incremental import ensure_meta
 from pipelines.quality.audit import audit
-from pipelines.quality.suites import parse_suite
+from tests.tiny_suite import tiny_suite
 
 pytestmark = pytest.mark.unit
-
-
-def _suite(max_fte: float, severity: str = "blocking"):
-    return parse_suite(
-        {
-            "suite": "tiny",
-            "table": "staging.tiny",
-            "title": "A tiny suite",
-            "rules": [
-                {
-                    "rule": "fte_in_range",
-                    "title": "fte in range",
-                    "severity": severity,
-                    "type": "ExpectColumnValuesToBeBetween",
-                    "kwargs": {"column": "fte", "min_value": 0, "max_value": max_fte},
-                    "shown_column": "sysselsättningsgrad",
-                    "value_column": "fte",
-                },
-                {
-                    "rule": "form_known",
-                    "title": "a known employment form",
-                    "severity": "warning",
-                    "type": "ExpectColumnValuesToBeInSet",
-                    "kwargs": {"column": "form", "value_set": ["tillsvidare", "visstid"]},
-                    "shown_column": "anställningsform",
-                    "value_column": "form",
-                },
-                {
-                    "rule": "form_given",
-                    "title": "an employment form",
-                    "severity": "warning",
-                    "type": "ExpectColumnValuesToNotBeNull",
-                    "kwargs": {"column": "form"},
-                    "shown_column": "anställningsform",
-                    "value_column": "form",
-                },
-            ],
-        },
-        headers={"sysselsättningsgrad", "anställningsform"},
-    )
 
 
 # (period, fte, form): fte 2.0 breaks a maximum of 1.5, 'timavlönad' is unknown, NULL is missing
@@ -95,7 +55,7 @@ def _results(con):
 
 
 def test_what_was_judged_before_is_not_sent_again_and_the_results_are_the_same():
-    suite = _suite(1.5)
+    suite = tiny_suite(1.5)
     con = _warehouse(["2024-01", "2024-02"])
     first = _audit(con, suite, ["2024-01", "2024-02"])
     # distinct values per set: fte 1.0, 2.0, 0.5; form visstid, tillsvidare, timavlönad, NULL; present yes/no
@@ -129,10 +89,10 @@ def test_what_was_judged_before_is_not_sent_again_and_the_results_are_the_same()
 
 def test_a_changed_suite_is_judged_afresh():
     con = _warehouse(["2024-01", "2024-02"])
-    _audit(con, _suite(1.5), ["2024-01", "2024-02"])
+    _audit(con, tiny_suite(1.5), ["2024-01", "2024-02"])
     remembered = con.execute("SELECT count(DISTINCT definition) FROM meta.audit_verdicts").fetchall()[0][0]
     assert remembered == 1
-    wider = _audit(con, _suite(2.5), ["2024-01", "2024-02"])
+    wider = _audit(con, tiny_suite(2.5), ["2024-01", "2024-02"])
     assert wider.judged == 3 + 4 + 2  # nothing of the old definition is used, nor kept
     assert con.execute("SELECT count(DISTINCT definition) FROM meta.audit_verdicts").fetchall()[0][0] == 1
     results, _ = _results(con)
@@ -142,7 +102,7 @@ def test_a_changed_suite_is_judged_afresh():
 def test_a_set_gx_could_not_evaluate_is_not_remembered():
     con = _warehouse(["2024-01"])
     con.execute("ALTER TABLE staging.tiny ALTER fte TYPE VARCHAR")  # GX cannot compare text with numbers
-    warning = _suite(1.5, severity="warning")  # (a blocking rule's SQL would refuse the text first)
+    warning = tiny_suite(1.5, severity="warning")  # (a blocking rule's SQL would refuse the text first)
     failed = _audit(con, warning, ["2024-01"])
     assert "fte_in_range" in failed.errors
     kinds = {row[0] for row in con.execute("SELECT columns FROM meta.audit_verdicts").fetchall()}

@@ -32,7 +32,7 @@ KEPT_ENGINES = 8
 def keep_open(storage) -> bool:
     """Make a SQLite event log storage keep its files open (once; any other storage is left as it is). Whether it
     now does."""
-    if not isinstance(storage, SqliteEventLogStorage) or type(storage).__name__ != "SqliteEventLogStorage":
+    if type(storage) is not SqliteEventLogStorage:  # (a subclass may connect its own way)
         return False
     if getattr(storage, "_kept_engines", None) is None:
         storage._kept_engines = OrderedDict()
